@@ -1,0 +1,42 @@
+/**
+ * Stable error codes. The core knows no HTTP: each boundary maps a code to its own form (src/http/problem.ts maps
+ * codes to statuses). Codes never change meaning once released.
+ */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  INVALID_FEATURE_VIEW: 'INVALID_FEATURE_VIEW',
+  FEATURE_VIEW_NOT_FOUND: 'FEATURE_VIEW_NOT_FOUND',
+  FEATURE_VIEW_EXISTS: 'FEATURE_VIEW_EXISTS',
+  VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
+  UNKNOWN_FEATURE: 'UNKNOWN_FEATURE',
+  INVALID_AS_OF: 'INVALID_AS_OF',
+  DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  TIMEOUT: 'TIMEOUT',
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error the caller can act on. `field` is a JSON pointer-ish path (`/features/2/window`) when one field is at fault. */
+export class EddyError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'EddyError';
+  }
+}
+
+export const invalidView = (field: string, message: string) =>
+  new EddyError(ErrorCode.INVALID_FEATURE_VIEW, message, field);
+export const viewNotFound = (name: string) =>
+  new EddyError(ErrorCode.FEATURE_VIEW_NOT_FOUND, `feature view '${name}' does not exist`);
