@@ -1,0 +1,23 @@
+import { errors } from '../../src/http/schemas/common.js';
+import { FeatureViewSpecSchema } from '../../src/http/schemas/feature-view.js';
+import { type RouteApp, typed } from '../route-kit.js';
+import { Type } from 'typebox';
+
+export default function createFeatureView(app: RouteApp) {
+  typed(app).post(
+    '/v1/feature-views',
+    {
+      schema: {
+        operationId: 'createFeatureView',
+        tags: ['feature-views'],
+        summary: 'Register a new feature view (version 1)',
+        body: FeatureViewSpecSchema,
+        response: { 201: Type.Ref('FeatureView'), ...errors(400, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const view = await app.deps.catalog.create(request.body);
+      return reply.code(201).header('location', `/v1/feature-views/${view.name}`).send(view);
+    },
+  );
+}

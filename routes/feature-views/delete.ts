@@ -1,0 +1,24 @@
+import { ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { type RouteApp, typed } from '../route-kit.js';
+import { Type } from 'typebox';
+
+export default function deleteFeatureView(app: RouteApp) {
+  typed(app).delete(
+    '/v1/feature-views/:name',
+    {
+      schema: {
+        operationId: 'deleteFeatureView',
+        tags: ['feature-views'],
+        summary: 'Delete a view: it stops ingesting and reading; its entity state expires by its TTL',
+        params: Type.Object({ name: ViewNameParam }),
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      await app.deps.catalog.remove(request.params.name);
+      await app.deps.deadLetters.removeAll(request.params.name);
+      await app.deps.counters.remove(request.params.name);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,20 @@
+import { VersionQuery, ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { type RouteApp, typed } from '../route-kit.js';
+import { Type } from 'typebox';
+
+export default function getFeatureView(app: RouteApp) {
+  typed(app).get(
+    '/v1/feature-views/:name',
+    {
+      schema: {
+        operationId: 'getFeatureView',
+        tags: ['feature-views'],
+        summary: 'A feature view definition (latest version unless `version` is given)',
+        params: Type.Object({ name: ViewNameParam }),
+        querystring: Type.Object({ version: Type.Optional(VersionQuery) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('FeatureView'), ...errors(400, 404) },
+      },
+    },
+    async (request) => (await app.deps.catalog.get(request.params.name, request.query.version)).view,
+  );
+}

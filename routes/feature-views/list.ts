@@ -1,0 +1,17 @@
+import { type RouteApp, typed } from '../route-kit.js';
+import { Type } from 'typebox';
+
+export default function listFeatureViews(app: RouteApp) {
+  typed(app).get(
+    '/v1/feature-views',
+    {
+      schema: {
+        operationId: 'listFeatureViews',
+        tags: ['feature-views'],
+        summary: 'Every live feature view, latest versions, by name',
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref('FeatureView')) }) },
+      },
+    },
+    async () => ({ items: await app.deps.catalog.list() }),
+  );
+}

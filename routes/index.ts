@@ -1,0 +1,33 @@
+/** Every route, one operation per file. */
+import type { FastifyInstance } from 'fastify';
+import createFeatureView from './feature-views/create.js';
+import deleteFeatureView from './feature-views/delete.js';
+import getFeatureView from './feature-views/get.js';
+import listFeatureViews from './feature-views/list.js';
+import putFeatureView from './feature-views/put.js';
+import listDeadLetters from './ingest/dead-letters.js';
+import pushRecords from './ingest/push-records.js';
+import replayDeadLetters from './ingest/replay-dead-letters.js';
+import status from './ingest/status.js';
+import health from './operations/health.js';
+import entityFeatures from './serving/entity-features.js';
+import onlineFeatures from './serving/online-features.js';
+
+const ROUTES = [
+  createFeatureView,
+  putFeatureView,
+  getFeatureView,
+  listFeatureViews,
+  deleteFeatureView,
+  pushRecords,
+  status,
+  listDeadLetters,
+  replayDeadLetters,
+  onlineFeatures,
+  entityFeatures,
+  health,
+];
+
+export async function registerRoutes(app: FastifyInstance) {
+  for (const route of ROUTES) route(app);
+}

@@ -1,0 +1,40 @@
+import { VersionQuery, ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
+import { type RouteApp, typed } from '../route-kit.js';
+import { Type } from 'typebox';
+
+export default function entityFeaturesRoute(app: RouteApp) {
+  typed(app).get(
+    '/v1/feature-views/:name/entities/:entity',
+    {
+      schema: {
+        operationId: 'getEntityFeatures',
+        tags: ['serving'],
+        summary: 'Current feature values of one entity',
+        params: Type.Object({ name: ViewNameParam, entity: Type.String({ minLength: 1, maxLength: 256 }) }),
+        querystring: Type.Object(
+          {
+            asOf: Type.Optional(Type.String({ maxLength: 40, description: 'now (default), latest, epoch ms or ISO-8601' })),
+            features: Type.Optional(
+              Type.String({ maxLength: 6500, pattern: '^[a-z][a-z0-9_]{0,62}(,[a-z][a-z0-9_]{0,62})*$', description: 'Comma-separated feature names' }),
+            ),
+            version: Type.Optional(VersionQuery),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('EntityResult'), ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      const { asOf, features, version } = request.query;
+      const out = await readOnlineFeatures(app.deps, {
+        featureView: request.params.name,
+        version,
+        entities: [request.params.entity],
+        features: features?.split(','),
+        asOf: parseAsOf(asOf),
+      });
+      return out.results[0]!;
+    },
+  );
+}

@@ -1,0 +1,36 @@
+import { AsOfSchema, VersionQuery, ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
+import { type RouteApp, typed } from '../route-kit.js';
+import { Type } from 'typebox';
+
+export const MAX_READ_ENTITIES = 1000;
+
+export default function onlineFeaturesRoute(app: RouteApp) {
+  typed(app).post(
+    '/v1/online-features',
+    {
+      schema: {
+        operationId: 'getOnlineFeatures',
+        tags: ['serving'],
+        summary: 'Current feature values for 1..1,000 entities, in request order',
+        body: Type.Object(
+          {
+            featureView: ViewNameParam,
+            version: Type.Optional(VersionQuery),
+            entities: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: MAX_READ_ENTITIES }),
+            features: Type.Optional(
+              Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' }), { minItems: 1, maxItems: 100 }),
+            ),
+            asOf: Type.Optional(AsOfSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('OnlineFeatures'), ...errors(400, 404, 413) },
+      },
+    },
+    async (request) => {
+      const { featureView, version, entities, features, asOf } = request.body;
+      return readOnlineFeatures(app.deps, { featureView, version, entities, features, asOf: parseAsOf(asOf) });
+    },
+  );
+}

@@ -1,0 +1,64 @@
+import { type Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { bullPrefix } from './bull-prefix.js';
+import { type BatchResult, PUSH_JOB, type PushBatchData, pushLaneQueueName } from './registry.js';
+
+export interface PushLanes {
+  readonly count: number;
+  /** Enqueues one batch per lane (in lane order); returns the jobs. */
+  enqueue(batches: ReadonlyMap<number, PushBatchData>): Promise<Job<PushBatchData, BatchResult>[]>;
+  /** Resolves with each job's result once applied; rejects after `timeoutMs`. */
+  waitFor(jobs: readonly Job<PushBatchData, BatchResult>[], timeoutMs: number): Promise<BatchResult[]>;
+  queues(): readonly Queue[];
+  /** Jobs waiting or running, over all lanes. */
+  depth(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The producer side of the push lanes. `connection` is shared by the queues (non-blocking commands);
+ * QueueEvents (for `?wait=true`) are created on first use, since each holds a blocking connection.
+ */
+export function pushLanes(connection: Redis, keyPrefix: string, count: number): PushLanes {
+  const prefix = bullPrefix(keyPrefix);
+  const queues = Array.from(
+    { length: count },
+    (_, lane) =>
+      new Queue<PushBatchData, BatchResult>(pushLaneQueueName(lane), {
+        connection,
+        prefix,
+        defaultJobOptions: { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } },
+      }),
+  );
+  let events: QueueEvents[] | null = null;
+  const eventsFor = (queueName: string) => {
+    events ??= queues.map((q) => new QueueEvents(q.name, { connection: connection.duplicate(), prefix }));
+    return events.find((e) => e.name === queueName)!;
+  };
+  const ready = Promise.all(queues.map((q) => q.setGlobalConcurrency(1)));
+
+  return {
+    count,
+    async enqueue(batches) {
+      await ready;
+      const jobs: Job<PushBatchData, BatchResult>[] = [];
+      for (const [lane, data] of [...batches].sort(([a], [b]) => a - b)) {
+        jobs.push(await queues[lane]!.add(PUSH_JOB, data));
+      }
+      return jobs;
+    },
+    async waitFor(jobs, timeoutMs) {
+      const listeners = jobs.map((job) => eventsFor(job.queueName));
+      await Promise.all(listeners.map((l) => l.waitUntilReady()));
+      return Promise.all(jobs.map((job, i) => job.waitUntilFinished(listeners[i]!, timeoutMs)));
+    },
+    queues: () => queues,
+    async depth() {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed')));
+      return counts.reduce((sum, c) => sum + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0), 0);
+    },
+    async close() {
+      await Promise.all([...(events ?? []).map((e) => e.close()), ...queues.map((q) => q.close())]);
+    },
+  };
+}

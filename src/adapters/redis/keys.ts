@@ -1,0 +1,58 @@
+/**
+ * The Redis key layout (documented in the README, "Redis key layout"). Every key starts with the configured
+ * prefix. Keys that one script touches together share a `{hash tag}`, so every script is Redis-Cluster-safe:
+ *
+ * - `{registry}`: the feature-view registry (one slot; it is small).
+ * - `{<view>}`: per-view counters, checkpoints of every source, dead letters.
+ * - `{<view>:<version>:<entity>}`: one entity's state for one view version.
+ *
+ * Entity ids come from producers, so they are escaped (`escapeKeyPart`) before they become part of a key: the
+ * escaped form contains only `[A-Za-z0-9_.-]` and `%XX`, never `{`, `}`, `:` or whitespace, and distinct ids
+ * always give distinct keys.
+ */
+export interface KeyLayout {
+  readonly prefix: string;
+  /** Hash: view name -> latest version (present only while the view exists). */
+  viewIndex(): string;
+  /** Hash: view name -> the last version ever issued (kept after delete, so versions never repeat). */
+  viewVersionSeq(): string;
+  /** Hash: `<version>` -> stored definition (JSON). */
+  viewVersions(view: string): string;
+  /** Hash: per-version counters (`<version>:accepted` …), source marks (`<version>:mark:<source>`), last batch outcomes. */
+  viewCounters(view: string): string;
+  /** Hash: dead-letter id -> entry (JSON). */
+  deadLetters(view: string): string;
+  /** Sorted set: dead-letter id scored by the time it was stored (ms). */
+  deadLetterIndex(view: string): string;
+  /** Hash with fields `v` (CAS version) and `d` (encoded state). */
+  entity(view: string, version: number, entity: string): string;
+}
+
+const SAFE = /^[A-Za-z0-9_.-]$/;
+
+/** Percent-escapes everything outside `[A-Za-z0-9_.-]` byte by byte (UTF-8). Injective. */
+export function escapeKeyPart(raw: string): string {
+  let out = '';
+  for (const ch of raw) {
+    if (SAFE.test(ch)) {
+      out += ch;
+      continue;
+    }
+    for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function keyLayout(prefix: string): KeyLayout {
+  const p = prefix;
+  return {
+    prefix: p,
+    viewIndex: () => `${p}:{registry}:views`,
+    viewVersionSeq: () => `${p}:{registry}:version-seq`,
+    viewVersions: (view) => `${p}:{registry}:view:${view}`,
+    viewCounters: (view) => `${p}:{${view}}:counters`,
+    deadLetters: (view) => `${p}:{${view}}:dlq`,
+    deadLetterIndex: (view) => `${p}:{${view}}:dlq-index`,
+    entity: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}:state`,
+  };
+}

@@ -1,0 +1,60 @@
+import type { BatchCount, ViewCounters, ViewVersionCounters } from '../../ports/view-counters.js';
+import type { KeyLayout } from './keys.js';
+import type { EddyRedis } from './scripts.js';
+
+const num = (v: string | undefined) => (v === undefined ? 0 : Number(v));
+
+export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounters {
+  return {
+    async mark(view, version, source) {
+      return (await redis.hget(keys.viewCounters(view), `${version}:mark:${source}`)) ?? '';
+    },
+
+    async countBatch(view, version, source, batchEnd, count: BatchCount) {
+      const outcome = JSON.stringify({ batchEnd, ...count });
+      const counted = await redis.eddyCountBatch(
+        keys.viewCounters(view),
+        version,
+        source,
+        batchEnd,
+        count.accepted,
+        count.late,
+        count.duplicate,
+        count.lastEventTime === null ? '' : count.lastEventTime,
+        outcome,
+      );
+      return counted === 1;
+    },
+
+    async countedOutcome(view, version, source, batchEnd) {
+      const raw = await redis.hget(keys.viewCounters(view), `${version}:outcome:${source}`);
+      if (!raw) return null;
+      const parsed = JSON.parse(raw) as BatchCount & { batchEnd: string };
+      if (parsed.batchEnd !== batchEnd) return null;
+      const { batchEnd: _end, ...count } = parsed;
+      return count;
+    },
+
+    async read(view, version): Promise<ViewVersionCounters> {
+      const all = await redis.hgetall(keys.viewCounters(view));
+      const prefix = `${version}:`;
+      const marks: Record<string, string> = {};
+      for (const [field, value] of Object.entries(all)) {
+        if (field.startsWith(`${prefix}mark:`)) marks[field.slice(prefix.length + 5)] = value;
+      }
+      const last = all[`${prefix}lastEventTime`];
+      return {
+        accepted: num(all[`${prefix}accepted`]),
+        rejected: num(all[`${prefix}rejected`]),
+        late: num(all[`${prefix}late`]),
+        duplicate: num(all[`${prefix}duplicate`]),
+        lastEventTime: last === undefined ? null : Number(last),
+        marks,
+      };
+    },
+
+    async remove(view) {
+      await redis.del(keys.viewCounters(view));
+    },
+  };
+}

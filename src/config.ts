@@ -1,0 +1,128 @@
+/**
+ * Settings, all from the environment, parsed and validated once at start (no reads at import time).
+ * `parseConfig` throws ConfigError naming the bad variable. Documented in the README "Configuration" table.
+ */
+export interface ApiKey {
+  key: string;
+  scopes: ReadonlySet<'admin' | 'read' | 'write'>;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Unset: 127.0.0.1:6379, or a private redis-server when none answers there (`npm start` only). */
+  redisUrl: string | null;
+  /** Prefix of every Redis key Eddy writes (lets several deployments or tests share a server). */
+  keyPrefix: string;
+  kinesisEndpoint: string;
+  awsRegion: string;
+  sagemakerEndpoint: string | null;
+  apiKeys: ApiKey[];
+  /** Requests per minute per key (or per client address without keys). */
+  rateLimit: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  production: boolean;
+  /** Ordered push lanes (parallelism of push ingestion). Must be equal in every process sharing a Redis. */
+  pushLanes: number;
+  /** How long `?wait=true` waits for records to be applied. */
+  pushWaitTimeoutMs: number;
+  /** How long a process trusts its cached "latest version" of a view. */
+  viewCacheMs: number;
+  /** Dead letters kept per view before the oldest are evicted. */
+  deadLetterMax: number;
+  /** Jobs each worker process runs at once across lanes. */
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got '${raw}'`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got '${raw}'`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got '${parsed.protocol}'`);
+  }
+  return raw;
+}
+
+export function parseApiKeys(raw: string | undefined): ApiKey[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const [scopeList, key, ...rest] = entry.trim().split(':');
+    if (!scopeList || !key || rest.length > 0) {
+      throw new ConfigError('EDDY_API_KEYS', `each entry must be 'scopes:key' (scopes joined by '+'), got '${scopeList ?? ''}:…'`);
+    }
+    if (key.length < 8) throw new ConfigError('EDDY_API_KEYS', 'keys must be at least 8 characters long');
+    const scopes = scopeList.split('+');
+    for (const s of scopes) {
+      if (s !== 'admin' && s !== 'read' && s !== 'write') {
+        throw new ConfigError('EDDY_API_KEYS', `unknown scope '${s}' (use admin, read, write)`);
+      }
+    }
+    return { key, scopes: new Set(scopes as ('admin' | 'read' | 'write')[]) };
+  });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseConfig(env: Env): Config {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const host = env.HOST ?? '127.0.0.1';
+  if (host.trim() === '') throw new ConfigError('HOST', 'must not be empty');
+  const kinesis = env.KINESIS_ENDPOINT ?? 'embedded';
+  if (kinesis !== 'embedded') url(env, 'KINESIS_ENDPOINT', ['http:', 'https:']);
+  const keyPrefix = env.EDDY_KEY_PREFIX ?? 'eddy';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(keyPrefix)) {
+    throw new ConfigError('EDDY_KEY_PREFIX', 'must be 1-64 characters of letters, digits, _ . -');
+  }
+  const region = env.AWS_REGION ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError('AWS_REGION', `is not a region name: '${region}'`);
+  const production = env.NODE_ENV === 'production';
+  const apiKeys = parseApiKeys(env.EDDY_API_KEYS);
+  return {
+    host,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    keyPrefix,
+    kinesisEndpoint: kinesis,
+    awsRegion: region,
+    sagemakerEndpoint: url(env, 'SAGEMAKER_FEATURESTORE_ENDPOINT', ['http:', 'https:']),
+    apiKeys,
+    rateLimit: integer(env, 'EDDY_RATE_LIMIT', 6000, 1, 10_000_000),
+    logLevel: logLevel as Config['logLevel'],
+    production,
+    pushLanes: integer(env, 'EDDY_PUSH_LANES', 4, 1, 64),
+    pushWaitTimeoutMs: integer(env, 'EDDY_PUSH_WAIT_TIMEOUT_MS', 30_000, 100, 600_000),
+    viewCacheMs: integer(env, 'EDDY_VIEW_CACHE_MS', 1000, 0, 60_000),
+    deadLetterMax: integer(env, 'EDDY_DEAD_LETTER_MAX', 100_000, 1, 10_000_000),
+    shutdownTimeoutMs: integer(env, 'EDDY_SHUTDOWN_TIMEOUT_MS', 8000, 100, 120_000),
+  };
+}

@@ -1,0 +1,64 @@
+import { Type } from 'typebox';
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'URN naming the problem type: urn:eddy:problem:<code>' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable machine-readable error code' }),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    field: Type.Optional(Type.String({ description: 'JSON pointer of the offending input' })),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.Optional(Type.String()) }))),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
+);
+
+export const problemRef = Type.Ref('Problem');
+
+/** Standard error responses for a route, by status code. */
+export const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { ...problemRef, description: 'Problem details (application/problem+json)' }]));
+
+export const ViewNameParam = Type.String({
+  pattern: '^[a-z][a-z0-9_]{0,62}$',
+  maxLength: 63,
+  description: 'Feature view name',
+});
+
+export const VersionQuery = Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'View version (default: latest)' });
+
+export const AsOfSchema = Type.Union(
+  [
+    Type.Literal('now'),
+    Type.Literal('latest'),
+    Type.Integer({ description: 'epoch milliseconds' }),
+    Type.String({ maxLength: 40, description: 'ISO-8601 with a zone' }),
+  ],
+  { description: '`now` (default, server clock), `latest` (each entity at its own watermark), epoch ms or ISO-8601' },
+);
+
+export const FeatureValuesSchema = Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), {
+  description: 'Feature name -> value (null when the window is empty, except count and sum which are 0)',
+});
+
+export const EntityResultSchema = Type.Object(
+  {
+    entity: Type.String(),
+    status: Type.Union([Type.Literal('PRESENT'), Type.Literal('NOT_FOUND')]),
+    eventTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: "The entity's watermark: its greatest accepted event time",
+    }),
+    values: FeatureValuesSchema,
+  },
+  { $id: 'EntityResult', additionalProperties: false },
+);
+
+export const OnlineFeaturesSchema = Type.Object(
+  {
+    featureView: Type.String(),
+    version: Type.Integer(),
+    results: Type.Array(Type.Ref('EntityResult')),
+  },
+  { $id: 'OnlineFeatures', additionalProperties: false },
+);

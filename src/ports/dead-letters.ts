@@ -1,0 +1,35 @@
+/** A record that could not be used, kept with its reason (PRODUCT.md §3 "Bad records"). */
+export interface DeadLetter {
+  /** Stable id: `<source>:<position>`, e.g. `push:<request id>:<index>` or `k:<stream>:<shard>:<sequence>`. */
+  id: string;
+  view: string;
+  version: number;
+  /** Machine-readable reason code (RejectCode). */
+  code: string;
+  reason: string;
+  /** ISO-8601 UTC time it was stored. */
+  storedAt: string;
+  source: { type: 'push' | 'kinesis'; shardId?: string; sequenceNumber?: string; index?: number };
+  /** The record as received: parsed JSON when it was JSON, else the raw text (or base64 when not UTF-8). */
+  record: unknown;
+  /** Times this entry was replayed and rejected again. */
+  replays: number;
+}
+
+export interface DeadLetterPage {
+  items: DeadLetter[];
+  total: number;
+  /** Pass as `after` for the next page; null at the end. */
+  next: string | null;
+}
+
+export interface DeadLetterStore {
+  /** Stores entries idempotently by id and counts each new one as rejected for its view version. */
+  add(view: string, version: number, entries: readonly DeadLetter[]): Promise<number>;
+  list(view: string, limit: number, after?: string): Promise<DeadLetterPage>;
+  get(view: string, ids: readonly string[]): Promise<(DeadLetter | null)[]>;
+  /** Replaces an entry (after a failed replay) without counting it again. */
+  update(view: string, entry: DeadLetter): Promise<void>;
+  remove(view: string, ids: readonly string[]): Promise<void>;
+  removeAll(view: string): Promise<void>;
+}

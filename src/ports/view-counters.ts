@@ -1,0 +1,28 @@
+import type { ApplyOutcome } from '../core/event.js';
+
+export interface BatchCount extends ApplyOutcome {
+  /** Greatest event time accepted in the batch (ms), if any. */
+  lastEventTime: number | null;
+}
+
+export interface ViewVersionCounters {
+  accepted: number;
+  rejected: number;
+  late: number;
+  duplicate: number;
+  lastEventTime: number | null;
+  /** Source -> end of the last batch counted (the view's checkpoint in that source). */
+  marks: Record<string, string>;
+}
+
+/** Per-view counters and per-source marks; counting a batch is idempotent by its batch end. */
+export interface ViewCounters {
+  /** The end of the last batch counted for this source ('' when none). */
+  mark(view: string, version: number, source: string): Promise<string>;
+  /** Counts a batch once; returns false when its end (or a later one) was counted before. */
+  countBatch(view: string, version: number, source: string, batchEnd: string, count: BatchCount): Promise<boolean>;
+  /** The outcome recorded with the last counted batch of the source, when its end equals `batchEnd`. */
+  countedOutcome(view: string, version: number, source: string, batchEnd: string): Promise<BatchCount | null>;
+  read(view: string, version: number): Promise<ViewVersionCounters>;
+  remove(view: string): Promise<void>;
+}

@@ -1,0 +1,59 @@
+/** Listing and replaying dead letters. A replay re-decodes the stored record against the view's latest version. */
+import type { DeadLetterPage, DeadLetterStore } from '../ports/dead-letters.js';
+import { EddyError, ErrorCode } from '../core/errors.js';
+import { pushRecords, type PushDeps } from './push-records.js';
+import type { ViewCatalog } from './view-catalog.js';
+
+export interface ReplayResult {
+  replayed: number;
+  missing: string[];
+  rejected: { id: string; code: string; reason: string }[];
+}
+
+export async function listDeadLetters(
+  deps: { catalog: ViewCatalog; deadLetters: DeadLetterStore },
+  view: string,
+  limit: number,
+  after?: string,
+): Promise<DeadLetterPage> {
+  await deps.catalog.get(view);
+  return deps.deadLetters.list(view, limit, after);
+}
+
+export async function replayDeadLetters(
+  deps: PushDeps & { catalog: ViewCatalog },
+  viewName: string,
+  ids: readonly string[],
+): Promise<ReplayResult> {
+  const { compiled } = await deps.catalog.get(viewName);
+  const entries = await deps.deadLetters.get(viewName, ids);
+  const missing = ids.filter((_, i) => entries[i] === null);
+  const found = entries.filter((e) => e !== null);
+  if (found.length === 0) {
+    if (missing.length > 0 && ids.length === missing.length) {
+      throw new EddyError(ErrorCode.DEAD_LETTER_NOT_FOUND, `no dead letter with the given id(s)`, '/ids');
+    }
+    return { replayed: 0, missing, rejected: [] };
+  }
+  // Re-decode without storing the failures again: they stay where they are, with the new reason.
+  const receipt = await pushRecords(
+    { ...deps, deadLetters: { ...deps.deadLetters, add: async () => 0 } },
+    compiled,
+    found.map((e) => e.record),
+    { wait: false, waitTimeoutMs: 0 },
+  );
+  const failedIndexes = new Map(receipt.rejected.map((r) => [r.index, r]));
+  const rejected: ReplayResult['rejected'] = [];
+  const resolved: string[] = [];
+  for (const [index, entry] of found.entries()) {
+    const failure = failedIndexes.get(index);
+    if (!failure) {
+      resolved.push(entry.id);
+      continue;
+    }
+    rejected.push({ id: entry.id, code: failure.code, reason: failure.reason });
+    await deps.deadLetters.update(viewName, { ...entry, code: failure.code, reason: failure.reason, replays: entry.replays + 1 });
+  }
+  await deps.deadLetters.remove(viewName, resolved);
+  return { replayed: resolved.length, missing, rejected };
+}

@@ -1,0 +1,83 @@
+/**
+ * Push ingestion (PRODUCT.md §4): decode every record against the view's latest version, keep bad ones in the
+ * dead-letter store with their reason, and enqueue the good ones as one micro-batch job per push lane.
+ * Records of one entity always land in the same lane, in array order, so they are judged in arrival order.
+ */
+import { randomUUID } from 'node:crypto';
+import { decodeRecord } from '../core/decode-record.js';
+import type { CompiledView } from '../core/feature-view.js';
+import { laneOf } from '../core/lane.js';
+import type { BatchResult, PushBatchData } from '../adapters/queue/registry.js';
+import type { PushLanes } from '../adapters/queue/push-lanes.js';
+import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
+
+export interface PushReceipt {
+  requestId: string;
+  accepted: number;
+  rejected: { index: number; code: string; reason: string }[];
+  /** Present when the caller waited for the records to be applied. */
+  applied?: { accepted: number; late: number; duplicate: number; failed: number };
+}
+
+export interface PushDeps {
+  lanes: PushLanes;
+  deadLetters: DeadLetterStore;
+  clock?: () => number;
+}
+
+export async function pushRecords(
+  deps: PushDeps,
+  view: CompiledView,
+  records: readonly unknown[],
+  options: { wait: boolean; waitTimeoutMs: number },
+): Promise<PushReceipt> {
+  const now = (deps.clock ?? Date.now)();
+  const requestId = randomUUID();
+  const batches = new Map<number, PushBatchData>();
+  const rejected: PushReceipt['rejected'] = [];
+  const letters: DeadLetter[] = [];
+
+  records.forEach((raw, index) => {
+    const decoded = decodeRecord(view, raw, now);
+    if (!decoded.ok) {
+      rejected.push({ index, code: decoded.code, reason: decoded.reason });
+      letters.push({
+        id: `push:${requestId}:${index}`,
+        view: view.name,
+        version: view.version,
+        code: decoded.code,
+        reason: decoded.reason,
+        storedAt: new Date(now).toISOString(),
+        source: { type: 'push', index },
+        record: raw,
+        replays: 0,
+      });
+      return;
+    }
+    const lane = laneOf(view.name, decoded.entity, deps.lanes.count);
+    let batch = batches.get(lane);
+    if (!batch) {
+      batch = { view: view.name, version: view.version, requestId, events: [] };
+      batches.set(lane, batch);
+    }
+    const { t, id, values } = decoded.event;
+    batch.events.push(id === undefined ? { e: decoded.entity, t, v: values } : { e: decoded.entity, t, i: id, v: values });
+  });
+
+  await deps.deadLetters.add(view.name, view.version, letters);
+  const jobs = await deps.lanes.enqueue(batches);
+  const receipt: PushReceipt = { requestId, accepted: records.length - rejected.length, rejected };
+  if (options.wait) {
+    const results = await deps.lanes.waitFor(jobs, options.waitTimeoutMs);
+    receipt.applied = results.reduce<BatchResult>(
+      (sum, r) => ({
+        accepted: sum.accepted + r.accepted,
+        late: sum.late + r.late,
+        duplicate: sum.duplicate + r.duplicate,
+        failed: sum.failed + r.failed,
+      }),
+      { accepted: 0, late: 0, duplicate: 0, failed: 0 },
+    );
+  }
+  return receipt;
+}

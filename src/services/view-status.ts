@@ -1,0 +1,29 @@
+import type { ViewCounters } from '../ports/view-counters.js';
+import type { ViewCatalog } from './view-catalog.js';
+
+export interface ViewStatus {
+  featureView: string;
+  version: number;
+  counts: { accepted: number; rejected: number; late: number; duplicate: number };
+  lastEventTime: string | null;
+  /** Per ordered source (push lane or Kinesis shard): the end of the last batch applied and counted. */
+  sources: { source: string; checkpoint: string }[];
+}
+
+export async function viewStatus(
+  deps: { catalog: ViewCatalog; counters: ViewCounters },
+  name: string,
+  version?: number,
+): Promise<ViewStatus> {
+  const { view } = await deps.catalog.get(name, version);
+  const c = await deps.counters.read(view.name, view.version);
+  return {
+    featureView: view.name,
+    version: view.version,
+    counts: { accepted: c.accepted, rejected: c.rejected, late: c.late, duplicate: c.duplicate },
+    lastEventTime: c.lastEventTime === null ? null : new Date(c.lastEventTime).toISOString(),
+    sources: Object.entries(c.marks)
+      .map(([source, checkpoint]) => ({ source, checkpoint }))
+      .sort((a, b) => a.source.localeCompare(b.source)),
+  };
+}

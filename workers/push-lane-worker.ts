@@ -1,0 +1,88 @@
+/**
+ * Runs the push lanes: one BullMQ Worker per lane queue, concurrency 1 (the queue's global concurrency is 1
+ * too, so a lane's jobs run one at a time, in order, across every process).
+ *
+ * Failure policy: transient (connection) errors are retried *inside* the job until they pass, so a later batch
+ * never overtakes an earlier one; if the process dies meanwhile, BullMQ's stalled-job recovery puts the job back
+ * at the head of its lane. Any other error means the batch cannot be applied: its records go to the
+ * dead-letter store with the reason, and the lane moves on.
+ */
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
+import { type BatchResult, type PushBatchData, pushLaneQueueName } from '../src/adapters/queue/registry.js';
+import type { DeadLetterStore } from '../src/ports/dead-letters.js';
+import type { ApplyDeps } from '../src/services/apply-source-batch.js';
+import { applyPushBatch } from '../src/services/apply-push-batch.js';
+import { isConnectionError, retryInPlace } from '../src/services/retry-in-place.js';
+import type { ViewCatalog } from '../src/services/view-catalog.js';
+
+export interface PushLaneWorkers {
+  running(): boolean;
+  close(): Promise<void>;
+}
+
+export interface PushLaneWorkerDeps extends ApplyDeps {
+  catalog: ViewCatalog;
+  deadLetters: DeadLetterStore;
+  /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking reads. */
+  connection: Redis;
+  keyPrefix: string;
+  lanes: number;
+  log: Logger;
+}
+
+export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers {
+  const log = deps.log.child({ component: 'push-lanes' });
+  const workers = Array.from({ length: deps.lanes }, (_, lane) => {
+    const worker = new Worker<PushBatchData, BatchResult>(
+      pushLaneQueueName(lane),
+      async (job) => {
+        try {
+          return await retryInPlace(() => applyPushBatch(deps, lane, job.id!, job.data), {
+            baseMs: 100,
+            maxMs: 5000,
+            isTransient: isConnectionError,
+            onRetry: (err, attempt) => log.warn({ lane, job: job.id, attempt, err: String(err) }, 'retrying batch'),
+          });
+        } catch (err) {
+          log.error({ lane, job: job.id, err }, 'batch could not be applied; records go to the dead-letter store');
+          return deadLetterBatch(deps.deadLetters, job.id!, job.data, err);
+        }
+      },
+      { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), concurrency: 1 },
+    );
+    worker.on('error', (err) => log.error({ lane, err: String(err) }, 'worker error'));
+    return worker;
+  });
+  let closed = false;
+  return {
+    running: () => !closed && workers.every((w) => w.isRunning()),
+    async close() {
+      closed = true;
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+async function deadLetterBatch(store: DeadLetterStore, jobId: string, data: PushBatchData, err: unknown): Promise<BatchResult> {
+  const storedAt = new Date().toISOString();
+  const reason = `batch could not be applied: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}`;
+  await store.add(
+    data.view,
+    data.version,
+    data.events.map((e, index) => ({
+      id: `push:${data.requestId}:job-${jobId}:${index}`,
+      view: data.view,
+      version: data.version,
+      code: 'PROCESSING_FAILED',
+      reason,
+      storedAt,
+      source: { type: 'push' as const, index },
+      record: e,
+      replays: 0,
+    })),
+  );
+  return { accepted: 0, late: 0, duplicate: 0, failed: data.events.length };
+}
