@@ -1,0 +1,61 @@
+/**
+ * The engine's form of a stored feature view: durations in milliseconds and the bounds derived from them.
+ * The input must be a resolved view (src/core/resolve-view.ts); an unparseable duration here is a bug, not a user
+ * error, and throws a RangeError.
+ */
+import { parseDuration } from './duration.js';
+import type { CompiledFeature, CompiledView, FeatureView } from './feature-view.js';
+
+/** Key of `eventsPerField` for field-less `count` features over a count window (they need events, not values). */
+export const NO_FIELD = '';
+
+export function compileView(view: FeatureView): CompiledView {
+  const granularityMs = durationMs(view.granularity);
+  const allowedLatenessMs = durationMs(view.allowedLateness);
+  const fields: string[] = [];
+  const eventsPerField: Record<string, number> = {};
+  let largestWindowMs = 0;
+
+  const features = view.features.map((f): CompiledFeature => {
+    if (f.field !== undefined && !fields.includes(f.field)) {
+      fields.push(f.field);
+      eventsPerField[f.field] ??= 0;
+    }
+    if (f.window !== undefined) {
+      const windowMs = durationMs(f.window);
+      largestWindowMs = Math.max(largestWindowMs, windowMs);
+      return { ...base(f), kind: 'time', windowMs, windowTiles: windowMs / granularityMs };
+    }
+    if (f.events !== undefined) {
+      const key = f.field ?? NO_FIELD;
+      eventsPerField[key] = Math.max(eventsPerField[key] ?? 0, f.events);
+      return { ...base(f), kind: 'events', events: f.events };
+    }
+    return { ...base(f), kind: 'lifetime' };
+  });
+
+  return {
+    name: view.name,
+    version: view.version,
+    entityKey: view.entityKey,
+    ...(view.eventTime !== undefined && { eventTimeField: view.eventTime.field }),
+    ...(view.eventIdField !== undefined && { eventIdField: view.eventIdField }),
+    granularityMs,
+    allowedLatenessMs,
+    ttlMs: durationMs(view.ttl),
+    features,
+    fields,
+    retainedTiles: Math.ceil((largestWindowMs + allowedLatenessMs) / granularityMs),
+    eventsPerField,
+  };
+}
+
+function base(f: FeatureView['features'][number]): Pick<CompiledFeature, 'name' | 'agg' | 'field'> {
+  return f.field === undefined ? { name: f.name, agg: f.agg } : { name: f.name, agg: f.agg, field: f.field };
+}
+
+function durationMs(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new RangeError(`not a duration: '${text}' (compile resolved views only)`);
+  return ms;
+}

@@ -1,0 +1,268 @@
+/**
+ * TypeBox schemas of feature views (PRODUCT.md §2): the request body (`FeatureViewSpec`) and the stored definition
+ * returned by the API (`FeatureView`). Structure and limits live here; rules that relate fields to each other
+ * (window vs granularity, required `field`, duplicate names, defaults) live in src/core/resolve-view.ts, which
+ * names the offending field as a JSON pointer.
+ *
+ * Only the two top-level schemas carry a `$id`; nested parts are inlined so that registering both with
+ * `fastify.addSchema` never declares one `$id` twice.
+ */
+import type { Static } from 'typebox';
+import { Type } from 'typebox';
+import { DURATION_PATTERN } from '../../core/duration.js';
+import { AGGREGATIONS } from '../../core/feature-view.js';
+import {
+  MAX_EVENTS,
+  MAX_FEATURES,
+  MAX_RECORD_FIELD_LENGTH,
+  NAME_PATTERN,
+  SAGEMAKER_NAME_PATTERN,
+  STREAM_NAME_PATTERN,
+} from '../../core/resolve-view.js';
+
+const Name = (description: string) => Type.String({ pattern: NAME_PATTERN, maxLength: 63, description });
+
+/** A top-level property name of the incoming JSON records (not a path: `a.b` is the key "a.b"). */
+const RecordField = (description: string) =>
+  Type.String({ minLength: 1, maxLength: MAX_RECORD_FIELD_LENGTH, description });
+
+/** `examples` is left out: OpenAPI 3.0 schema objects do not allow it. */
+const Duration = (description: string) =>
+  Type.String({
+    pattern: DURATION_PATTERN,
+    maxLength: 20,
+    description: `${description} A duration: 500ms, 10s, 5m, 1h, 7d.`,
+  });
+
+const StartPosition = Type.Union(
+  [
+    Type.Literal('LATEST', { description: 'Only records written after the view version starts.' }),
+    Type.Literal('TRIM_HORIZON', { description: 'The oldest record still in the stream.' }),
+    Type.Object(
+      {
+        atTimestamp: Type.String({
+          format: 'date-time',
+          description: 'ISO-8601 date-time with a zone: the first record at or after this arrival time.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  {
+    description:
+      'Where a new view version starts reading the stream. Default `LATEST` (as AWS consumers do): a new view does not replay the stream unless asked.',
+  },
+);
+
+const KinesisSourceProperties = {
+  type: Type.Literal('kinesis', {
+    description: 'Read an Amazon Kinesis Data Stream (HTTP push is accepted too).',
+  }),
+  streamName: Type.String({
+    minLength: 1,
+    maxLength: 128,
+    pattern: STREAM_NAME_PATTERN,
+    description: 'Kinesis Data Stream name.',
+  }),
+};
+
+const KinesisSource = Type.Object(
+  { ...KinesisSourceProperties, startPosition: Type.Optional(StartPosition) },
+  { additionalProperties: false, title: 'KinesisSource' },
+);
+
+const PushSource = Type.Object(
+  { type: Type.Literal('push', { description: 'Records arrive only through the HTTP push endpoint.' }) },
+  { additionalProperties: false, title: 'PushSource' },
+);
+
+const SOURCE_DESCRIPTION = 'Where records come from. Every view also accepts HTTP push.';
+
+const Feature = Type.Object(
+  {
+    name: Name('Feature name, unique within the view: `^[a-z][a-z0-9_]{0,62}$`.'),
+    agg: Type.Enum(AGGREGATIONS, {
+      type: 'string',
+      description:
+        'Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time.',
+    }),
+    field: Type.Optional(
+      RecordField(
+        'Numeric record field to aggregate. Required for every aggregation but `count`; `count` with a field counts records where it is a number.',
+      ),
+    ),
+    window: Type.Optional(
+      Duration(
+        'Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`.',
+      ),
+    ),
+    events: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_EVENTS,
+        description: 'Count window: the last N events by event time.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const SpecProperties = {
+  name: Name('View name: `^[a-z][a-z0-9_]{0,62}$`.'),
+  description: Type.Optional(Type.String({ maxLength: 1024, description: 'Free text for people.' })),
+  entityKey: RecordField(
+    'Record field holding the entity id (a string, or a number used as its decimal string).',
+  ),
+  eventTime: Type.Optional(
+    Type.Object(
+      {
+        field: RecordField(
+          'Record field holding the event time: epoch milliseconds (a JSON number) or an ISO-8601 string with a zone.',
+        ),
+      },
+      {
+        additionalProperties: false,
+        description: "Where the event time comes from. Omitted: the record's arrival time.",
+      },
+    ),
+  ),
+  granularity: Type.Optional(
+    Duration(
+      'Tile size. Every time window must be a whole multiple of it. Omitted: the service chooses one.',
+    ),
+  ),
+  allowedLateness: Type.Optional(
+    Duration(
+      "How far behind an entity's newest event time an event may be and still count. Default: the largest time window.",
+    ),
+  ),
+  ttl: Type.Optional(
+    Duration(
+      'State of an entity with no new event for this long is removed. At least the largest time window. Default 7d.',
+    ),
+  ),
+  eventIdField: Type.Optional(
+    RecordField(
+      'Record field holding a producer event id: records of one entity with the same id count once.',
+    ),
+  ),
+  features: Type.Array(Feature, {
+    minItems: 1,
+    maxItems: MAX_FEATURES,
+    description: 'Features computed by the view.',
+  }),
+};
+
+const SageMakerSinkProperties = {
+  featureGroupName: Type.String({
+    pattern: SAGEMAKER_NAME_PATTERN,
+    maxLength: 64,
+    description: 'SageMaker Feature Store feature group that receives the current values.',
+  }),
+};
+
+const SageMakerSink = Type.Object(
+  {
+    ...SageMakerSinkProperties,
+    recordIdentifierFeatureName: Type.Optional(
+      Type.String({
+        pattern: SAGEMAKER_NAME_PATTERN,
+        maxLength: 64,
+        description: 'Feature holding the entity id. Default: `entityKey`.',
+      }),
+    ),
+    eventTimeFeatureName: Type.Optional(
+      Type.String({
+        pattern: SAGEMAKER_NAME_PATTERN,
+        maxLength: 64,
+        description: 'Feature holding the event time (ISO-8601 with milliseconds). Default `event_time`.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Mirror current feature values to SageMaker Feature Store.' },
+);
+
+export const FeatureViewSpecSchema = Type.Object(
+  {
+    ...SpecProperties,
+    source: Type.Union([KinesisSource, PushSource], { description: SOURCE_DESCRIPTION }),
+    sinks: Type.Optional(
+      Type.Object(
+        { sagemaker: Type.Optional(SageMakerSink) },
+        { additionalProperties: false, description: 'Where current values are copied to.' },
+      ),
+    ),
+  },
+  {
+    $id: 'FeatureViewSpec',
+    title: 'FeatureViewSpec',
+    additionalProperties: false,
+    description: 'A feature view definition as sent by a client (PRODUCT.md §2).',
+  },
+);
+export type FeatureViewSpecBody = Static<typeof FeatureViewSpecSchema>;
+
+/** The stored definition: every default is explicit, so the same fields are required. */
+export const FeatureViewSchema = Type.Object(
+  {
+    ...SpecProperties,
+    version: Type.Integer({
+      minimum: 1,
+      description: 'Version number; a changed definition becomes version n+1.',
+    }),
+    createdAt: Type.String({
+      format: 'date-time',
+      description: 'When this version was registered (ISO-8601 UTC).',
+    }),
+    granularity: Duration('Tile size in effect (chosen by the service when the spec omitted it).'),
+    allowedLateness: Duration(
+      "How far behind an entity's newest event time an event may be and still count.",
+    ),
+    ttl: Duration('State of an entity with no new event for this long is removed.'),
+    source: Type.Union(
+      [
+        Type.Object(
+          { ...KinesisSourceProperties, startPosition: StartPosition },
+          { additionalProperties: false, title: 'KinesisSource' },
+        ),
+        PushSource,
+      ],
+      { description: SOURCE_DESCRIPTION },
+    ),
+    sinks: Type.Optional(
+      Type.Object(
+        {
+          sagemaker: Type.Optional(
+            Type.Object(
+              {
+                ...SageMakerSinkProperties,
+                recordIdentifierFeatureName: Type.String({
+                  pattern: SAGEMAKER_NAME_PATTERN,
+                  maxLength: 64,
+                  description: 'Feature holding the entity id.',
+                }),
+                eventTimeFeatureName: Type.String({
+                  pattern: SAGEMAKER_NAME_PATTERN,
+                  maxLength: 64,
+                  description: 'Feature holding the event time (ISO-8601 with milliseconds).',
+                }),
+              },
+              {
+                additionalProperties: false,
+                description: 'Mirror current feature values to SageMaker Feature Store.',
+              },
+            ),
+          ),
+        },
+        { additionalProperties: false, description: 'Where current values are copied to.' },
+      ),
+    ),
+  },
+  {
+    $id: 'FeatureView',
+    title: 'FeatureView',
+    additionalProperties: false,
+    description: 'A stored feature view version with every default resolved.',
+  },
+);
+export type FeatureViewBody = Static<typeof FeatureViewSchema>;
