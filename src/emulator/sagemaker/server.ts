@@ -1,0 +1,166 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AdminControl, createAdminHandler } from './admin.js';
+import { CallLog, type CallRecord } from './call-log.js';
+import { EmulatorError } from './errors.js';
+import { type Faults, mergeFaults, NO_FAULTS } from './faults.js';
+import {
+  type FeatureGroupDefinition,
+  parseFeatureGroupDefinition,
+  resolveFeatureGroupName,
+} from './feature-group.js';
+import { sendError } from './http-io.js';
+import { createRng, randomSeed } from './rng.js';
+import { createRuntimeHandler } from './runtime-handler.js';
+import { OnlineStore } from './store.js';
+
+/** The emulator always binds loopback: it accepts any credentials. */
+export const EMULATOR_HOST = '127.0.0.1';
+
+export interface SageMakerEmulatorOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. @defaultValue 0 */
+  port?: number;
+  /** Known feature groups by name. @defaultValue {} */
+  featureGroups?: Record<string, FeatureGroupDefinition>;
+  /**
+   * When set, a PutRecord to an unknown group creates it with this definition. Other operations on unknown groups
+   * still get ResourceNotFound. @defaultValue undefined (unknown group -> ResourceNotFound everywhere)
+   */
+  autoCreate?: FeatureGroupDefinition;
+  /** Faults active from the start. @defaultValue none */
+  faults?: Partial<Faults>;
+  /** Seed of the fault RNG. @defaultValue random (read it back from `seed`) */
+  seed?: number;
+  /** Clock in epoch ms, for TTL expiry and call timestamps. @defaultValue Date.now */
+  now?: () => number;
+  /** Calls kept in the log, oldest dropped first. @defaultValue 10000 */
+  maxCalls?: number;
+  /** Largest request body accepted, bytes. @defaultValue 6 MiB */
+  maxBodyBytes?: number;
+  /** Called after each runtime API call (not admin calls). Carries keys, never feature values. */
+  onCall?: (call: CallRecord) => void;
+}
+
+export interface SageMakerEmulator extends Omit<AdminControl, 'goDownFor'> {
+  /** `http://127.0.0.1:<port>`: pass as the SDK `endpoint` or the CLI `--endpoint-url`. */
+  readonly url: string;
+  readonly port: number;
+  /** The fault RNG seed in use. */
+  readonly seed: number;
+  /**
+   * `true` closes the listening socket and every open connection (clients get ECONNREFUSED, in-flight calls a
+   * reset); `false` listens again on the same port. Resolves once the change is in effect.
+   */
+  setDown(down: boolean): Promise<void>;
+  isDown(): boolean;
+  close(): Promise<void>;
+}
+
+/** Starts the SageMaker Feature Store runtime emulator on 127.0.0.1. */
+export async function startSageMakerEmulator(
+  options: SageMakerEmulatorOptions = {},
+): Promise<SageMakerEmulator> {
+  const now = options.now ?? Date.now;
+  const seed = options.seed ?? randomSeed();
+  const maxBodyBytes = options.maxBodyBytes ?? 6 * 1024 * 1024;
+  const store = new OnlineStore(now, options.autoCreate && parseFeatureGroupDefinition(options.autoCreate));
+  for (const [name, definition] of Object.entries(options.featureGroups ?? {})) {
+    store.define(resolveFeatureGroupName(name), parseFeatureGroupDefinition(definition));
+  }
+  let faults = mergeFaults({ ...NO_FAULTS }, options.faults ?? {});
+  const log = new CallLog(options.maxCalls ?? 10_000);
+  let down = false;
+  let closed = false;
+  let downTimer: NodeJS.Timeout | undefined;
+  // Serialises up/down transitions so a quick down/up/down sequence cannot interleave listen and close.
+  let transition: Promise<void> = Promise.resolve();
+
+  const control: AdminControl = {
+    defineFeatureGroup: (name, definition) =>
+      store.define(resolveFeatureGroupName(name), parseFeatureGroupDefinition(definition)),
+    deleteFeatureGroup: (name) => store.drop(name),
+    featureGroups: () => store.definitions(),
+    records: (featureGroup) => store.records(featureGroup),
+    calls: () => log.list(),
+    resetCalls: () => log.reset(),
+    faults: () => ({ ...faults }),
+    setFaults: (update) => {
+      faults = mergeFaults(faults, update);
+      return { ...faults };
+    },
+    goDownFor: (ms) => {
+      void setDown(true).then(() => {
+        if (closed) return;
+        downTimer = setTimeout(() => void setDown(false).catch(() => {}), ms);
+      });
+    },
+  };
+  const runtime = createRuntimeHandler({
+    store,
+    log,
+    rng: createRng(seed),
+    faults: () => faults,
+    now,
+    maxBodyBytes,
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+  });
+  const admin = createAdminHandler(control, maxBodyBytes);
+  const server = createServer((req, res) => {
+    const handler = req.url?.startsWith('/_emulator/') ? admin : runtime;
+    handler(req, res).catch(() => sendError(res, new EmulatorError('InternalFailure', 'Internal failure')));
+  });
+
+  await listen(server, options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+
+  const setDown = (value: boolean): Promise<void> => {
+    clearTimeout(downTimer);
+    const next = transition.then(async () => {
+      if (value && !down) {
+        down = true;
+        await stop(server);
+      } else if (!value && down && !closed) {
+        await listen(server, port);
+        down = false;
+      }
+    });
+    transition = next.catch(() => {});
+    return next;
+  };
+
+  const { goDownFor: _internal, ...publicControl } = control;
+  return {
+    ...publicControl,
+    url: `http://${EMULATOR_HOST}:${port}`,
+    port,
+    seed,
+    setDown,
+    isDown: () => down,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(downTimer);
+      await transition;
+      if (!down) await stop(server);
+    },
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, EMULATOR_HOST, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting and destroys every connection, idle or mid-request, so clients see refusals and resets. */
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
