@@ -1,20 +1,212 @@
-// Placeholder signatures; the engine helper replaces this file.
+/**
+ * The aggregation engine (PRODUCT.md §3): pure, no I/O, time is always a parameter.
+ *
+ * `applyEvents` folds one entity's events (in arrival order) into its state: lateness and duplicate checks,
+ * then tiles (time windows and `last`), count-window lists and the lifetime-last base. `evaluate` finalizes
+ * features from the state as of a time. Reads as of T >= watermark - allowedLateness are exact for time windows
+ * and lifetime `last`; count windows are exact as of T >= watermark and otherwise use the retained top-N
+ * (see count-window.ts).
+ */
+import { ENTRY, endAtOrBefore, insertEntry } from './count-window.js';
+import { type FeaturePlan, featurePlan, NO_FIELD, planOf, UNKNOWN_FIELD } from './engine-plan.js';
 import type { ApplyOutcome, EngineEvent } from './event.js';
+import { type IdMemory, isRemembered, pruneIds, rememberId } from './event-ids.js';
 import type { CompiledFeature, CompiledView } from './feature-view.js';
+import { LAST_SIZE, updateLast } from './last-value.js';
+import { emptyMoments, finalizeMoments, MOMENTS_SIZE, mergeMoments, updateMoments } from './moments.js';
+import { addToTile, fieldOffset, lowerBound, pruneTiles, tileAt, tileOf } from './tiles.js';
 
-export type EntityState = Record<string, unknown>;
+/**
+ * The state of one entity under one view version. Plain data (numbers, strings, arrays, objects) that survives
+ * JSON and MessagePack round trips; every number is finite. Field slot i is CompiledView.fields[i].
+ *
+ * - `w`  watermark: greatest event time accepted (epoch ms, UTC), null before the first accepted event.
+ * - `a`  arrival counter: accepted events so far; the next accepted event gets arrival rank `a`.
+ * - `t`  tiles, ascending by tile index, each a flat number array (layout in tiles.ts). Only tiles with
+ *        index > tile(w) - retainedTiles are kept.
+ * - `c`  count-window lists per field slot, plus one at index fields.length for field-less `count` windows;
+ *        flat (t, arrival, value) entries ascending (layout in count-window.ts). Empty when unused.
+ * - `b`  lifetime-`last` base per field slot: [t, arrival, value] of the most recent event no longer in a
+ *        retained tile, or [] when none.
+ * - `d`, `dm`  remembered event ids (layout in event-ids.ts).
+ */
+export interface EntityState extends IdMemory {
+  w: number | null;
+  a: number;
+  t: number[][];
+  c: number[][];
+  b: number[][];
+}
+
+/** Feature name → value; null where the aggregate is undefined (empty window, too few events). */
 export type FeatureValues = Record<string, number | null>;
 
-export declare function newEntityState(): EntityState;
-export declare function applyEvents(
+export const newEntityState = (): EntityState => ({ w: null, a: 0, t: [], c: [], b: [], d: {}, dm: null });
+
+/** Greatest accepted event time (epoch ms), or null before any accepted event. */
+export const watermarkOf = (state: EntityState): number | null => state.w;
+
+/** Slot i of a per-field array, created (with all slots before it, never holes) when missing. */
+function slotOf(lists: number[][], i: number): number[] {
+  while (lists.length <= i) lists.push([]);
+  return lists[i]!;
+}
+
+/**
+ * Applies one entity's events in arrival order, mutating `state`. An event is late when t < watermark -
+ * allowedLateness, else a duplicate when its id is remembered (event-ids.ts), else accepted; the watermark
+ * moves as events are accepted. Cost: O(events + pruned tiles), plus count-window inserts and (amortized O(1)
+ * per event) id pruning.
+ */
+export function applyEvents(
   view: CompiledView,
   state: EntityState,
   events: readonly EngineEvent[],
-): ApplyOutcome;
-export declare function evaluate(
+): ApplyOutcome {
+  const { granularityMs: g, allowedLatenessMs: lateness, retainedTiles, fields, caps } = planOf(view);
+  const fieldCount = fields.length;
+  const values = new Array<number | undefined>(fieldCount);
+  const outcome: ApplyOutcome = { accepted: 0, late: 0, duplicate: 0 };
+  for (const e of events) {
+    const wm = state.w;
+    if (wm !== null && e.t < wm - lateness) {
+      outcome.late++;
+      continue;
+    }
+    if (e.id !== undefined && wm !== null && isRemembered(state, e.id, wm - lateness)) {
+      outcome.duplicate++;
+      continue;
+    }
+    outcome.accepted++;
+    const arrival = state.a++;
+    const w = wm === null || e.t > wm ? e.t : wm;
+    state.w = w;
+    if (e.id !== undefined) rememberId(state, e.id, e.t);
+    for (let i = 0; i < fieldCount; i++) {
+      const v = e.values[fields[i]!];
+      values[i] = typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    }
+    const idx = tileOf(e.t, g);
+    if (idx > tileOf(w, g) - retainedTiles) addToTile(tileAt(state.t, idx, fieldCount), values, e.t, arrival);
+    else {
+      // Below the retention floor: only lifetime `last` (and count windows, below) can still see it.
+      for (let i = 0; i < fieldCount; i++) {
+        const v = values[i];
+        if (v !== undefined) foldIntoBase(state.b, i, e.t, arrival, v);
+      }
+    }
+    for (let i = 0; i < fieldCount; i++) {
+      const v = values[i];
+      if (v !== undefined && caps[i]! > 0) insertEntry(slotOf(state.c, i), caps[i]!, e.t, arrival, v);
+    }
+    if (caps[fieldCount]! > 0) insertEntry(slotOf(state.c, fieldCount), caps[fieldCount]!, e.t, arrival, 0);
+  }
+  if (state.w !== null) {
+    for (const tile of pruneTiles(state.t, tileOf(state.w, g) - retainedTiles)) {
+      for (let i = 0; i < fieldCount; i++) {
+        const o = fieldOffset(i);
+        if (tile[o]! > 0) {
+          const l = o + MOMENTS_SIZE;
+          foldIntoBase(state.b, i, tile[l]!, tile[l + 1]!, tile[l + 2]!);
+        }
+      }
+    }
+    pruneIds(state, state.w - lateness, Math.max(g, lateness / 2));
+  }
+  return outcome;
+}
+
+function foldIntoBase(base: number[][], i: number, t: number, arrival: number, v: number): void {
+  const slot = slotOf(base, i);
+  updateLast(slot, 0, slot.length > 0, t, arrival, v);
+}
+
+/**
+ * The features (default: all of the view's) as of `asOfMs` (epoch ms; the caller resolves "now" and "latest" —
+ * latest is watermarkOf(state)). Cost: O(tiles in the windows + count-window entries read).
+ */
+export function evaluate(
   view: CompiledView,
   state: EntityState,
   asOfMs: number,
   features?: readonly CompiledFeature[],
-): FeatureValues;
-export declare function watermarkOf(state: EntityState): number | null;
+): FeatureValues {
+  const plan = planOf(view);
+  const list =
+    features === undefined
+      ? plan.features
+      : features.map((f) => featurePlan(f, plan.fields, plan.granularityMs));
+  const asOfTile = tileOf(asOfMs, plan.granularityMs);
+  const windows = new Map<string, number[]>();
+  const out: FeatureValues = {};
+  for (const f of list) {
+    if (f.field === UNKNOWN_FIELD) out[f.name] = finalizeMoments(emptyMoments(), 0, f.agg);
+    else if (f.kind === 'time') {
+      const key = `${f.field}/${f.windowTiles}`;
+      let acc = windows.get(key);
+      if (acc === undefined) {
+        acc = timeWindow(state.t, f.field, asOfTile - f.windowTiles + 1, asOfTile);
+        windows.set(key, acc);
+      }
+      out[f.name] = finalizeWindow(acc, f);
+    } else if (f.kind === 'events') {
+      out[f.name] = countWindow(state.c[f.field === NO_FIELD ? plan.fields.length : f.field], f, asOfMs);
+    } else {
+      // Lifetime: the compiler allows only `last`; anything else reads as an empty window.
+      out[f.name] = f.agg === 'last' ? lifetimeLast(state, f.field, asOfTile, plan.granularityMs) : null;
+    }
+  }
+  return out;
+}
+
+/**
+ * Merges tiles lo..hi (inclusive) for a field slot into moments followed by a last triple. For the field-less
+ * count, only the moment count is set (to the records in the range).
+ */
+function timeWindow(tiles: readonly number[][], field: number, lo: number, hi: number): number[] {
+  const acc = new Array<number>(MOMENTS_SIZE + LAST_SIZE).fill(0);
+  for (let k = lowerBound(tiles, lo); k < tiles.length; k++) {
+    const tile = tiles[k]!;
+    if (tile[0]! > hi) break;
+    if (field === NO_FIELD) {
+      acc[0]! += tile[1]!;
+      continue;
+    }
+    const o = fieldOffset(field);
+    if (tile[o]! === 0) continue;
+    mergeMoments(acc, 0, tile, o);
+    // Tiles ascend and tile order follows event time, so the last non-empty tile holds the window's last.
+    for (let j = 0; j < LAST_SIZE; j++) acc[MOMENTS_SIZE + j] = tile[o + MOMENTS_SIZE + j]!;
+  }
+  return acc;
+}
+
+function finalizeWindow(acc: number[], f: FeaturePlan): number | null {
+  if (f.agg !== 'last') return finalizeMoments(acc, 0, f.agg);
+  return acc[0]! > 0 ? acc[MOMENTS_SIZE + 2]! : null;
+}
+
+/** The f.events most recent retained entries with t <= asOfMs. */
+function countWindow(list: readonly number[] | undefined, f: FeaturePlan, asOfMs: number): number | null {
+  const entries = list ?? [];
+  const end = endAtOrBefore(entries, asOfMs);
+  const start = Math.max(0, end - f.events * ENTRY);
+  if (f.agg === 'count') return (end - start) / ENTRY;
+  if (f.agg === 'last') return end > start ? entries[end - 1]! : null;
+  const acc = emptyMoments();
+  for (let k = start; k < end; k += ENTRY) updateMoments(acc, 0, entries[k + 2]!);
+  return finalizeMoments(acc, 0, f.agg);
+}
+
+/** The most recent value among events with tile <= asOfTile: newest such tile holding the field, else the base. */
+function lifetimeLast(state: EntityState, field: number, asOfTile: number, g: number): number | null {
+  if (field === NO_FIELD) return null;
+  const o = fieldOffset(field);
+  for (let k = lowerBound(state.t, asOfTile + 1) - 1; k >= 0; k--) {
+    const tile = state.t[k]!;
+    if (tile[o]! > 0) return tile[o + MOMENTS_SIZE + 2]!;
+  }
+  const base = state.b[field];
+  if (base === undefined || base.length === 0 || tileOf(base[0]!, g) > asOfTile) return null;
+  return base[2]!;
+}

@@ -1,0 +1,85 @@
+/**
+ * What the engine derives once per CompiledView: field slots, count-window capacities, retention. Cached per
+ * view object (WeakMap), so callers that keep their CompiledView pay for it once.
+ */
+import type { Aggregation, CompiledFeature, CompiledView, WindowKind } from './feature-view.js';
+
+export interface FeaturePlan {
+  name: string;
+  agg: Aggregation;
+  kind: WindowKind;
+  /** Slot of the feature's field; NO_FIELD for the field-less `count`, UNKNOWN_FIELD when not in the plan. */
+  field: number;
+  /** Time windows: length in tiles. */
+  windowTiles: number;
+  /** Count windows: N. */
+  events: number;
+}
+
+export interface EnginePlan {
+  granularityMs: number;
+  allowedLatenessMs: number;
+  /** Field slots: view.fields, then any feature field it lacks (defensive; the compiler lists them all). */
+  fields: string[];
+  /** Tiles kept behind the watermark's tile: at least ceil((largest time window + allowedLateness) / g). */
+  retainedTiles: number;
+  /** Count-window capacity per field slot, and at index fields.length the capacity for field-less counts. */
+  caps: number[];
+  features: FeaturePlan[];
+}
+
+export const NO_FIELD = -1;
+export const UNKNOWN_FIELD = -2;
+
+const plans = new WeakMap<CompiledView, EnginePlan>();
+
+export function planOf(view: CompiledView): EnginePlan {
+  let plan = plans.get(view);
+  if (plan === undefined) {
+    plan = buildPlan(view);
+    plans.set(view, plan);
+  }
+  return plan;
+}
+
+function buildPlan(view: CompiledView): EnginePlan {
+  const g = view.granularityMs;
+  const fields = [...view.fields];
+  for (const f of view.features) if (f.field !== undefined && !fields.includes(f.field)) fields.push(f.field);
+  const caps = fields.map((f) => view.eventsPerField[f] ?? 0);
+  caps.push(0);
+  let largestWindowMs = 0;
+  const features = view.features.map((f) => featurePlan(f, fields, g));
+  for (const f of features) {
+    if (f.kind === 'events') {
+      const slot = f.field === NO_FIELD ? fields.length : f.field;
+      caps[slot] = Math.max(caps[slot]!, f.events);
+    } else if (f.kind === 'time') largestWindowMs = Math.max(largestWindowMs, f.windowTiles * g);
+  }
+  const needed = Math.ceil((largestWindowMs + view.allowedLatenessMs) / g);
+  return {
+    granularityMs: g,
+    allowedLatenessMs: view.allowedLatenessMs,
+    fields,
+    retainedTiles: Math.max(view.retainedTiles, needed),
+    caps,
+    features,
+  };
+}
+
+export function featurePlan(
+  f: CompiledFeature,
+  fields: readonly string[],
+  granularityMs: number,
+): FeaturePlan {
+  const windowTiles = f.windowTiles ?? Math.ceil((f.windowMs ?? 0) / granularityMs);
+  return {
+    name: f.name,
+    agg: f.agg,
+    kind: f.kind,
+    field:
+      f.field === undefined ? NO_FIELD : fields.includes(f.field) ? fields.indexOf(f.field) : UNKNOWN_FIELD,
+    windowTiles,
+    events: f.events ?? 0,
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * Brute-force oracle for the engine, written straight from PRODUCT.md §3 and shares no code with src/core's
+ * engine: it keeps every accepted event and recomputes every feature from scratch, with an exactly rounded
+ * sum (Shewchuk partials) and a two-pass mean and variance.
+ */
+import type { ApplyOutcome, EngineEvent } from '../../src/core/event.js';
+import type { CompiledFeature, CompiledView } from '../../src/core/feature-view.js';
+
+interface Accepted {
+  t: number;
+  arrival: number;
+  values: Record<string, number>;
+}
+
+/** Sum of xs, correctly rounded up to the last partial (Shewchuk / Python's math.fsum without the final fix-up). */
+export function exactSum(xs: readonly number[]): number {
+  const partials: number[] = [];
+  for (let x of xs) {
+    let kept = 0;
+    for (let y of partials) {
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) partials[kept++] = lo;
+      x = hi;
+    }
+    partials.length = kept;
+    partials.push(x);
+  }
+  let total = 0;
+  for (let i = partials.length - 1; i >= 0; i--) total += partials[i]!;
+  return total;
+}
+
+/** Aggregates a list of values (already selected by the window) the textbook way. */
+export function aggregate(agg: CompiledFeature['agg'], values: readonly number[]): number | null {
+  const n = values.length;
+  if (agg === 'count') return n;
+  if (agg === 'sum') return n === 0 ? 0 : exactSum(values);
+  if (n === 0) return null;
+  if (agg === 'last') return values[n - 1]!;
+  if (agg === 'min') return Math.min(...values);
+  if (agg === 'max') return Math.max(...values);
+  const mean = exactSum(values) / n;
+  if (agg === 'avg') return mean;
+  const ss = exactSum(values.map((x) => (x - mean) * (x - mean)));
+  switch (agg) {
+    case 'variance':
+      return ss / n;
+    case 'stddev':
+      return Math.sqrt(ss / n);
+    case 'var_samp':
+      return n < 2 ? null : ss / (n - 1);
+    case 'stddev_samp':
+      return n < 2 ? null : Math.sqrt(ss / (n - 1));
+  }
+  throw new Error(`unknown aggregation ${agg}`);
+}
+
+/** Which count-window reading to produce: the §3 definition, or the engine's documented retained top-N. */
+export type CountWindowMode = 'exact' | 'retained';
+
+export class Oracle {
+  readonly events: Accepted[] = [];
+  private watermark: number | null = null;
+  private arrivals = 0;
+  /** id → event time of the accepted record carrying it. */
+  private readonly ids = new Map<string, number>();
+
+  constructor(private readonly view: CompiledView) {}
+
+  get watermarkMs(): number | null {
+    return this.watermark;
+  }
+
+  apply(batch: readonly EngineEvent[]): ApplyOutcome {
+    const outcome = { accepted: 0, late: 0, duplicate: 0 };
+    const lateness = this.view.allowedLatenessMs;
+    for (const e of batch) {
+      if (this.watermark !== null && e.t < this.watermark - lateness) {
+        outcome.late++;
+        continue;
+      }
+      // An id is remembered while its event time is within allowedLateness of the watermark.
+      const seen = e.id === undefined ? undefined : this.ids.get(e.id);
+      if (seen !== undefined && this.watermark !== null && seen >= this.watermark - lateness) {
+        outcome.duplicate++;
+        continue;
+      }
+      outcome.accepted++;
+      if (e.id !== undefined) this.ids.set(e.id, e.t);
+      this.events.push({ t: e.t, arrival: this.arrivals++, values: { ...e.values } });
+      this.watermark = this.watermark === null ? e.t : Math.max(this.watermark, e.t);
+    }
+    return outcome;
+  }
+
+  private tile(t: number): number {
+    return Math.floor(t / this.view.granularityMs);
+  }
+
+  private carries(e: Accepted, field: string | undefined): boolean {
+    return field === undefined || Number.isFinite(e.values[field]);
+  }
+
+  /** Candidates for a count window over `field`, most recent first (event time, then arrival). */
+  private recentFirst(field: string | undefined): Accepted[] {
+    return this.events
+      .filter((e) => this.carries(e, field))
+      .sort((a, b) => b.t - a.t || b.arrival - a.arrival);
+  }
+
+  /** The largest N among count windows over the same field (or among field-less ones). */
+  private retainedCount(field: string | undefined): number {
+    return Math.max(
+      0,
+      ...this.view.features.filter((f) => f.kind === 'events' && f.field === field).map((f) => f.events ?? 0),
+    );
+  }
+
+  /**
+   * The values a feature aggregates as of T, oldest first by (event time, arrival); zeros for a field-less
+   * `count`. Lifetime `last` is an unbounded time window ending at the end of T's tile.
+   */
+  window(f: CompiledFeature, asOfMs: number, mode: CountWindowMode): number[] {
+    const field = f.field;
+    const tT = this.tile(asOfMs);
+    let chosen: Accepted[];
+    if (f.kind === 'time') {
+      const w = f.windowMs! / this.view.granularityMs;
+      chosen = this.recentFirst(field).filter((e) => tT - w < this.tile(e.t) && this.tile(e.t) <= tT);
+    } else if (f.kind === 'events') {
+      let pool = this.recentFirst(field);
+      if (mode === 'retained') pool = pool.slice(0, this.retainedCount(field));
+      chosen = pool.filter((e) => e.t <= asOfMs).slice(0, f.events);
+    } else {
+      chosen = this.recentFirst(field).filter((e) => this.tile(e.t) <= tT);
+    }
+    return chosen.reverse().map((e) => (field === undefined ? 0 : e.values[field]!));
+  }
+
+  value(f: CompiledFeature, asOfMs: number, mode: CountWindowMode): number | null {
+    return aggregate(f.agg, this.window(f, asOfMs, mode));
+  }
+
+  evaluate(asOfMs: number, mode: CountWindowMode): Record<string, number | null> {
+    const out: Record<string, number | null> = {};
+    for (const f of this.view.features) out[f.name] = this.value(f, asOfMs, mode);
+    return out;
+  }
+}
+
+/**
+ * Whether an engine value agrees with the oracle's for the values in the window (PRODUCT.md §3 "Numbers"):
+ * - count, min, max, last: exactly;
+ * - sum: |Δ| <= 1e-15·|exact| + 1e-20·Σ|x| (a compensated sum is within a few ulps of the exact sum);
+ * - avg: 1e-9 relative;
+ * - variance, var_samp: |Δ| <= max(1e-9·|v|, 1e-12·mean(x²)); stddev, stddev_samp: their squares the same.
+ * Below the smallest normal double (2.2e-308) relative error is meaningless (subnormals carry few bits), so every
+ * tolerance is at least that.
+ */
+export function agrees(
+  agg: CompiledFeature['agg'],
+  actual: number | null,
+  expected: number | null,
+  values: readonly number[],
+): boolean {
+  if (expected === null || actual === null) return actual === expected;
+  if (!Number.isFinite(actual)) return false;
+  const absSum = values.reduce((a, x) => a + Math.abs(x), 0);
+  const meanSquare = values.reduce((a, x) => a + x * x, 0) / Math.max(1, values.length);
+  const tiny = 2 ** -1022;
+  const varianceTolerance = (v: number) => Math.max(1e-9 * Math.abs(v), 1e-12 * meanSquare, tiny);
+  switch (agg) {
+    case 'sum':
+      return Math.abs(actual - expected) <= Math.max(1e-15 * Math.abs(expected) + 1e-20 * absSum, tiny);
+    case 'avg':
+      return Math.abs(actual - expected) <= Math.max(1e-9 * Math.abs(expected), tiny);
+    case 'variance':
+    case 'var_samp':
+      return Math.abs(actual - expected) <= varianceTolerance(expected);
+    case 'stddev':
+    case 'stddev_samp':
+      return Math.abs(actual * actual - expected * expected) <= varianceTolerance(expected * expected);
+    default:
+      return Object.is(actual, expected) || actual === expected;
+  }
+}
