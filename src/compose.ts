@@ -2,17 +2,17 @@
  * Composition root: builds every adapter and service from the config and a Redis URL. No module-level state.
  */
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { type PushLaneWorkers, startPushLaneWorkers } from '../workers/push-lane-worker.js';
+import { pushLanes } from './adapters/queue/push-lanes.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { keyLayout } from './adapters/redis/keys.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
 import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
 import { redisViewRegistry } from './adapters/redis/redis-view-registry.js';
-import { pushLanes } from './adapters/queue/push-lanes.js';
+import type { Config } from './config.js';
 import type { AppDeps } from './http/app.js';
 import { viewCatalog } from './services/view-catalog.js';
-import { startPushLaneWorkers, type PushLaneWorkers } from '../workers/push-lane-worker.js';
 
 export interface Runtime {
   deps: AppDeps;
@@ -29,7 +29,8 @@ export async function compose(
   const keys = keyLayout(config.keyPrefix);
   const requestRedis = connectRedis(redisUrl, 'request');
   const workerRedis = connectRedis(redisUrl, 'worker');
-  for (const r of [requestRedis, workerRedis]) r.on('error', (err) => log.warn({ err: String(err) }, 'redis connection error'));
+  for (const r of [requestRedis, workerRedis])
+    r.on('error', (err) => log.warn({ err: String(err) }, 'redis connection error'));
   await Promise.all([requestRedis.ping(), workerRedis.ping()]);
 
   const catalog = viewCatalog(redisViewRegistry(requestRedis, keys), { latestTtlMs: config.viewCacheMs });

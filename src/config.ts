@@ -75,7 +75,10 @@ export function parseApiKeys(raw: string | undefined): ApiKey[] {
   return raw.split(',').map((entry) => {
     const [scopeList, key, ...rest] = entry.trim().split(':');
     if (!scopeList || !key || rest.length > 0) {
-      throw new ConfigError('EDDY_API_KEYS', `each entry must be 'scopes:key' (scopes joined by '+'), got '${scopeList ?? ''}:…'`);
+      throw new ConfigError(
+        'EDDY_API_KEYS',
+        `each entry must be 'scopes:key' (scopes joined by '+'), got '${scopeList ?? ''}:…'`,
+      );
     }
     if (key.length < 8) throw new ConfigError('EDDY_API_KEYS', 'keys must be at least 8 characters long');
     const scopes = scopeList.split('+');
@@ -104,7 +107,8 @@ export function parseConfig(env: Env): Config {
     throw new ConfigError('EDDY_KEY_PREFIX', 'must be 1-64 characters of letters, digits, _ . -');
   }
   const region = env.AWS_REGION ?? 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError('AWS_REGION', `is not a region name: '${region}'`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new ConfigError('AWS_REGION', `is not a region name: '${region}'`);
   const production = env.NODE_ENV === 'production';
   const apiKeys = parseApiKeys(env.EDDY_API_KEYS);
   return {

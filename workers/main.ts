@@ -3,16 +3,24 @@
  * Only starts and stops the process; everything else is built by src/compose.ts.
  */
 import { pino } from 'pino';
-import { type Config, ConfigError, parseConfig } from '../src/config.js';
 import { compose } from '../src/compose.js';
+import { type Config, ConfigError, parseConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
-import { answers, redisServerAvailable, startPrivateRedis, type PrivateRedis } from '../src/runtime/redis-server.js';
+import {
+  answers,
+  type PrivateRedis,
+  redisServerAvailable,
+  startPrivateRedis,
+} from '../src/runtime/redis-server.js';
 
 type Role = 'all' | 'api' | 'worker';
 
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
-async function resolveRedis(config: Config, log: pino.Logger): Promise<{ url: string; owned: PrivateRedis | null }> {
+async function resolveRedis(
+  config: Config,
+  log: pino.Logger,
+): Promise<{ url: string; owned: PrivateRedis | null }> {
   if (config.redisUrl) return { url: config.redisUrl, owned: null };
   if (await answers(DEFAULT_REDIS)) return { url: DEFAULT_REDIS, owned: null };
   if (!redisServerAvailable()) {
@@ -22,13 +30,17 @@ async function resolveRedis(config: Config, log: pino.Logger): Promise<{ url: st
     );
   }
   const owned = await startPrivateRedis();
-  log.warn({ url: owned.url }, 'no Redis at 127.0.0.1:6379: started a private redis-server (in memory; stops with Eddy)');
+  log.warn(
+    { url: owned.url },
+    'no Redis at 127.0.0.1:6379: started a private redis-server (in memory; stops with Eddy)',
+  );
   return { url: owned.url, owned };
 }
 
 async function main() {
   const role = (process.argv[2] ?? 'all') as Role;
-  if (!['all', 'api', 'worker'].includes(role)) throw new Error(`unknown role '${role}' (use all, api or worker)`);
+  if (!['all', 'api', 'worker'].includes(role))
+    throw new Error(`unknown role '${role}' (use all, api or worker)`);
   let config: Config;
   try {
     config = parseConfig(process.env);
@@ -42,10 +54,16 @@ async function main() {
   const log = pino({ level: config.logLevel, base: { role } });
   const redis = await resolveRedis(config, log);
   const runtime = await compose(config, redis.url, log, { api: role !== 'worker', worker: role !== 'api' });
-  const app = role === 'worker' ? null : await buildApp(runtime.deps, { logger: log.child({ component: 'http' }) as never });
+  const app =
+    role === 'worker'
+      ? null
+      : await buildApp(runtime.deps, { logger: log.child({ component: 'http' }) as never });
   if (app) {
     await app.listen({ host: config.host, port: config.port });
-    log.info({ url: `http://${config.host}:${config.port}`, docs: `http://${config.host}:${config.port}/docs` }, 'Eddy API listening');
+    log.info(
+      { url: `http://${config.host}:${config.port}`, docs: `http://${config.host}:${config.port}/docs` },
+      'Eddy API listening',
+    );
   }
   if (runtime.workers) log.info({ lanes: config.pushLanes }, 'push-lane workers running');
 

@@ -13,8 +13,8 @@ import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
 import { type BatchResult, type PushBatchData, pushLaneQueueName } from '../src/adapters/queue/registry.js';
 import type { DeadLetterStore } from '../src/ports/dead-letters.js';
-import type { ApplyDeps } from '../src/services/apply-source-batch.js';
 import { applyPushBatch } from '../src/services/apply-push-batch.js';
+import type { ApplyDeps } from '../src/services/apply-source-batch.js';
 import { isConnectionError, retryInPlace } from '../src/services/retry-in-place.js';
 import type { ViewCatalog } from '../src/services/view-catalog.js';
 
@@ -44,10 +44,14 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
             baseMs: 100,
             maxMs: 5000,
             isTransient: isConnectionError,
-            onRetry: (err, attempt) => log.warn({ lane, job: job.id, attempt, err: String(err) }, 'retrying batch'),
+            onRetry: (err, attempt) =>
+              log.warn({ lane, job: job.id, attempt, err: String(err) }, 'retrying batch'),
           });
         } catch (err) {
-          log.error({ lane, job: job.id, err }, 'batch could not be applied; records go to the dead-letter store');
+          log.error(
+            { lane, job: job.id, err },
+            'batch could not be applied; records go to the dead-letter store',
+          );
           return deadLetterBatch(deps.deadLetters, job.id!, job.data, err);
         }
       },
@@ -66,7 +70,12 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
   };
 }
 
-async function deadLetterBatch(store: DeadLetterStore, jobId: string, data: PushBatchData, err: unknown): Promise<BatchResult> {
+async function deadLetterBatch(
+  store: DeadLetterStore,
+  jobId: string,
+  data: PushBatchData,
+  err: unknown,
+): Promise<BatchResult> {
   const storedAt = new Date().toISOString();
   const reason = `batch could not be applied: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}`;
   await store.add(

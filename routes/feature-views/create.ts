@@ -1,7 +1,7 @@
+import { Type } from 'typebox';
 import { errors } from '../../src/http/schemas/common.js';
 import { FeatureViewSpecSchema } from '../../src/http/schemas/feature-view.js';
 import { type RouteApp, typed } from '../route-kit.js';
-import { Type } from 'typebox';
 
 export default function createFeatureView(app: RouteApp) {
   typed(app).post(

@@ -1,6 +1,6 @@
-import { ViewNameParam, errors } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
 import { Type } from 'typebox';
+import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { type RouteApp, typed } from '../route-kit.js';
 
 export default function deleteFeatureView(app: RouteApp) {
   typed(app).delete(

@@ -1,6 +1,6 @@
-import { VersionQuery, ViewNameParam, errors } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
 import { Type } from 'typebox';
+import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import { type RouteApp, typed } from '../route-kit.js';
 
 export default function getFeatureView(app: RouteApp) {
   typed(app).get(

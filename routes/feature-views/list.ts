@@ -1,5 +1,5 @@
-import { type RouteApp, typed } from '../route-kit.js';
 import { Type } from 'typebox';
+import { type RouteApp, typed } from '../route-kit.js';
 
 export default function listFeatureViews(app: RouteApp) {
   typed(app).get(

@@ -1,8 +1,8 @@
+import { Type } from 'typebox';
 import { EddyError, ErrorCode } from '../../src/core/errors.js';
-import { ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
 import { FeatureViewSpecSchema } from '../../src/http/schemas/feature-view.js';
 import { type RouteApp, typed } from '../route-kit.js';
-import { Type } from 'typebox';
 
 export default function putFeatureView(app: RouteApp) {
   typed(app).put(
@@ -11,7 +11,8 @@ export default function putFeatureView(app: RouteApp) {
       schema: {
         operationId: 'putFeatureView',
         tags: ['feature-views'],
-        summary: 'Create a view, or register a changed definition as a new version (an unchanged one is a no-op)',
+        summary:
+          'Create a view, or register a changed definition as a new version (an unchanged one is a no-op)',
         params: Type.Object({ name: ViewNameParam }),
         body: FeatureViewSpecSchema,
         response: {
@@ -23,10 +24,17 @@ export default function putFeatureView(app: RouteApp) {
     },
     async (request, reply) => {
       if (request.body.name !== request.params.name) {
-        throw new EddyError(ErrorCode.VALIDATION_FAILED, 'body name must equal the name in the path', '/body/name');
+        throw new EddyError(
+          ErrorCode.VALIDATION_FAILED,
+          'body name must equal the name in the path',
+          '/body/name',
+        );
       }
       const { view, change } = await app.deps.catalog.put(request.body);
-      return reply.code(change === 'created' ? 201 : 200).header('x-eddy-change', change).send(view);
+      return reply
+        .code(change === 'created' ? 201 : 200)
+        .header('x-eddy-change', change)
+        .send(view);
     },
   );
 }

@@ -1,7 +1,7 @@
-import { ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { Type } from 'typebox';
+import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
 import { listDeadLetters } from '../../src/services/dead-letters.js';
 import { type RouteApp, typed } from '../route-kit.js';
-import { Type } from 'typebox';
 
 export const DeadLetterSchema = Type.Object(
   {
@@ -35,16 +35,23 @@ export default function listDeadLettersRoute(app: RouteApp) {
         querystring: Type.Object(
           {
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-            after: Type.Optional(Type.String({ maxLength: 512, description: '`next` from the previous page' })),
+            after: Type.Optional(
+              Type.String({ maxLength: 512, description: '`next` from the previous page' }),
+            ),
           },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ items: Type.Array(DeadLetterSchema), total: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            items: Type.Array(DeadLetterSchema),
+            total: Type.Integer(),
+            next: Type.Union([Type.String(), Type.Null()]),
+          }),
           ...errors(400, 404),
         },
       },
     },
-    async (request) => listDeadLetters(app.deps, request.params.name, request.query.limit ?? 100, request.query.after),
+    async (request) =>
+      listDeadLetters(app.deps, request.params.name, request.query.limit ?? 100, request.query.after),
   );
 }

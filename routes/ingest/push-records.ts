@@ -1,25 +1,28 @@
-import { MAX_BODY_BYTES } from '../../src/http/app.js';
-import { ViewNameParam, errors } from '../../src/http/schemas/common.js';
-import { pushRecords } from '../../src/services/push-records.js';
-import { EddyError, ErrorCode } from '../../src/core/errors.js';
-import { type RouteApp, typed } from '../route-kit.js';
 import { Type } from 'typebox';
+import { EddyError, ErrorCode } from '../../src/core/errors.js';
+import { MAX_BODY_BYTES } from '../../src/http/app.js';
+import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { pushRecords } from '../../src/services/push-records.js';
+import { type RouteApp, typed } from '../route-kit.js';
 
 export const MAX_PUSH_RECORDS = 10_000;
 
 const Receipt = Type.Object({
   requestId: Type.String({ description: 'Id of this push (dead letters reference it)' }),
   accepted: Type.Integer({ description: 'Records that passed validation and were queued' }),
-  rejected: Type.Array(
-    Type.Object({ index: Type.Integer(), code: Type.String(), reason: Type.String() }),
-    { description: 'Records kept in the dead-letter store, by index in the request' },
-  ),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String(), reason: Type.String() }), {
+    description: 'Records kept in the dead-letter store, by index in the request',
+  }),
   applied: Type.Optional(
     Type.Object(
       {
         accepted: Type.Integer({ description: 'Applied to the online store' }),
-        late: Type.Integer({ description: 'Older than the watermark minus allowedLateness: counted, not applied' }),
-        duplicate: Type.Integer({ description: 'Event id already accepted for the entity: counted, not applied' }),
+        late: Type.Integer({
+          description: 'Older than the watermark minus allowedLateness: counted, not applied',
+        }),
+        duplicate: Type.Integer({
+          description: 'Event id already accepted for the entity: counted, not applied',
+        }),
         failed: Type.Integer({ description: 'Could not be applied and went to the dead-letter store' }),
       },
       { description: 'Present with ?wait=true' },
@@ -43,10 +46,13 @@ export default function pushRecordsRoute(app: RouteApp) {
         ),
         body: Type.Object(
           {
-            records: Type.Array(Type.Unknown({ description: 'A JSON object with the entity key, event time and fields' }), {
-              minItems: 1,
-              maxItems: MAX_PUSH_RECORDS,
-            }),
+            records: Type.Array(
+              Type.Unknown({ description: 'A JSON object with the entity key, event time and fields' }),
+              {
+                minItems: 1,
+                maxItems: MAX_PUSH_RECORDS,
+              },
+            ),
           },
           { additionalProperties: false },
         ),

@@ -1,7 +1,7 @@
-import { ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { Type } from 'typebox';
+import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
 import { replayDeadLetters } from '../../src/services/dead-letters.js';
 import { type RouteApp, typed } from '../route-kit.js';
-import { Type } from 'typebox';
 
 export default function replayDeadLettersRoute(app: RouteApp) {
   typed(app).post(
@@ -17,7 +17,11 @@ export default function replayDeadLettersRoute(app: RouteApp) {
           {
             ids: Type.Optional(Type.Array(Type.String({ maxLength: 512 }), { minItems: 1, maxItems: 1000 })),
             limit: Type.Optional(
-              Type.Integer({ minimum: 1, maximum: 1000, description: 'Without ids: replay the oldest `limit` (default 1000)' }),
+              Type.Integer({
+                minimum: 1,
+                maximum: 1000,
+                description: 'Without ids: replay the oldest `limit` (default 1000)',
+              }),
             ),
           },
           { additionalProperties: false },
@@ -26,7 +30,9 @@ export default function replayDeadLettersRoute(app: RouteApp) {
           200: Type.Object({
             replayed: Type.Integer(),
             missing: Type.Array(Type.String()),
-            rejected: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), reason: Type.String() })),
+            rejected: Type.Array(
+              Type.Object({ id: Type.String(), code: Type.String(), reason: Type.String() }),
+            ),
           }),
           ...errors(400, 404),
         },

@@ -1,7 +1,7 @@
-import { VersionQuery, ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { Type } from 'typebox';
+import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { viewStatus } from '../../src/services/view-status.js';
 import { type RouteApp, typed } from '../route-kit.js';
-import { Type } from 'typebox';
 
 export default function statusRoute(app: RouteApp) {
   typed(app).get(
@@ -26,8 +26,12 @@ export default function statusRoute(app: RouteApp) {
             lastEventTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
             sources: Type.Array(
               Type.Object({
-                source: Type.String({ description: 'p:<lane> for push lanes, k:<stream>:<shard> for Kinesis shards' }),
-                checkpoint: Type.String({ description: 'Sequence number of the last batch applied and counted' }),
+                source: Type.String({
+                  description: 'p:<lane> for push lanes, k:<stream>:<shard> for Kinesis shards',
+                }),
+                checkpoint: Type.String({
+                  description: 'Sequence number of the last batch applied and counted',
+                }),
               }),
             ),
           }),

@@ -1,14 +1,24 @@
-import { errors } from '../../src/http/schemas/common.js';
-import { sendProblem, problem } from '../../src/http/problem.js';
-import { type RouteApp, typed } from '../route-kit.js';
 import { Type } from 'typebox';
+import { problem, sendProblem } from '../../src/http/problem.js';
+import { errors } from '../../src/http/schemas/common.js';
+import { type RouteApp, typed } from '../route-kit.js';
 
-const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
+const Health = Type.Object({
+  status: Type.String(),
+  checks: Type.Optional(Type.Record(Type.String(), Type.String())),
+});
 
 export default function healthRoutes(app: RouteApp) {
   typed(app).get(
     '/healthz',
-    { schema: { operationId: 'healthz', tags: ['operations'], summary: 'The process is alive', response: { 200: Health } } },
+    {
+      schema: {
+        operationId: 'healthz',
+        tags: ['operations'],
+        summary: 'The process is alive',
+        response: { 200: Health },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
   typed(app).get(
@@ -17,7 +27,7 @@ export default function healthRoutes(app: RouteApp) {
       schema: {
         operationId: 'readyz',
         tags: ['operations'],
-        summary: 'Redis answers and this process\'s workers run',
+        summary: "Redis answers and this process's workers run",
         response: { 200: Health, ...errors(503) },
       },
     },

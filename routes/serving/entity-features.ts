@@ -1,7 +1,7 @@
-import { VersionQuery, ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { Type } from 'typebox';
+import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
 import { type RouteApp, typed } from '../route-kit.js';
-import { Type } from 'typebox';
 
 export default function entityFeaturesRoute(app: RouteApp) {
   typed(app).get(
@@ -14,9 +14,15 @@ export default function entityFeaturesRoute(app: RouteApp) {
         params: Type.Object({ name: ViewNameParam, entity: Type.String({ minLength: 1, maxLength: 256 }) }),
         querystring: Type.Object(
           {
-            asOf: Type.Optional(Type.String({ maxLength: 40, description: 'now (default), latest, epoch ms or ISO-8601' })),
+            asOf: Type.Optional(
+              Type.String({ maxLength: 40, description: 'now (default), latest, epoch ms or ISO-8601' }),
+            ),
             features: Type.Optional(
-              Type.String({ maxLength: 6500, pattern: '^[a-z][a-z0-9_]{0,62}(,[a-z][a-z0-9_]{0,62})*$', description: 'Comma-separated feature names' }),
+              Type.String({
+                maxLength: 6500,
+                pattern: '^[a-z][a-z0-9_]{0,62}(,[a-z][a-z0-9_]{0,62})*$',
+                description: 'Comma-separated feature names',
+              }),
             ),
             version: Type.Optional(VersionQuery),
           },

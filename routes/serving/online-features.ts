@@ -1,7 +1,7 @@
-import { AsOfSchema, VersionQuery, ViewNameParam, errors } from '../../src/http/schemas/common.js';
+import { Type } from 'typebox';
+import { AsOfSchema, errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
 import { type RouteApp, typed } from '../route-kit.js';
-import { Type } from 'typebox';
 
 export const MAX_READ_ENTITIES = 1000;
 
@@ -17,7 +17,10 @@ export default function onlineFeaturesRoute(app: RouteApp) {
           {
             featureView: ViewNameParam,
             version: Type.Optional(VersionQuery),
-            entities: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: MAX_READ_ENTITIES }),
+            entities: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+              minItems: 1,
+              maxItems: MAX_READ_ENTITIES,
+            }),
             features: Type.Optional(
               Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' }), { minItems: 1, maxItems: 100 }),
             ),
@@ -30,7 +33,13 @@ export default function onlineFeaturesRoute(app: RouteApp) {
     },
     async (request) => {
       const { featureView, version, entities, features, asOf } = request.body;
-      return readOnlineFeatures(app.deps, { featureView, version, entities, features, asOf: parseAsOf(asOf) });
+      return readOnlineFeatures(app.deps, {
+        featureView,
+        version,
+        entities,
+        features,
+        asOf: parseAsOf(asOf),
+      });
     },
   );
 }

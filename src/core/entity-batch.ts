@@ -13,10 +13,10 @@
  *   step keyed by the same `batchEnd` (the view's mark for the source); an outcome whose batch end is above the
  *   view's mark has not been counted yet and is carried into the next count, so counters add up exactly too.
  */
-import { type EntityState, applyEvents, newEntityState } from './engine.js';
+import { applyEvents, type EntityState, newEntityState } from './engine.js';
 import type { ApplyOutcome, EngineEvent } from './event.js';
 import type { CompiledView } from './feature-view.js';
-import { SEQ_NONE, compareSeq } from './sequence.js';
+import { compareSeq, SEQ_NONE } from './sequence.js';
 
 export interface PendingOutcome {
   /** Batch end this outcome belongs to. */
@@ -61,7 +61,8 @@ export function applyBatchToEntity(
   const prior = stored.p[source];
   const carried: [number, number, number] =
     prior && compareSeq(prior.e, viewMark) > 0 ? [...prior.o] : [0, 0, 0];
-  const outcome = fresh.length > 0 ? applyEvents(view, stored.s, fresh) : { accepted: 0, late: 0, duplicate: 0 };
+  const outcome =
+    fresh.length > 0 ? applyEvents(view, stored.s, fresh) : { accepted: 0, late: 0, duplicate: 0 };
   const toCount = {
     accepted: outcome.accepted + carried[0],
     late: outcome.late + carried[1],

@@ -4,13 +4,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
+import { registerRoutes } from '../../routes/index.js';
+import type { PushLanes } from '../adapters/queue/push-lanes.js';
 import type { Config } from '../config.js';
 import type { DeadLetterStore } from '../ports/dead-letters.js';
 import type { EntityStore } from '../ports/entity-store.js';
 import type { ViewCounters } from '../ports/view-counters.js';
-import type { PushLanes } from '../adapters/queue/push-lanes.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
-import { registerRoutes } from '../../routes/index.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { PROBLEM_CONTENT_TYPE, problem, sendProblem, toProblem } from './problem.js';
 import { EntityResultSchema, OnlineFeaturesSchema, ProblemSchema } from './schemas/common.js';
@@ -34,7 +34,6 @@ declare module 'fastify' {
   }
 }
 
-
 /** Largest request body (push route: 5 MiB per PRODUCT.md §4). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -42,13 +41,18 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
-    disableRequestLogging: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
-  for (const schema of [ProblemSchema, EntityResultSchema, OnlineFeaturesSchema, FeatureViewSpecSchema, FeatureViewSchema]) {
+  for (const schema of [
+    ProblemSchema,
+    EntityResultSchema,
+    OnlineFeaturesSchema,
+    FeatureViewSpecSchema,
+    FeatureViewSchema,
+  ]) {
     app.addSchema(schema);
   }
   await registerSwagger(app);
@@ -59,9 +63,19 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     return sendProblem(reply, request, p);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    sendProblem(
+      reply,
+      request,
+      problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
-  app.addContentTypeParser(PROBLEM_CONTENT_TYPE, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // JSON only: every other media type is 415.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(
+    PROBLEM_CONTENT_TYPE,
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
 
   await app.register(registerRoutes);
   return app;

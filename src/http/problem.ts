@@ -55,17 +55,29 @@ export interface Problem {
 
 export function problem(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}): Problem {
   const status = STATUS[code];
-  return { type: `urn:eddy:problem:${code.toLowerCase()}`, title: TITLES[status] ?? 'Error', status, code, detail, ...extra };
+  return {
+    type: `urn:eddy:problem:${code.toLowerCase()}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...extra,
+  };
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem) {
-  return reply.code(p.status).type(PROBLEM_CONTENT_TYPE).send({ ...p, instance: request.url.split('?')[0] });
+  return reply
+    .code(p.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...p, instance: request.url.split('?')[0] });
 }
 
 /** Maps Fastify's own errors (validation, body size, content type) and ours to a Problem. */
 export function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof EddyError) {
-    return problem(err.code, err.message, { ...(err.field ? { field: err.field } : {}), ...(err.details ?? {}) });
+    // Definition errors point into the definition; over HTTP the definition is the request body.
+    const field = err.field && err.code === 'INVALID_FEATURE_VIEW' ? `/body${err.field}` : err.field;
+    return problem(err.code, err.message, { ...(field ? { field } : {}), ...(err.details ?? {}) });
   }
   const fe = err as FastifyError;
   if (fe.validation) {
@@ -78,7 +90,9 @@ export function toProblem(err: FastifyError | Error): Problem {
     const message = extra ? `unknown property '${extra}'` : (first?.message ?? 'is invalid');
     return problem('VALIDATION_FAILED', `${field} ${message}`, {
       field,
-      errors: fe.validation.slice(0, 20).map((v) => ({ field: `/${where}${v.instancePath}`, message: v.message })),
+      errors: fe.validation
+        .slice(0, 20)
+        .map((v) => ({ field: `/${where}${v.instancePath}`, message: v.message })),
     });
   }
   switch (fe.code) {
@@ -92,7 +106,8 @@ export function toProblem(err: FastifyError | Error): Problem {
   }
   if (fe.statusCode === 429) return problem('RATE_LIMITED', 'rate limit exceeded');
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    if (fe instanceof SyntaxError) return problem('VALIDATION_FAILED', 'request body is not valid JSON', { field: '/body' });
+    if (fe instanceof SyntaxError)
+      return problem('VALIDATION_FAILED', 'request body is not valid JSON', { field: '/body' });
     return problem('VALIDATION_FAILED', fe.message);
   }
   return problem('INTERNAL', 'an internal error occurred; it has been logged');

@@ -20,7 +20,13 @@ export interface ViewCounters {
   /** The end of the last batch counted for this source ('' when none). */
   mark(view: string, version: number, source: string): Promise<string>;
   /** Counts a batch once; returns false when its end (or a later one) was counted before. */
-  countBatch(view: string, version: number, source: string, batchEnd: string, count: BatchCount): Promise<boolean>;
+  countBatch(
+    view: string,
+    version: number,
+    source: string,
+    batchEnd: string,
+    count: BatchCount,
+  ): Promise<boolean>;
   /** The outcome recorded with the last counted batch of the source, when its end equals `batchEnd`. */
   countedOutcome(view: string, version: number, source: string, batchEnd: string): Promise<BatchCount | null>;
   read(view: string, version: number): Promise<ViewVersionCounters>;

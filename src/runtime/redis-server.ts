@@ -2,7 +2,7 @@
  * Starting a private redis-server on a free loopback port (tests, and `npm start` when no Redis answers).
  * It keeps nothing on disk and uses `noeviction`, as a queue Redis must.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -33,9 +33,21 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
   const p = port ?? (await freePort());
   const child = spawn(
     'redis-server',
-    ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(p),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
+  child.unref(); // never keeps the owner alive; owners stop it (or it is killed with them)
   const url = `redis://127.0.0.1:${p}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -61,7 +73,12 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
 
 /** True when a Redis server answers PING at `url` within ~1 s. */
 export async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();

@@ -1,7 +1,9 @@
 /** Applies one push-lane job: the lane is the source, the BullMQ job number the batch's sequence number. */
+
+import type { BatchResult, PushBatchData } from '../adapters/queue/registry.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
-import type { BatchResult, PushBatchData } from '../adapters/queue/registry.js';
+import type { CompiledView } from '../core/feature-view.js';
 import { type ApplyDeps, applySourceBatch } from './apply-source-batch.js';
 import type { ViewCatalog } from './view-catalog.js';
 
@@ -13,7 +15,7 @@ export async function applyPushBatch(
   jobNumber: string,
   data: PushBatchData,
 ): Promise<BatchResult> {
-  let compiled;
+  let compiled: CompiledView;
   try {
     compiled = (await deps.catalog.get(data.view, data.version)).compiled;
   } catch (err) {
@@ -26,9 +28,20 @@ export async function applyPushBatch(
   const byEntity = new Map<string, SequencedEvent[]>();
   for (const w of data.events) {
     let list = byEntity.get(w.e);
-    if (!list) byEntity.set(w.e, (list = []));
-    list.push(w.i === undefined ? { t: w.t, values: w.v, seq: jobNumber } : { t: w.t, id: w.i, values: w.v, seq: jobNumber });
+    if (!list) {
+      list = [];
+      byEntity.set(w.e, list);
+    }
+    list.push(
+      w.i === undefined
+        ? { t: w.t, values: w.v, seq: jobNumber }
+        : { t: w.t, id: w.i, values: w.v, seq: jobNumber },
+    );
   }
-  const count = await applySourceBatch(deps, compiled, { source: pushSource(lane), batchEnd: jobNumber, byEntity });
+  const count = await applySourceBatch(deps, compiled, {
+    source: pushSource(lane),
+    batchEnd: jobNumber,
+    byEntity,
+  });
   return { accepted: count.accepted, late: count.late, duplicate: count.duplicate, failed: 0 };
 }

@@ -4,7 +4,7 @@
  * atomic count into the view's counters keyed by the batch end. Safe to run again after a crash at any point.
  */
 import { watermarkOf } from '../core/engine.js';
-import { type SequencedEvent, type StoredEntity, applyBatchToEntity } from '../core/entity-batch.js';
+import { applyBatchToEntity, type SequencedEvent, type StoredEntity } from '../core/entity-batch.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { compareSeq } from '../core/sequence.js';
 import type { EntityStore, EntityWrite } from '../ports/entity-store.js';
@@ -27,7 +27,11 @@ export interface ApplyDeps {
 /** Compare-and-set rounds before giving up (only concurrent writers to the same entity make a round fail). */
 const MAX_CAS_ROUNDS = 50;
 
-export async function applySourceBatch(deps: ApplyDeps, view: CompiledView, batch: SourceBatch): Promise<BatchCount> {
+export async function applySourceBatch(
+  deps: ApplyDeps,
+  view: CompiledView,
+  batch: SourceBatch,
+): Promise<BatchCount> {
   const { name, version } = view;
   const viewMark = await deps.counters.mark(name, version, batch.source);
   if (compareSeq(viewMark, batch.batchEnd) >= 0) {
@@ -45,7 +49,8 @@ export async function applySourceBatch(deps: ApplyDeps, view: CompiledView, batc
   const total: BatchCount = { accepted: 0, late: 0, duplicate: 0, lastEventTime: null };
   let pending = [...batch.byEntity.keys()];
   for (let round = 0; pending.length > 0; round++) {
-    if (round >= MAX_CAS_ROUNDS) throw new Error(`entity state kept changing under batch ${batch.source}@${batch.batchEnd}`);
+    if (round >= MAX_CAS_ROUNDS)
+      throw new Error(`entity state kept changing under batch ${batch.source}@${batch.batchEnd}`);
     const loaded = await deps.entities.load(name, version, pending);
     const writes: EntityWrite[] = [];
     const results: { entity: string; stored: StoredEntity; count: BatchCount }[] = [];

@@ -1,7 +1,8 @@
 /** Listing and replaying dead letters. A replay re-decodes the stored record against the view's latest version. */
-import type { DeadLetterPage, DeadLetterStore } from '../ports/dead-letters.js';
+
 import { EddyError, ErrorCode } from '../core/errors.js';
-import { pushRecords, type PushDeps } from './push-records.js';
+import type { DeadLetterPage, DeadLetterStore } from '../ports/dead-letters.js';
+import { type PushDeps, pushRecords } from './push-records.js';
 import type { ViewCatalog } from './view-catalog.js';
 
 export interface ReplayResult {
@@ -52,7 +53,12 @@ export async function replayDeadLetters(
       continue;
     }
     rejected.push({ id: entry.id, code: failure.code, reason: failure.reason });
-    await deps.deadLetters.update(viewName, { ...entry, code: failure.code, reason: failure.reason, replays: entry.replays + 1 });
+    await deps.deadLetters.update(viewName, {
+      ...entry,
+      code: failure.code,
+      reason: failure.reason,
+      replays: entry.replays + 1,
+    });
   }
   await deps.deadLetters.remove(viewName, resolved);
   return { replayed: resolved.length, missing, rejected };

@@ -4,11 +4,11 @@
  * Records of one entity always land in the same lane, in array order, so they are judged in arrival order.
  */
 import { randomUUID } from 'node:crypto';
+import type { PushLanes } from '../adapters/queue/push-lanes.js';
+import type { BatchResult, PushBatchData } from '../adapters/queue/registry.js';
 import { decodeRecord } from '../core/decode-record.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { laneOf } from '../core/lane.js';
-import type { BatchResult, PushBatchData } from '../adapters/queue/registry.js';
-import type { PushLanes } from '../adapters/queue/push-lanes.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
 
 export interface PushReceipt {
@@ -61,7 +61,9 @@ export async function pushRecords(
       batches.set(lane, batch);
     }
     const { t, id, values } = decoded.event;
-    batch.events.push(id === undefined ? { e: decoded.entity, t, v: values } : { e: decoded.entity, t, i: id, v: values });
+    batch.events.push(
+      id === undefined ? { e: decoded.entity, t, v: values } : { e: decoded.entity, t, i: id, v: values },
+    );
   });
 
   await deps.deadLetters.add(view.name, view.version, letters);

@@ -48,7 +48,12 @@ export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Prom
     const stored = loaded[i]?.stored ?? null;
     const watermark = stored ? watermarkOf(stored.s) : null;
     if (!stored || watermark === null) {
-      return { entity, status: 'NOT_FOUND', eventTime: null, values: Object.fromEntries(features.map((f) => [f.name, null])) };
+      return {
+        entity,
+        status: 'NOT_FOUND',
+        eventTime: null,
+        values: Object.fromEntries(features.map((f) => [f.name, null])),
+      };
     }
     const at = req.asOf === 'now' ? now : req.asOf === 'latest' ? watermark : req.asOf;
     return {
@@ -61,11 +66,15 @@ export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Prom
   return { featureView: view.name, version: view.version, results };
 }
 
-function selectFeatures(all: readonly CompiledFeature[], names?: readonly string[]): readonly CompiledFeature[] {
+function selectFeatures(
+  all: readonly CompiledFeature[],
+  names?: readonly string[],
+): readonly CompiledFeature[] {
   if (!names) return all;
   return names.map((name) => {
     const feature = all.find((f) => f.name === name);
-    if (!feature) throw new EddyError(ErrorCode.UNKNOWN_FEATURE, `feature view has no feature '${name}'`, '/features');
+    if (!feature)
+      throw new EddyError(ErrorCode.UNKNOWN_FEATURE, `feature view has no feature '${name}'`, '/features');
     return feature;
   });
 }

@@ -59,7 +59,10 @@ export function viewCatalog(
 
   async function register(spec: FeatureViewSpec, mode: 'create' | 'put'): Promise<RegisterOutcome> {
     for (let attempt = 0; attempt < MAX_REGISTER_ATTEMPTS; attempt++) {
-      const [current, issued] = await Promise.all([latestVersion(spec.name, true), store.lastIssuedVersion(spec.name)]);
+      const [current, issued] = await Promise.all([
+        latestVersion(spec.name, true),
+        store.lastIssuedVersion(spec.name),
+      ]);
       if (current !== null) {
         if (mode === 'create') throw exists(spec.name);
         const stored = await store.get(spec.name, current);
@@ -73,7 +76,10 @@ export function viewCatalog(
         return { view, change: current === null ? 'created' : 'versioned' };
       }
     }
-    throw new EddyError(ErrorCode.UNAVAILABLE, `feature view '${spec.name}' is being changed concurrently; retry`);
+    throw new EddyError(
+      ErrorCode.UNAVAILABLE,
+      `feature view '${spec.name}' is being changed concurrently; retry`,
+    );
   }
 
   return {
@@ -88,7 +94,8 @@ export function viewCatalog(
       const cached = versions.get(`${name}@${wanted}`);
       if (cached) return cached;
       const view = wanted <= current ? await store.get(name, wanted) : null;
-      if (!view) throw new EddyError(ErrorCode.VERSION_NOT_FOUND, `feature view '${name}' has no version ${wanted}`);
+      if (!view)
+        throw new EddyError(ErrorCode.VERSION_NOT_FOUND, `feature view '${name}' has no version ${wanted}`);
       return resolved(view);
     },
     list: () => store.list(),

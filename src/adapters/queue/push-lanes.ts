@@ -27,12 +27,20 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
       new Queue<PushBatchData, BatchResult>(pushLaneQueueName(lane), {
         connection,
         prefix,
-        defaultJobOptions: { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } },
+        defaultJobOptions: {
+          removeOnComplete: { age: 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 86_400 },
+        },
       }),
   );
   let events: QueueEvents[] | null = null;
+  const eventConnections: Redis[] = [];
   const eventsFor = (queueName: string) => {
-    events ??= queues.map((q) => new QueueEvents(q.name, { connection: connection.duplicate(), prefix }));
+    events ??= queues.map((q) => {
+      const own = connection.duplicate();
+      eventConnections.push(own);
+      return new QueueEvents(q.name, { connection: own, prefix });
+    });
     return events.find((e) => e.name === queueName)!;
   };
   const ready = Promise.all(queues.map((q) => q.setGlobalConcurrency(1)));
@@ -59,6 +67,7 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
     },
     async close() {
       await Promise.all([...(events ?? []).map((e) => e.close()), ...queues.map((q) => q.close())]);
+      for (const c of eventConnections) c.disconnect();
     },
   };
 }

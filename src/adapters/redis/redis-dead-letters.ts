@@ -28,7 +28,10 @@ export function redisDeadLetters(redis: EddyRedis, keys: KeyLayout, maxEntries: 
         const rank = await redis.zrank(index, after);
         start = rank === null ? 0 : rank + 1;
       }
-      const [ids, total] = await Promise.all([redis.zrange(index, String(start), String(start + limit - 1)), redis.zcard(index)]);
+      const [ids, total] = await Promise.all([
+        redis.zrange(index, String(start), String(start + limit - 1)),
+        redis.zcard(index),
+      ]);
       const items = ids.length ? await store.get(view, ids) : [];
       const present = items.filter((e): e is DeadLetter => e !== null);
       const next = start + ids.length < total && ids.length > 0 ? ids[ids.length - 1]! : null;
@@ -47,7 +50,11 @@ export function redisDeadLetters(redis: EddyRedis, keys: KeyLayout, maxEntries: 
 
     async remove(view, ids) {
       if (ids.length === 0) return;
-      await redis.multi().hdel(keys.deadLetters(view), ...ids).zrem(keys.deadLetterIndex(view), ...ids).exec();
+      await redis
+        .multi()
+        .hdel(keys.deadLetters(view), ...ids)
+        .zrem(keys.deadLetterIndex(view), ...ids)
+        .exec();
     },
 
     async removeAll(view) {

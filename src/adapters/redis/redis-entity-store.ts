@@ -20,9 +20,15 @@ export function redisEntityStore(redis: EddyRedis, keys: KeyLayout): EntityStore
 
     async write(view, version, writes: readonly EntityWrite[], ttlMs): Promise<boolean[]> {
       if (writes.length === 0) return [];
-      const pipeline = redis.pipeline() as unknown as EddyPipelineCommands & ReturnType<EddyRedis['pipeline']>;
+      const pipeline = redis.pipeline() as unknown as EddyPipelineCommands &
+        ReturnType<EddyRedis['pipeline']>;
       for (const w of writes) {
-        pipeline.eddyCasEntity(keys.entity(view, version, w.entity), w.expected, encodeEntity(w.stored), ttlMs);
+        pipeline.eddyCasEntity(
+          keys.entity(view, version, w.entity),
+          w.expected,
+          encodeEntity(w.stored),
+          ttlMs,
+        );
       }
       const replies = (await pipeline.exec()) ?? [];
       return replies.map(([err, reply]) => {

@@ -23,7 +23,9 @@ export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegist
       const pipeline = redis.pipeline();
       for (const name of names) pipeline.hget(keys.viewVersions(name), index[name]!);
       const replies = (await pipeline.exec()) ?? [];
-      return replies.map(([, raw]) => parse(raw as string | null)).filter((v): v is FeatureView => v !== null);
+      return replies
+        .map(([, raw]) => parse(raw as string | null))
+        .filter((v): v is FeatureView => v !== null);
     },
     async register(view, mode, expectedIssued, expectedLatest): Promise<RegisterResult> {
       return (await redis.eddyRegisterVersion(

@@ -23,7 +23,9 @@ export async function registerSwagger(app: FastifyInstance) {
         { name: 'operations', description: 'Health and metrics' },
       ],
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from EDDY_API_KEYS' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from EDDY_API_KEYS' },
+        },
       },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },

@@ -9,7 +9,9 @@ export const ProblemSchema = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     field: Type.Optional(Type.String({ description: 'JSON pointer of the offending input' })),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.Optional(Type.String()) }))),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.Optional(Type.String()) })),
+    ),
   },
   { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
@@ -18,7 +20,9 @@ export const problemRef = Type.Ref('Problem');
 
 /** Standard error responses for a route, by status code. */
 export const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, { ...problemRef, description: 'Problem details (application/problem+json)' }]));
+  Object.fromEntries(
+    codes.map((c) => [c, { ...problemRef, description: 'Problem details (application/problem+json)' }]),
+  );
 
 export const ViewNameParam = Type.String({
   pattern: '^[a-z][a-z0-9_]{0,62}$',
@@ -26,7 +30,11 @@ export const ViewNameParam = Type.String({
   description: 'Feature view name',
 });
 
-export const VersionQuery = Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'View version (default: latest)' });
+export const VersionQuery = Type.Integer({
+  minimum: 1,
+  maximum: 1_000_000,
+  description: 'View version (default: latest)',
+});
 
 export const AsOfSchema = Type.Union(
   [
@@ -35,7 +43,10 @@ export const AsOfSchema = Type.Union(
     Type.Integer({ description: 'epoch milliseconds' }),
     Type.String({ maxLength: 40, description: 'ISO-8601 with a zone' }),
   ],
-  { description: '`now` (default, server clock), `latest` (each entity at its own watermark), epoch ms or ISO-8601' },
+  {
+    description:
+      '`now` (default, server clock), `latest` (each entity at its own watermark), epoch ms or ISO-8601',
+  },
 );
 
 export const FeatureValuesSchema = Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), {

@@ -1,0 +1,39 @@
+/** Builds the real app and real BullMQ workers against the test file's private Redis. */
+import { pino } from 'pino';
+import { compose, type Runtime } from '../../src/compose.js';
+import { parseConfig } from '../../src/config.js';
+import { type App, buildApp } from '../../src/http/app.js';
+import { privateRedis, uniquePrefix } from './redis.js';
+
+export interface TestEddy {
+  app: App;
+  runtime: Runtime;
+  redisUrl: string;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function startEddy(
+  env: Record<string, string> = {},
+  roles = { api: true, worker: true },
+): Promise<TestEddy> {
+  const redis = await privateRedis();
+  const prefix = env.EDDY_KEY_PREFIX ?? uniquePrefix();
+  const config = parseConfig({ LOG_LEVEL: 'silent', ...env, EDDY_KEY_PREFIX: prefix, REDIS_URL: redis.url });
+  const log = pino({ level: config.logLevel });
+  const runtime = await compose(config, redis.url, log, roles);
+  const app = await buildApp(runtime.deps, {
+    logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
+  });
+  await app.ready();
+  return {
+    app,
+    runtime,
+    redisUrl: redis.url,
+    prefix,
+    async close() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
