@@ -22,6 +22,12 @@ export interface SourceBatch {
 export interface ApplyDeps {
   entities: EntityStore;
   counters: ViewCounters;
+  /**
+   * Called once the batch's entity states are written and before the batch is counted, with every entity whose
+   * state this run changed. A crash before counting re-runs the batch and calls it again, so it sees every
+   * change at least once; it must be quick and idempotent (e.g. mark entities dirty for a sink).
+   */
+  afterApply?: (view: CompiledView, entities: readonly string[]) => Promise<void>;
 }
 
 /** Compare-and-set rounds before giving up (only concurrent writers to the same entity make a round fail). */
@@ -47,6 +53,7 @@ export async function applySourceBatch(
   }
 
   const total: BatchCount = { accepted: 0, late: 0, duplicate: 0, lastEventTime: null };
+  const changed: string[] = [];
   let pending = [...batch.byEntity.keys()];
   for (let round = 0; pending.length > 0; round++) {
     if (round >= MAX_CAS_ROUNDS)
@@ -74,10 +81,13 @@ export async function applySourceBatch(
     const landed = await deps.entities.write(name, version, writes, view.ttlMs);
     pending = [];
     landed.forEach((ok, i) => {
-      if (ok) addCount(total, results[i]!.count);
-      else pending.push(results[i]!.entity);
+      if (ok) {
+        addCount(total, results[i]!.count);
+        changed.push(results[i]!.entity);
+      } else pending.push(results[i]!.entity);
     });
   }
+  if (deps.afterApply && changed.length > 0) await deps.afterApply(view, changed);
   await deps.counters.countBatch(name, version, batch.source, batch.batchEnd, total);
   return total;
 }
