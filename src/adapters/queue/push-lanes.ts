@@ -56,9 +56,7 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
       return jobs;
     },
     async waitFor(jobs, timeoutMs) {
-      const listeners = jobs.map((job) => eventsFor(job.queueName));
-      await Promise.all(listeners.map((l) => l.waitUntilReady()));
-      return Promise.all(jobs.map((job, i) => job.waitUntilFinished(listeners[i]!, timeoutMs)));
+      return Promise.all(jobs.map((job) => waitForJob(queues, job, eventsFor(job.queueName), timeoutMs)));
     },
     queues: () => queues,
     async depth() {
@@ -70,4 +68,33 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
       for (const c of eventConnections) c.disconnect();
     },
   };
+}
+
+/**
+ * Waits for a job through QueueEvents, and also polls its state: a QueueEvents stream reader that has just
+ * started can miss a completion that happens while it connects (the event is published before its first XREAD).
+ */
+async function waitForJob(
+  queues: readonly Queue<PushBatchData, BatchResult>[],
+  job: Job<PushBatchData, BatchResult>,
+  events: QueueEvents,
+  timeoutMs: number,
+): Promise<BatchResult> {
+  const deadline = Date.now() + timeoutMs;
+  const queue = queues.find((q) => q.name === job.queueName)!;
+  const viaEvents = job.waitUntilFinished(events, timeoutMs);
+  viaEvents.catch(() => {});
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    const settled = await Promise.race([
+      viaEvents.then((value) => ({ value })),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), delay)),
+    ]);
+    if (settled) return settled.value;
+    const current = await queue.getJob(job.id!);
+    if (current?.finishedOn) {
+      if (current.failedReason) throw new Error(current.failedReason);
+      return current.returnvalue;
+    }
+    if (Date.now() > deadline) throw new Error(`job ${job.id} timed out before finishing`);
+  }
 }

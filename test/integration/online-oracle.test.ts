@@ -1,0 +1,224 @@
+/**
+ * End to end against the brute-force oracle (test/helpers/oracle.ts): generated multi-entity streams with
+ * out-of-order, late, duplicate and bad records are pushed over HTTP through the real BullMQ push lanes into a
+ * real Redis, and every value the online API returns — every aggregation, time / count / lifetime windows,
+ * `latest` and explicit asOf — equals the oracle's (within PRODUCT.md §3's numeric tolerances).
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import fc from 'fast-check';
+import { compileView } from '../../src/core/compile-view.js';
+import type { EngineEvent } from '../../src/core/event.js';
+import type { FeatureView } from '../../src/core/feature-view.js';
+import { startEddy, type TestEddy } from '../helpers/eddy.js';
+import { agrees, Oracle } from '../helpers/oracle.js';
+
+let eddy: TestEddy;
+before(async () => {
+  eddy = await startEddy({
+    EDDY_PUSH_LANES: '3',
+    EDDY_PUSH_WAIT_TIMEOUT_MS: '5000',
+    LOG_LEVEL: process.env.TEST_LOG ?? 'silent',
+  });
+});
+after(() => eddy.close());
+
+const ENTITIES = ['s1', 's2', 'b:{x}*', 'ü-sensor', 'line\nbreak'];
+
+const viewSpec = (name: string) => ({
+  name,
+  entityKey: 'id',
+  eventTime: { field: 'ts' },
+  source: { type: 'push' },
+  granularity: '10s',
+  allowedLateness: '2m',
+  eventIdField: 'rid',
+  features: [
+    { name: 'n_1m', agg: 'count', window: '1m' },
+    { name: 'nx_5m', agg: 'count', field: 'x', window: '5m' },
+    { name: 'sum_1m', agg: 'sum', field: 'x', window: '1m' },
+    { name: 'avg_5m', agg: 'avg', field: 'x', window: '5m' },
+    { name: 'min_1m', agg: 'min', field: 'x', window: '1m' },
+    { name: 'max_5m', agg: 'max', field: 'x', window: '5m' },
+    { name: 'std_5m', agg: 'stddev', field: 'x', window: '5m' },
+    { name: 'var_1m', agg: 'variance', field: 'x', window: '1m' },
+    { name: 'stds_5m', agg: 'stddev_samp', field: 'x', window: '5m' },
+    { name: 'vars_5m', agg: 'var_samp', field: 'x', window: '5m' },
+    { name: 'last_5m', agg: 'last', field: 'x', window: '5m' },
+    { name: 'last_x', agg: 'last', field: 'x' },
+    { name: 'last_y', agg: 'last', field: 'y' },
+    { name: 'avg_8', agg: 'avg', field: 'x', events: 8 },
+    { name: 'std_8', agg: 'stddev', field: 'x', events: 8 },
+    { name: 'n_5', agg: 'count', events: 5 },
+    { name: 'max_3', agg: 'max', field: 'y', events: 3 },
+    { name: 'last_3', agg: 'last', field: 'x', events: 3 },
+  ],
+});
+
+interface Step {
+  entity: number;
+  dt: number;
+  value: number;
+  withY: boolean;
+  id: 'fresh' | 'repeat' | 'none';
+  bad: 'none' | 'string' | 'nokey';
+  iso: boolean;
+}
+
+const stepArb = fc.record<Step>({
+  entity: fc.integer({ min: 0, max: ENTITIES.length - 1 }),
+  // Mostly forward, sometimes out of order, sometimes far back (late).
+  dt: fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 25_000 }) },
+    { weight: 2, arbitrary: fc.integer({ min: -60_000, max: 0 }) },
+    { weight: 1, arbitrary: fc.integer({ min: -400_000, max: -130_000 }) },
+  ),
+  value: fc.oneof(
+    fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true }),
+    fc.integer({ min: -100, max: 100 }),
+    fc.double({ min: -1, max: 1, noNaN: true }).map((d) => 1e9 + d),
+  ),
+  withY: fc.boolean(),
+  id: fc.constantFrom('fresh', 'fresh', 'repeat', 'none'),
+  bad: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'string', 'nokey'),
+  iso: fc.boolean(),
+});
+
+let run = 0;
+
+test('online values equal the oracle on generated streams, for every aggregation and window kind', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(stepArb, { minLength: 1, maxLength: 160 }),
+      fc.array(fc.integer({ min: 1, max: 160 }), { maxLength: 4 }),
+      fc.array(fc.integer({ min: 0, max: 8 * 60_000 }), { minLength: 1, maxLength: 3 }),
+      async (steps, cuts, readOffsets) => {
+        const name = `oracle_${++run}`;
+        const created = await eddy.app.inject({
+          method: 'POST',
+          url: '/v1/feature-views',
+          payload: viewSpec(name),
+        });
+        assert.equal(created.statusCode, 201, created.body);
+        const view = compileView(created.json() as FeatureView);
+
+        const oracles = new Map(ENTITIES.map((e) => [e, new Oracle(view)]));
+        const clocks = ENTITIES.map(() => 1_767_225_600_000);
+        const ids: string[][] = ENTITIES.map(() => []);
+        const records: unknown[] = [];
+        const expectedByEntity = new Map<string, EngineEvent[]>();
+        let bad = 0;
+        steps.forEach((s, i) => {
+          const entity = ENTITIES[s.entity]!;
+          clocks[s.entity]! += s.dt;
+          const t = clocks[s.entity]!;
+          let rid: string | undefined;
+          if (s.id === 'fresh') rid = `r${i}`;
+          if (s.id === 'repeat') rid = ids[s.entity]![i % Math.max(1, ids[s.entity]!.length)] ?? `r${i}`;
+          const rec: Record<string, unknown> = {
+            id: entity,
+            ts: s.iso ? new Date(t).toISOString() : t,
+            x: s.value,
+          };
+          if (s.withY) rec.y = -s.value;
+          if (rid) rec.rid = rid;
+          if (s.bad === 'string') rec.x = String(s.value);
+          if (s.bad === 'nokey') delete rec.id;
+          records.push(rec);
+          if (s.bad !== 'none') {
+            bad++;
+            return;
+          }
+          if (rid) ids[s.entity]!.push(rid);
+          const event: EngineEvent = { t, values: s.withY ? { x: s.value, y: -s.value } : { x: s.value } };
+          if (rid) event.id = rid;
+          const list = expectedByEntity.get(entity) ?? [];
+          list.push(event);
+          expectedByEntity.set(entity, list);
+        });
+
+        // Push in several requests, in order, waiting for each to be applied.
+        const bounds = [...new Set(cuts.filter((c) => c < records.length)), records.length].sort(
+          (a, b) => a - b,
+        );
+        let start = 0;
+        const applied = { accepted: 0, late: 0, duplicate: 0 };
+        let rejected = 0;
+        for (const end of bounds) {
+          const res = await eddy.app.inject({
+            method: 'POST',
+            url: `/v1/feature-views/${name}/records?wait=true`,
+            payload: { records: records.slice(start, end) },
+          });
+          assert.equal(res.statusCode, 200, res.body);
+          const body = res.json();
+          rejected += body.rejected.length;
+          applied.accepted += body.applied.accepted;
+          applied.late += body.applied.late;
+          applied.duplicate += body.applied.duplicate;
+          start = end;
+        }
+        assert.equal(rejected, bad);
+
+        const expectedTotals = { accepted: 0, late: 0, duplicate: 0 };
+        for (const [entity, events] of expectedByEntity) {
+          const o = oracles.get(entity)!.apply(events);
+          expectedTotals.accepted += o.accepted;
+          expectedTotals.late += o.late;
+          expectedTotals.duplicate += o.duplicate;
+        }
+        assert.deepEqual(applied, expectedTotals);
+        const status = (await eddy.app.inject({ url: `/v1/feature-views/${name}/status` })).json();
+        assert.deepEqual(status.counts, { ...expectedTotals, rejected: bad });
+
+        const watermarks = [...oracles.values()].flatMap((o) =>
+          o.watermarkMs === null ? [] : [o.watermarkMs],
+        );
+        const maxWatermark = Math.max(...watermarks);
+        const asOfs: ('latest' | number)[] = [
+          'latest',
+          ...(watermarks.length ? readOffsets.map((o) => maxWatermark + o) : []),
+        ];
+        for (const asOf of asOfs) {
+          const res = await eddy.app.inject({
+            method: 'POST',
+            url: '/v1/online-features',
+            payload: { featureView: name, entities: ENTITIES, asOf },
+          });
+          assert.equal(res.statusCode, 200, res.body);
+          const results = res.json().results as {
+            entity: string;
+            status: string;
+            eventTime: string | null;
+            values: Record<string, number | null>;
+          }[];
+          assert.deepEqual(
+            results.map((r) => r.entity),
+            ENTITIES,
+          );
+          for (const r of results) {
+            const oracle = oracles.get(r.entity)!;
+            if (oracle.watermarkMs === null) {
+              assert.equal(r.status, 'NOT_FOUND');
+              continue;
+            }
+            assert.equal(r.status, 'PRESENT');
+            assert.equal(r.eventTime, new Date(oracle.watermarkMs).toISOString());
+            const at = asOf === 'latest' ? oracle.watermarkMs : asOf;
+            for (const f of view.features) {
+              const expected = oracle.value(f, at, 'exact');
+              const actual = r.values[f.name] ?? null;
+              const window = oracle.window(f, at, 'exact');
+              assert.ok(
+                agrees(f.agg, actual, expected, window),
+                `${name} ${JSON.stringify(r.entity)} ${f.name} asOf ${asOf}: got ${actual}, oracle ${expected}`,
+              );
+            }
+          }
+        }
+        await eddy.app.inject({ method: 'DELETE', url: `/v1/feature-views/${name}` });
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
