@@ -32,6 +32,14 @@ export interface Config {
   deadLetterMax: number;
   /** Jobs each worker process runs at once across lanes. */
   shutdownTimeoutMs: number;
+  /** Kinesis shard leases: a holder that stops renewing loses its shards after this long (also the batch job lock). */
+  kinesisLeaseTtlMs: number;
+  /** How often a worker re-reads the view registry, lists shards and rebalances leases. */
+  kinesisDiscoveryMs: number;
+  /** How long a shard reader waits between GetRecords calls once caught up. */
+  kinesisIdleMs: number;
+  /** Records asked for per GetRecords call (1..10000): the largest micro-batch. */
+  kinesisRecordLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -128,5 +136,9 @@ export function parseConfig(env: Env): Config {
     viewCacheMs: integer(env, 'EDDY_VIEW_CACHE_MS', 1000, 0, 60_000),
     deadLetterMax: integer(env, 'EDDY_DEAD_LETTER_MAX', 100_000, 1, 10_000_000),
     shutdownTimeoutMs: integer(env, 'EDDY_SHUTDOWN_TIMEOUT_MS', 8000, 100, 120_000),
+    kinesisLeaseTtlMs: integer(env, 'EDDY_KINESIS_LEASE_TTL_MS', 10_000, 500, 120_000),
+    kinesisDiscoveryMs: integer(env, 'EDDY_KINESIS_DISCOVERY_MS', 5000, 100, 300_000),
+    kinesisIdleMs: integer(env, 'EDDY_KINESIS_IDLE_MS', 1000, 200, 60_000),
+    kinesisRecordLimit: integer(env, 'EDDY_KINESIS_RECORD_LIMIT', 10_000, 1, 10_000),
   };
 }
