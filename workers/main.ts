@@ -57,7 +57,7 @@ async function main() {
   const app =
     role === 'worker'
       ? null
-      : await buildApp(runtime.deps, { logger: log.child({ component: 'http' }) as never });
+      : await buildApp(runtime.deps, { loggerInstance: log.child({ component: 'http' }) });
   if (app) {
     await app.listen({ host: config.host, port: config.port });
     log.info(

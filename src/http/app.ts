@@ -37,9 +37,16 @@ declare module 'fastify' {
 /** Largest request body (push route: 5 MiB per PRODUCT.md §4). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}) {
+export interface BuildOptions {
+  /** Logger configuration (tests), or … */
+  logger?: FastifyServerOptions['logger'];
+  /** … an existing pino logger (the process's). */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
+}
+
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 1024 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
