@@ -15,6 +15,6 @@ export default function getFeatureView(app: RouteApp) {
         response: { 200: Type.Ref('FeatureView'), ...errors(400, 404) },
       },
     },
-    async (request) => (await app.deps.catalog.get(request.params.name, request.query.version)).view,
+    async (request) => (await app.deps.catalog.get(request.params.name, request.query.version, { fresh: true })).view,
   );
 }

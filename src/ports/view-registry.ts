@@ -17,6 +17,8 @@ export interface ViewRegistryStore {
     expectedIssued: number,
     expectedLatest: number | null,
   ): Promise<RegisterResult>;
+  /** Rewrites a stored version whose description changed (nothing else may differ). */
+  replaceMetadata(view: FeatureView): Promise<void>;
   /** Removes a view from the index; returns false when it did not exist. */
   remove(name: string): Promise<boolean>;
 }

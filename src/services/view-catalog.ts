@@ -16,15 +16,18 @@ export interface ResolvedView {
 
 export interface RegisterOutcome {
   view: FeatureView;
-  /** created: first version; versioned: a new version; unchanged: same definition sent again. */
-  change: 'created' | 'versioned' | 'unchanged';
+  /**
+   * created: first version; versioned: a new version; described: only the description changed (updated in place,
+   * no new version, state kept); unchanged: same definition sent again.
+   */
+  change: 'created' | 'versioned' | 'described' | 'unchanged';
 }
 
 export interface ViewCatalog {
   create(spec: FeatureViewSpec): Promise<FeatureView>;
   put(spec: FeatureViewSpec): Promise<RegisterOutcome>;
   /** The given version, or the latest when `version` is undefined. Throws FEATURE_VIEW_NOT_FOUND / VERSION_NOT_FOUND. */
-  get(name: string, version?: number): Promise<ResolvedView>;
+  get(name: string, version?: number, options?: { fresh?: boolean }): Promise<ResolvedView>;
   list(): Promise<FeatureView[]>;
   remove(name: string): Promise<void>;
 }
@@ -66,7 +69,15 @@ export function viewCatalog(
       if (current !== null) {
         if (mode === 'create') throw exists(spec.name);
         const stored = await store.get(spec.name, current);
-        if (stored && sameDefinition(stored, spec)) return { view: stored, change: 'unchanged' };
+        if (stored && sameDefinition({ ...stored, description: undefined }, { ...spec, description: undefined })) {
+          // Only the description differs (or nothing): documentation is not a new version, state is kept.
+          if ((stored.description ?? '') === (spec.description ?? '')) return { view: stored, change: 'unchanged' };
+          const updated: FeatureView = { ...stored, description: spec.description };
+          if (spec.description === undefined) delete updated.description;
+          await store.replaceMetadata(updated);
+          versions.delete(`${updated.name}@${updated.version}`);
+          return { view: updated, change: 'described' };
+        }
       }
       const view = resolveView(spec, issued + 1, new Date(clock()));
       const result = await store.register(view, mode, issued, current);
@@ -87,15 +98,17 @@ export function viewCatalog(
       return (await register(spec, 'create')).view;
     },
     put: (spec) => register(spec, 'put'),
-    async get(name, version) {
-      const current = await latestVersion(name);
+    async get(name, version, options) {
+      const fresh = options?.fresh === true;
+      const current = await latestVersion(name, fresh);
       if (current === null) throw viewNotFound(name);
       const wanted = version ?? current;
       const cached = versions.get(`${name}@${wanted}`);
-      if (cached) return cached;
+      if (cached && !fresh) return cached;
       const view = wanted <= current ? await store.get(name, wanted) : null;
       if (!view)
         throw new EddyError(ErrorCode.VERSION_NOT_FOUND, `feature view '${name}' has no version ${wanted}`);
+      if (cached && cached.view.description !== view.description) versions.delete(`${name}@${wanted}`);
       return resolved(view);
     },
     list: () => store.list(),

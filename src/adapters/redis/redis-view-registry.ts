@@ -40,6 +40,9 @@ export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegist
         expectedLatest === null ? '' : String(expectedLatest),
       )) as RegisterResult;
     },
+    async replaceMetadata(view) {
+      await redis.hset(keys.viewVersions(view.name), String(view.version), JSON.stringify(view));
+    },
     async remove(name) {
       return (await redis.hdel(keys.viewIndex(), name)) === 1;
     },
