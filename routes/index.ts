@@ -10,6 +10,7 @@ import pushRecords from './ingest/push-records.js';
 import replayDeadLetters from './ingest/replay-dead-letters.js';
 import status from './ingest/status.js';
 import health from './operations/health.js';
+import entityEvents from './serving/entity-events.js';
 import entityFeatures from './serving/entity-features.js';
 import onlineFeatures from './serving/online-features.js';
 
@@ -25,6 +26,7 @@ const ROUTES = [
   replayDeadLetters,
   onlineFeatures,
   entityFeatures,
+  entityEvents,
   health,
 ];
 
