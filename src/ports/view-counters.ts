@@ -3,6 +3,19 @@ import type { ApplyOutcome } from '../core/event.js';
 export interface BatchCount extends ApplyOutcome {
   /** Greatest event time accepted in the batch (ms), if any. */
   lastEventTime: number | null;
+  /**
+   * Records of the batch rejected (dead-lettered) for this view version. Only the per-source counts use it: the
+   * view's `rejected` total is counted by the dead-letter store when it stores them.
+   */
+  rejected?: number;
+}
+
+/** A view version's outcomes for one ordered source (a push lane or a Kinesis shard). */
+export interface SourceCounts {
+  accepted: number;
+  rejected: number;
+  late: number;
+  duplicate: number;
 }
 
 export interface ViewVersionCounters {
@@ -13,6 +26,8 @@ export interface ViewVersionCounters {
   lastEventTime: number | null;
   /** Source -> end of the last batch counted (the view's checkpoint in that source). */
   marks: Record<string, string>;
+  /** Source -> outcomes of the batches counted from it. */
+  sources: Record<string, SourceCounts>;
 }
 
 /** Per-view counters and per-source marks; counting a batch is idempotent by its batch end. */

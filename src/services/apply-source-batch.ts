@@ -17,6 +17,8 @@ export interface SourceBatch {
   batchEnd: string;
   /** Events grouped by entity, each group in arrival order. */
   byEntity: ReadonlyMap<string, readonly SequencedEvent[]>;
+  /** Records of the batch that were rejected (dead-lettered) for this view; only counted per source. */
+  rejected?: number;
 }
 
 export interface ApplyDeps {
@@ -88,7 +90,10 @@ export async function applySourceBatch(
     });
   }
   if (deps.afterApply && changed.length > 0) await deps.afterApply(view, changed);
-  await deps.counters.countBatch(name, version, batch.source, batch.batchEnd, total);
+  await deps.counters.countBatch(name, version, batch.source, batch.batchEnd, {
+    ...total,
+    rejected: batch.rejected ?? 0,
+  });
   return total;
 }
 

@@ -72,7 +72,7 @@ test('leases: a lone process takes every shard', () => {
 });
 
 test('leases: a second process makes the first hand back half; the second takes the free ones', () => {
-  const owners = new Map(['a', 'b', 'c', 'd'].map((s) => [s, 'p1']));
+  const owners = new Map<string, string | null>(['a', 'b', 'c', 'd'].map((s) => [s, 'p1']));
   assert.deepEqual(planLeases({ shards: [...owners.keys()], owners, me: 'p1', live: 2 }).release, ['c', 'd']);
   assert.deepEqual(planLeases({ shards: [...owners.keys()], owners, me: 'p2', live: 2 }).acquire, []);
   owners.set('c', null);

@@ -36,3 +36,68 @@ export interface BatchResult {
   /** Records sent to the dead-letter store while applying (the batch could not be applied). */
   failed: number;
 }
+
+/**
+ * Kinesis micro-batches: one GetRecords result is one job on `kinesis-batch`. The shard's reader waits for its job
+ * to finish before the next GetRecords, so a shard has at most one batch in flight. The job id is deterministic
+ * (stream, shard, first sequence number, and a digest of the view versions it applies to), so a reader that takes
+ * a shard over and re-reads the same records finds the dead reader's job instead of adding a second one.
+ */
+export const KINESIS_BATCH_QUEUE = 'kinesis-batch';
+export const KINESIS_JOB = 'apply-kinesis-batch';
+
+/** One Kinesis record on the wire. */
+export interface KinesisWireRecord {
+  /** SequenceNumber */
+  s: string;
+  /** ApproximateArrivalTimestamp, epoch ms */
+  a: number;
+  /** Data, base64 (payloads need not be UTF-8: bad ones are dead-lettered by the worker) */
+  d: string;
+}
+
+/** A view version a batch applies to, as `<name>@<version>`. */
+export type ViewRef = string;
+
+export interface KinesisBatchData {
+  stream: string;
+  shardId: string;
+  /** Sequence number of the last record (the batch end; see core/entity-batch.ts). */
+  batchEnd: string;
+  views: ViewRef[];
+  records: KinesisWireRecord[];
+}
+
+export interface KinesisBatchResult {
+  batchEnd: string;
+  views: ViewRef[];
+  /** Summed over the view versions. */
+  accepted: number;
+  late: number;
+  duplicate: number;
+  rejected: number;
+  /** Records dead-lettered because a view version could not apply the batch. */
+  failed: number;
+}
+
+/** Deterministic job id without ':' (BullMQ). */
+export const kinesisBatchJobId = (stream: string, shardId: string, firstSeq: string, viewsDigest: string) =>
+  `k-${stream}-${shardId}-${firstSeq}-${viewsDigest}`;
+
+/**
+ * The SageMaker sink: one queue. `drain` jobs write a view's pending entities (one armed drain per view; the job
+ * id carries the arm id, so a drain is enqueued once); `sweep` jobs (a job scheduler) re-arm views whose drain
+ * was lost.
+ */
+export const SAGEMAKER_SINK_QUEUE = 'sagemaker-sink';
+export const SINK_DRAIN_JOB = 'drain';
+export const SINK_SWEEP_JOB = 'sweep';
+export const SINK_SWEEP_SCHEDULER = 'sagemaker-sink-sweep';
+
+export interface SinkDrainData {
+  view: string;
+  /** The arm this drain holds (see services/sagemaker-sink/drain-view.ts). */
+  arm: number;
+}
+
+export const sinkDrainJobId = (view: string, arm: number) => `sm-drain-${view}-${arm}`;

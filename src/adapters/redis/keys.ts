@@ -26,6 +26,27 @@ export interface KeyLayout {
   deadLetterIndex(view: string): string;
   /** Hash with fields `v` (CAS version) and `d` (encoded state). */
   entity(view: string, version: number, entity: string): string;
+  /** SageMaker sink of a view: zset `<version>:<entity>` -> generation (entities still to be written). */
+  sinkPending(view: string): string;
+  /** SageMaker sink: counter of generations and drain arms. */
+  sinkSeq(view: string): string;
+  /** SageMaker sink: the armed drain's id (expires unless its drain refreshes it). */
+  sinkArmed(view: string): string;
+  /** SageMaker sink: hash dead-letter id -> entry (JSON), and its index by failure time (ms). */
+  sinkDeadLetters(view: string): string;
+  sinkDeadLetterIndex(view: string): string;
+  /** SageMaker sink: hash of counters and the last error. */
+  sinkStats(view: string): string;
+  /** SageMaker sink: what was sent for one entity (JSON `SentMemo`); expires with the entity. */
+  sinkSent(view: string, version: number, entity: string): string;
+  /** Sorted set: live worker process id -> heartbeat expiry (Redis server time, ms). */
+  kinesisProcesses(): string;
+  /** String: holder of a shard's lease (expires with the lease). */
+  kinesisLease(stream: string, shardId: string): string;
+  /** Hash: shard id -> StoredShard JSON (the stream's shards as last listed). */
+  kinesisShards(stream: string): string;
+  /** Hash: shard id -> ShardProgress JSON (reader checkpoint, lag, job in flight). */
+  kinesisProgress(stream: string): string;
 }
 
 const SAFE = /^[A-Za-z0-9_.-]$/;
@@ -54,5 +75,18 @@ export function keyLayout(prefix: string): KeyLayout {
     deadLetters: (view) => `${p}:{${view}}:dlq`,
     deadLetterIndex: (view) => `${p}:{${view}}:dlq-index`,
     entity: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}:state`,
+    sinkPending: (view) => `${p}:{${view}}:sm-pending`,
+    sinkSeq: (view) => `${p}:{${view}}:sm-seq`,
+    sinkArmed: (view) => `${p}:{${view}}:sm-armed`,
+    sinkDeadLetters: (view) => `${p}:{${view}}:sm-dlq`,
+    sinkDeadLetterIndex: (view) => `${p}:{${view}}:sm-dlq-index`,
+    sinkStats: (view) => `${p}:{${view}}:sm-stats`,
+    sinkSent: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}:sm-sent`,
+    // Stream names and shard ids are [A-Za-z0-9_.-] (Kinesis rules); escaped anyway.
+    kinesisProcesses: () => `${p}:{kinesis}:processes`,
+    kinesisLease: (stream, shardId) =>
+      `${p}:{kinesis:${escapeKeyPart(stream)}}:lease:${escapeKeyPart(shardId)}`,
+    kinesisShards: (stream) => `${p}:{kinesis:${escapeKeyPart(stream)}}:shards`,
+    kinesisProgress: (stream) => `${p}:{kinesis:${escapeKeyPart(stream)}}:progress`,
   };
 }

@@ -1,4 +1,9 @@
-import type { BatchCount, ViewCounters, ViewVersionCounters } from '../../ports/view-counters.js';
+import type {
+  BatchCount,
+  SourceCounts,
+  ViewCounters,
+  ViewVersionCounters,
+} from '../../ports/view-counters.js';
 import type { KeyLayout } from './keys.js';
 import type { EddyRedis } from './scripts.js';
 
@@ -22,6 +27,7 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
         count.duplicate,
         count.lastEventTime === null ? '' : count.lastEventTime,
         outcome,
+        count.rejected ?? 0,
       );
       return counted === 1;
     },
@@ -39,8 +45,19 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
       const all = await redis.hgetall(keys.viewCounters(view));
       const prefix = `${version}:`;
       const marks: Record<string, string> = {};
+      const sources: Record<string, SourceCounts> = {};
       for (const [field, value] of Object.entries(all)) {
         if (field.startsWith(`${prefix}mark:`)) marks[field.slice(prefix.length + 5)] = value;
+        else if (field.startsWith(`${prefix}src:`)) {
+          // `<ver>:src:<outcome>:<source>` (the source id itself contains ':')
+          const rest = field.slice(prefix.length + 4);
+          const colon = rest.indexOf(':');
+          const outcome = rest.slice(0, colon) as keyof SourceCounts;
+          const source = rest.slice(colon + 1);
+          const counts = sources[source] ?? { accepted: 0, rejected: 0, late: 0, duplicate: 0 };
+          sources[source] = counts;
+          if (outcome in counts) counts[outcome] = Number(value);
+        }
       }
       const last = all[`${prefix}lastEventTime`];
       return {
@@ -50,6 +67,7 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
         duplicate: num(all[`${prefix}duplicate`]),
         lastEventTime: last === undefined ? null : Number(last),
         marks,
+        sources,
       };
     },
 

@@ -1,0 +1,19 @@
+/**
+ * Kinesis shard leases and the registry of live worker processes (see workers/kinesis/coordinator.ts).
+ * A lease names its holder and expires `ttlMs` after it was last taken or renewed; only the holder can renew or
+ * release it. A process is live while it keeps heartbeating.
+ */
+export interface ShardLeases {
+  /** Records this process as live for `ttlMs`; returns every live process id (this one included). */
+  heartbeat(processId: string, ttlMs: number): Promise<string[]>;
+  /** Removes this process from the live set (graceful shutdown). */
+  leave(processId: string): Promise<void>;
+  /** Takes the lease when it is free (or already ours); true when we hold it now. */
+  acquire(stream: string, shardId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends our lease; false when it expired or someone else holds it. */
+  renew(stream: string, shardId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Hands our lease back (no-op when we do not hold it). */
+  release(stream: string, shardId: string, owner: string): Promise<void>;
+  /** Current holder of each shard's lease, or null. */
+  owners(stream: string, shardIds: readonly string[]): Promise<(string | null)[]>;
+}

@@ -1,0 +1,158 @@
+/**
+ * Applies one Kinesis micro-batch (one GetRecords result of one shard) to every view version it names, with
+ * exactly-once effect: per view version, records at or below its mark for the shard, or that arrived before its
+ * start position, are skipped; the rest are decoded against that version; bad ones go to the dead-letter store
+ * (id `k:<stream>:<shard>:<seq>`, stored once whatever re-runs happen) and the good ones are applied by
+ * `applySourceBatch` (source `k:<stream>:<shard>`, batch end = the last record's sequence number).
+ */
+
+import type { KinesisBatchData, KinesisBatchResult, ViewRef } from '../adapters/queue/registry.js';
+import { decodeJsonBytes, decodeRecord, type Rejected } from '../core/decode-record.js';
+import type { SequencedEvent } from '../core/entity-batch.js';
+import { EddyError, ErrorCode } from '../core/errors.js';
+import { startTimeOf, wantsRecord } from '../core/kinesis/start-position.js';
+import { compareSeq } from '../core/sequence.js';
+import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
+import { type ApplyDeps, applySourceBatch } from './apply-source-batch.js';
+import type { ViewCatalog } from './view-catalog.js';
+
+export interface KinesisApplyDeps extends ApplyDeps {
+  catalog: ViewCatalog;
+  deadLetters: DeadLetterStore;
+  /** Runs one view version's application, retrying transient failures in place (see retry-in-place.ts). */
+  retry?: <T>(op: () => Promise<T>) => Promise<T>;
+  clock?: () => number;
+}
+
+export const kinesisSource = (stream: string, shardId: string) => `k:${stream}:${shardId}`;
+export const viewRef = (name: string, version: number): ViewRef => `${name}@${version}`;
+export function parseViewRef(ref: ViewRef): { name: string; version: number } {
+  const at = ref.lastIndexOf('@');
+  return { name: ref.slice(0, at), version: Number(ref.slice(at + 1)) };
+}
+
+export async function applyKinesisBatch(
+  deps: KinesisApplyDeps,
+  data: KinesisBatchData,
+  onViewFailure: (ref: ViewRef, err: unknown) => void = () => {},
+): Promise<KinesisBatchResult> {
+  const source = kinesisSource(data.stream, data.shardId);
+  const retry = deps.retry ?? ((op) => op());
+  const now = (deps.clock ?? Date.now)();
+  const result: KinesisBatchResult = {
+    batchEnd: data.batchEnd,
+    views: data.views,
+    accepted: 0,
+    late: 0,
+    duplicate: 0,
+    rejected: 0,
+    failed: 0,
+  };
+  // Bytes -> JSON once for every view version.
+  const parsed = data.records.map((r) => {
+    const bytes = Buffer.from(r.d, 'base64');
+    return { r, bytes, json: decodeJsonBytes(bytes) };
+  });
+
+  for (const ref of data.views) {
+    const { name, version } = parseViewRef(ref);
+    const resolved = await retry(() => deps.catalog.get(name, version)).catch((err) => {
+      if (
+        err instanceof EddyError &&
+        (err.code === ErrorCode.FEATURE_VIEW_NOT_FOUND || err.code === ErrorCode.VERSION_NOT_FOUND)
+      )
+        return null; // deleted meanwhile: nothing to apply
+      throw err;
+    });
+    if (!resolved) continue;
+    const { view, compiled } = resolved;
+    const startMs = startTimeOf(
+      view.source.type === 'kinesis' ? view.source.startPosition : undefined,
+      Date.parse(view.createdAt),
+    );
+    try {
+      await retry(async () => {
+        const mark = await deps.counters.mark(name, version, source);
+        if (compareSeq(mark, data.batchEnd) >= 0) return; // applied and counted before
+        const byEntity = new Map<string, SequencedEvent[]>();
+        const letters: DeadLetter[] = [];
+        for (const { r, bytes, json } of parsed) {
+          if (!wantsRecord(startMs, mark, r.s, r.a)) continue;
+          const decoded = json.ok ? decodeRecord(compiled, json.value, r.a) : json;
+          if (!decoded.ok) {
+            letters.push(
+              deadLetter(
+                data,
+                name,
+                version,
+                r.s,
+                decoded,
+                json.ok ? json.value : rawRecord(bytes, json),
+                now,
+              ),
+            );
+            continue;
+          }
+          const events = byEntity.get(decoded.entity) ?? [];
+          if (events.length === 0) byEntity.set(decoded.entity, events);
+          events.push({ ...decoded.event, seq: r.s });
+        }
+        await deps.deadLetters.add(name, version, letters);
+        const count = await applySourceBatch(deps, compiled, {
+          source,
+          batchEnd: data.batchEnd,
+          byEntity,
+          rejected: letters.length,
+        });
+        result.accepted += count.accepted;
+        result.late += count.late;
+        result.duplicate += count.duplicate;
+        result.rejected += letters.length;
+      });
+    } catch (err) {
+      // Not transient: this view version cannot apply the batch. Keep its records with the reason and move on,
+      // so one broken view never blocks the shard for the others.
+      onViewFailure(ref, err);
+      const reason = `batch could not be applied: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}`;
+      const letters = parsed.map(({ r, bytes, json }) =>
+        deadLetter(
+          data,
+          name,
+          version,
+          r.s,
+          { code: 'PROCESSING_FAILED', reason },
+          json.ok ? json.value : rawRecord(bytes, json),
+          now,
+        ),
+      );
+      result.failed += await deps.deadLetters.add(name, version, letters);
+    }
+  }
+  return result;
+}
+
+function rawRecord(bytes: Buffer, json: Rejected): string {
+  return json.code === 'INVALID_UTF8' ? bytes.toString('base64') : bytes.toString('utf8');
+}
+
+function deadLetter(
+  data: KinesisBatchData,
+  view: string,
+  version: number,
+  seq: string,
+  rejected: { code: string; reason: string },
+  record: unknown,
+  now: number,
+): DeadLetter {
+  return {
+    id: `${kinesisSource(data.stream, data.shardId)}:${seq}`,
+    view,
+    version,
+    code: rejected.code,
+    reason: rejected.reason,
+    storedAt: new Date(now).toISOString(),
+    source: { type: 'kinesis', shardId: data.shardId, sequenceNumber: seq },
+    record,
+    replays: 0,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Runs `kinesis-batch` jobs: one GetRecords result of one shard, applied to every view version it names
+ * (services/apply-kinesis-batch.ts). Jobs of different shards run in parallel; one shard never has two in flight
+ * (its reader waits for each job).
+ *
+ * Failure policy (as for push lanes): transient Redis errors are retried inside the job, so a job never fails
+ * because Redis blinked; if the process dies, BullMQ's stalled-job recovery runs the job again on a live worker
+ * (lock and stall check follow the lease TTL, so a crash is recovered about as fast as a lease moves). A
+ * view version that cannot apply the batch for another reason gets the records dead-lettered; the shard moves on.
+ */
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
+import {
+  KINESIS_BATCH_QUEUE,
+  type KinesisBatchData,
+  type KinesisBatchResult,
+} from '../../src/adapters/queue/registry.js';
+import { applyKinesisBatch, type KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
+import { isConnectionError, retryInPlace } from '../../src/services/retry-in-place.js';
+
+export interface KinesisBatchWorkerDeps extends Omit<KinesisApplyDeps, 'retry'> {
+  /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking reads. */
+  connection: Redis;
+  keyPrefix: string;
+  /** Job lock duration; stalled jobs are looked for every half of it. */
+  lockMs: number;
+  concurrency: number;
+  log: Logger;
+}
+
+export interface KinesisBatchWorker {
+  running(): boolean;
+  close(): Promise<void>;
+}
+
+export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBatchWorker {
+  const log = deps.log.child({ component: 'kinesis-batch' });
+  const abort = new AbortController();
+  const retry = <T>(op: () => Promise<T>) =>
+    retryInPlace(op, {
+      baseMs: 100,
+      maxMs: 5000,
+      isTransient: isConnectionError,
+      signal: abort.signal,
+      onRetry: (err, attempt) => log.warn({ attempt, err: String(err) }, 'retrying batch'),
+    });
+  const worker = new Worker<KinesisBatchData, KinesisBatchResult>(
+    KINESIS_BATCH_QUEUE,
+    async (job) => {
+      const result = await applyKinesisBatch({ ...deps, retry }, job.data, (view, err) =>
+        log.error(
+          { stream: job.data.stream, shardId: job.data.shardId, view, err },
+          'view version could not apply the batch; its records go to the dead-letter store',
+        ),
+      );
+      log.debug(
+        { stream: job.data.stream, shardId: job.data.shardId, records: job.data.records.length, ...result },
+        'batch applied',
+      );
+      return result;
+    },
+    {
+      connection: deps.connection,
+      prefix: bullPrefix(deps.keyPrefix),
+      concurrency: deps.concurrency,
+      lockDuration: deps.lockMs,
+      stalledInterval: Math.max(500, Math.floor(deps.lockMs / 2)),
+      maxStalledCount: 10,
+    },
+  );
+  worker.on('error', (err) => log.error({ err: String(err) }, 'worker error'));
+  let closed = false;
+  return {
+    running: () => !closed && worker.isRunning(),
+    async close() {
+      closed = true;
+      abort.abort();
+      await worker.close();
+    },
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * One shard's reader (process concern: timers, the loop). It holds the shard's lease while it runs (the
+ * coordinator takes and renews it) and serves every view version that reads the shard now:
+ *
+ * 1. Taking a shard over, it first waits for the batch job the previous holder left in flight, so a shard never
+ *    has two batches in flight.
+ * 2. It starts at the earliest position its view versions need (core/kinesis/start-position.ts), from their
+ *    marks, and starts again that way whenever its set of view versions changes.
+ * 3. Each GetRecords result with records is one `kinesis-batch` job; it waits for the job, then saves its
+ *    checkpoint (the last record; the views' marks, advanced by the job, are the exactly-once truth).
+ * 4. Pacing: at most 5 calls/s, idle when caught up (core/kinesis/pacing.ts); throttling backs off with jitter;
+ *    an expired iterator is replaced by one AFTER_SEQUENCE_NUMBER the checkpoint.
+ * 5. At SHARD_END (after a reshard) it marks the shard finished for its view versions, which lets the children
+ *    start, and returns 'finished'.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  type KinesisRecordIn,
+  kinesisErrorKind,
+  type ShardApi,
+} from '../../src/adapters/kinesis/shard-api.js';
+import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
+import {
+  type KinesisBatchResult,
+  kinesisBatchJobId,
+  type ViewRef,
+} from '../../src/adapters/queue/registry.js';
+import { pollInterval, throttleBackoff } from '../../src/core/kinesis/pacing.js';
+import {
+  chooseStart,
+  needOf,
+  type ReaderCheckpoint,
+  type StartSpec,
+} from '../../src/core/kinesis/start-position.js';
+import type { ShardStore } from '../../src/ports/shard-store.js';
+import type { ViewCounters } from '../../src/ports/view-counters.js';
+import { kinesisSource } from '../../src/services/apply-kinesis-batch.js';
+
+/** A view version as a reader needs it. */
+export interface ReaderView {
+  ref: ViewRef;
+  name: string;
+  version: number;
+  /** Records that arrived before this (epoch ms) are not for it; null: TRIM_HORIZON. */
+  startMs: number | null;
+}
+
+export interface ShardReaderDeps {
+  api: ShardApi;
+  batches: KinesisBatches;
+  store: ShardStore;
+  counters: Pick<ViewCounters, 'mark'>;
+  recordLimit: number;
+  idleMs: number;
+  log: Logger;
+  random?: () => number;
+}
+
+export type ReaderEnd = 'finished' | 'stopped' | 'aborted';
+
+/** How long progress (lag) is kept without a batch before it is written again. */
+const PROGRESS_EVERY_MS = 2000;
+
+export class ShardReader {
+  private views: ReaderView[];
+  private viewsChanged = false;
+  private stopping = false;
+  private aborted = false;
+  private wake: (() => void) | null = null;
+  private done: Promise<ReaderEnd> | null = null;
+  private readonly source: string;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: ShardReaderDeps,
+    readonly stream: string,
+    readonly shardId: string,
+    views: ReaderView[],
+  ) {
+    this.views = sortViews(views);
+    this.source = kinesisSource(stream, shardId);
+    this.log = deps.log.child({ stream, shardId });
+  }
+
+  /** The view versions that read this shard now; a change restarts reading from their marks. */
+  setViews(views: ReaderView[]) {
+    const next = sortViews(views);
+    if (refsOf(next).join(',') !== refsOf(this.views).join(',')) {
+      this.views = next;
+      this.viewsChanged = true;
+    }
+  }
+
+  start(): Promise<ReaderEnd> {
+    this.done ??= this.run().catch((err) => {
+      this.log.error({ err }, 'shard reader failed');
+      return 'stopped' as const;
+    });
+    return this.done;
+  }
+
+  /** Graceful: finishes the batch in flight and its checkpoint, then stops. */
+  async stop(): Promise<ReaderEnd> {
+    this.stopping = true;
+    this.wake?.();
+    return this.done ?? 'stopped';
+  }
+
+  /** The lease was lost: stop at once, without waiting for the batch in flight (its job still runs). */
+  abort() {
+    this.aborted = true;
+    this.stopping = true;
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async run(): Promise<ReaderEnd> {
+    const { api, store } = this.deps;
+    const random = this.deps.random ?? Math.random;
+    const [saved] = await store.progress(this.stream, [this.shardId]);
+    if (saved?.inflight) {
+      this.log.info({ job: saved.inflight }, 'waiting for the batch the previous holder left in flight');
+      if (!(await this.deps.batches.settled(saved.inflight, () => this.aborted))) return 'aborted';
+    }
+    let checkpoint: ReaderCheckpoint | null =
+      saved?.checkpoint && saved.arrivalMs !== null
+        ? { seq: saved.checkpoint, arrivalMs: saved.arrivalMs }
+        : null;
+    let millisBehind: number | null = saved?.millisBehindLatest ?? null;
+    let iterator: string | null = null;
+    /** Where the current iterator chain started; with `processedSinceStart`, where an expired one resumes. */
+    let startSpec: StartSpec = { type: 'TRIM_HORIZON' };
+    let resumeFrom: StartSpec | null = null;
+    let processedSinceStart = false;
+    let throttles = 0;
+    let lastCallAt = 0;
+    let interval = 0;
+    let progressAt = 0;
+
+    const saveProgress = async (inflight: string | null) => {
+      progressAt = Date.now();
+      await store.saveProgress(this.stream, this.shardId, {
+        checkpoint: checkpoint?.seq ?? null,
+        arrivalMs: checkpoint?.arrivalMs ?? null,
+        millisBehindLatest: millisBehind,
+        inflight,
+        updatedAt: progressAt,
+      });
+    };
+
+    while (!this.stopping) {
+      const views = this.views;
+      try {
+        if (iterator === null || this.viewsChanged) {
+          if (this.viewsChanged || resumeFrom === null) {
+            this.viewsChanged = false;
+            const marks = await Promise.all(
+              views.map((v) => this.deps.counters.mark(v.name, v.version, this.source)),
+            );
+            startSpec = chooseStart(
+              views.map((v, i) => needOf(v.startMs, marks[i]!)),
+              checkpoint,
+            );
+            processedSinceStart = false;
+            this.log.info({ start: startSpec, views: refsOf(views) }, 'reading shard');
+          } else startSpec = resumeFrom;
+          resumeFrom = null;
+          iterator = await api.iterator(this.stream, this.shardId, startSpec);
+        }
+        await this.sleep(lastCallAt + interval - Date.now());
+        if (this.stopping) break;
+        lastCallAt = Date.now();
+        const page = await api.getRecords(iterator, this.deps.recordLimit);
+        throttles = 0;
+        millisBehind = page.millisBehindLatest;
+        if (page.records.length > 0) {
+          const result = await this.runBatch(page.records, views, saveProgress);
+          if (!result) return 'aborted';
+          const last = page.records.at(-1)!;
+          const end = page.records.find((r) => r.seq === result.batchEnd) ?? last;
+          checkpoint = { seq: result.batchEnd, arrivalMs: end.arrivalMs };
+          processedSinceStart = true;
+          await saveProgress(null);
+          if (refsOf(views).join(',') !== [...result.views].sort().join(',')) {
+            iterator = null; // an older job of other view versions covered this: start again from the marks
+            this.viewsChanged = true;
+            continue;
+          }
+          if (result.batchEnd !== last.seq) {
+            // An older job with the same first record ended earlier: go on right after its end.
+            iterator = null;
+            resumeFrom = { type: 'AFTER_SEQUENCE_NUMBER', seq: result.batchEnd };
+            interval = 0;
+            continue;
+          }
+        } else if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
+          await saveProgress(null);
+        }
+        if (page.next === null) {
+          if (this.viewsChanged) continue; // new view versions joined at the end: read again for them
+          for (const v of views) await store.markFinished(v.name, v.version, this.source);
+          await saveProgress(null);
+          this.log.info({ views: refsOf(views) }, 'shard finished (SHARD_END)');
+          return 'finished';
+        }
+        iterator = page.next;
+        interval = pollInterval(
+          {
+            records: page.records.length,
+            limit: this.deps.recordLimit,
+            millisBehindLatest: page.millisBehindLatest,
+          },
+          this.deps.idleMs,
+        );
+      } catch (err) {
+        if (this.aborted) return 'aborted';
+        const kind = kinesisErrorKind(err);
+        if (kind === 'throttled') {
+          interval = throttleBackoff(throttles++, random());
+          this.log.warn({ delayMs: interval, attempt: throttles }, 'throttled by Kinesis; backing off');
+        } else if (kind === 'expired') {
+          iterator = null;
+          resumeFrom =
+            processedSinceStart && checkpoint
+              ? { type: 'AFTER_SEQUENCE_NUMBER', seq: checkpoint.seq }
+              : startSpec;
+          interval = 0;
+          this.log.info({ resumeFrom }, 'shard iterator expired; resuming from the checkpoint');
+        } else {
+          iterator = null; // start again from the marks: always safe
+          interval = throttleBackoff(Math.min(throttles++, 4), random());
+          this.log.warn({ err: String(err), kind, delayMs: interval }, 'shard read failed; retrying');
+        }
+        lastCallAt = Date.now();
+      }
+    }
+    return this.aborted ? 'aborted' : 'stopped';
+  }
+
+  /** Hands one GetRecords result to a batch job and waits for it (null when the lease was lost meanwhile). */
+  private async runBatch(
+    records: readonly KinesisRecordIn[],
+    views: readonly ReaderView[],
+    saveProgress: (inflight: string | null) => Promise<void>,
+  ): Promise<KinesisBatchResult | null> {
+    const refs = refsOf(views);
+    const digest = createHash('sha1').update(refs.join(',')).digest('hex').slice(0, 12);
+    const jobId = kinesisBatchJobId(this.stream, this.shardId, records[0]!.seq, digest);
+    await saveProgress(jobId);
+    return this.deps.batches.run(
+      jobId,
+      {
+        stream: this.stream,
+        shardId: this.shardId,
+        batchEnd: records.at(-1)!.seq,
+        views: refs,
+        records: records.map((r) => ({
+          s: r.seq,
+          a: r.arrivalMs,
+          d: Buffer.from(r.data).toString('base64'),
+        })),
+      },
+      () => this.aborted,
+    );
+  }
+}
+
+const sortViews = (views: ReaderView[]) => [...views].sort((a, b) => a.ref.localeCompare(b.ref));
+const refsOf = (views: readonly ReaderView[]) => views.map((v) => v.ref).sort();
