@@ -10,6 +10,7 @@ import pushRecords from './ingest/push-records.js';
 import replayDeadLetters from './ingest/replay-dead-letters.js';
 import status from './ingest/status.js';
 import health from './operations/health.js';
+import metrics from './operations/metrics.js';
 import entityEvents from './serving/entity-events.js';
 import entityFeatures from './serving/entity-features.js';
 import onlineFeatures from './serving/online-features.js';
@@ -28,7 +29,15 @@ const ROUTES = [
   entityFeatures,
   entityEvents,
   health,
+  metrics,
 ];
+
+/** The operations surface of a worker process: health, readiness, metrics (all open). */
+const OPERATION_ROUTES = [health, metrics];
+
+export async function registerOperationRoutes(app: FastifyInstance) {
+  for (const route of OPERATION_ROUTES) route(app);
+}
 
 export async function registerRoutes(app: FastifyInstance) {
   for (const route of ROUTES) route(app);

@@ -3,6 +3,7 @@
  */
 import type { Logger } from 'pino';
 import { type PushLaneWorkers, startPushLaneWorkers } from '../workers/push-lane-worker.js';
+import { createMetrics } from './adapters/metrics/metrics.js';
 import { pushLanes } from './adapters/queue/push-lanes.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { keyLayout } from './adapters/redis/keys.js';
@@ -12,11 +13,17 @@ import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
 import { redisViewRegistry } from './adapters/redis/redis-view-registry.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './http/app.js';
+import { createReadiness, lagProbe } from './runtime/readiness.js';
+import { createShutdown, type Shutdown } from './runtime/shutdown.js';
+import { deadLetterSizes, meteredCounters, meteredDeadLetters } from './services/metered-stores.js';
 import { viewCatalog } from './services/view-catalog.js';
 
 export interface Runtime {
   deps: AppDeps;
   workers: PushLaneWorkers | null;
+  /** Phased, bounded shutdown (src/runtime/shutdown.ts): components and workers/main.ts add their steps. */
+  shutdown: Shutdown;
+  /** Runs the shutdown. */
   close(): Promise<void>;
 }
 
@@ -27,17 +34,30 @@ export async function compose(
   roles: { api: boolean; worker: boolean },
 ): Promise<Runtime> {
   const keys = keyLayout(config.keyPrefix);
+  const metrics = createMetrics({
+    queues: () => queues(),
+    deadLetterSizes: () => deadLetterSizes({ catalog, deadLetters }),
+  });
   const requestRedis = connectRedis(redisUrl, 'request');
   const workerRedis = connectRedis(redisUrl, 'worker');
-  for (const r of [requestRedis, workerRedis])
-    r.on('error', (err) => log.warn({ err: String(err) }, 'redis connection error'));
+  for (const [name, r] of [
+    ['request', requestRedis],
+    ['worker', workerRedis],
+  ] as const) {
+    r.on('error', (err) => {
+      metrics.redisError(name);
+      log.warn({ err: String(err), connection: name }, 'redis connection error');
+    });
+  }
   await Promise.all([requestRedis.ping(), workerRedis.ping()]);
 
   const catalog = viewCatalog(redisViewRegistry(requestRedis, keys), { latestTtlMs: config.viewCacheMs });
   const readEntities = redisEntityStore(requestRedis, keys);
-  const counters = redisViewCounters(workerRedis, keys);
-  const deadLetters = redisDeadLetters(requestRedis, keys, config.deadLetterMax);
+  const counters = meteredCounters(redisViewCounters(workerRedis, keys), metrics);
+  const deadLetters = meteredDeadLetters(redisDeadLetters(requestRedis, keys, config.deadLetterMax), metrics);
   const lanes = pushLanes(workerRedis, config.keyPrefix, config.pushLanes);
+  /** Every queue (push lanes; add new queues here): the dashboard and the queue-depth metrics show them. */
+  const queues = () => [...lanes.queues()];
 
   let workers: PushLaneWorkers | null = null;
   if (roles.worker) {
@@ -45,7 +65,8 @@ export async function compose(
       catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
       entities: redisEntityStore(workerRedis, keys),
       counters,
-      deadLetters: redisDeadLetters(workerRedis, keys, config.deadLetterMax),
+      deadLetters: meteredDeadLetters(redisDeadLetters(workerRedis, keys, config.deadLetterMax), metrics),
+      metrics,
       connection: workerRedis,
       keyPrefix: config.keyPrefix,
       lanes: config.pushLanes,
@@ -60,16 +81,42 @@ export async function compose(
     counters: redisViewCounters(requestRedis, keys),
     deadLetters,
     lanes,
-    workersRunning: workers ? () => workers!.running() : undefined,
+    metrics,
+    readiness: createReadiness(),
+    queues,
   };
+  deps.readiness.register('redis', async () => {
+    try {
+      await requestRedis.ping();
+      return { ok: true };
+    } catch {
+      return { ok: false, reason: 'unreachable' };
+    }
+  });
+  if (workers) {
+    const running = workers;
+    deps.readiness.register('push-lanes', () =>
+      running.running() ? { ok: true } : { ok: false, reason: 'stopped' },
+    );
+    deps.readiness.register(
+      'lag',
+      lagProbe(() => metrics.maxMillisBehindLatest(), config.readyMaxLagMs),
+    );
+  }
+
+  const shutdown = createShutdown({ log, budgetMs: config.shutdownTimeoutMs });
+  if (workers) shutdown.add('drain', 'push-lane workers', () => workers!.close());
+  shutdown.add('disconnect', 'queues', () => lanes.close());
+  shutdown.add('disconnect', 'redis connections', () => {
+    requestRedis.disconnect();
+    workerRedis.disconnect();
+  });
   return {
     deps,
     workers,
+    shutdown,
     async close() {
-      await workers?.close();
-      await lanes.close();
-      requestRedis.disconnect();
-      workerRedis.disconnect();
+      await shutdown.run();
     },
   };
 }

@@ -10,6 +10,8 @@ export interface ApiKey {
 export interface Config {
   host: string;
   port: number;
+  /** PORT was set: a `worker` process then serves /healthz, /readyz and /metrics on it (otherwise no HTTP). */
+  portExplicit: boolean;
   /** Unset: 127.0.0.1:6379, or a private redis-server when none answers there (`npm start` only). */
   redisUrl: string | null;
   /** Prefix of every Redis key Eddy writes (lets several deployments or tests share a server). */
@@ -30,8 +32,10 @@ export interface Config {
   viewCacheMs: number;
   /** Dead letters kept per view before the oldest are evicted. */
   deadLetterMax: number;
-  /** Jobs each worker process runs at once across lanes. */
+  /** Upper bound of the whole graceful shutdown (every phase together), ms. */
   shutdownTimeoutMs: number;
+  /** /readyz fails while a shard this process reads is more than this far behind the stream's tip, ms. */
+  readyMaxLagMs: number;
   /** Kinesis shard leases: a holder that stops renewing loses its shards after this long (also the batch job lock). */
   kinesisLeaseTtlMs: number;
   /** How often a worker re-reads the view registry, lists shards and rebalances leases. */
@@ -122,6 +126,7 @@ export function parseConfig(env: Env): Config {
   return {
     host,
     port: integer(env, 'PORT', 3000, 0, 65535),
+    portExplicit: env.PORT !== undefined && env.PORT !== '',
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     keyPrefix,
     kinesisEndpoint: kinesis,
@@ -136,6 +141,7 @@ export function parseConfig(env: Env): Config {
     viewCacheMs: integer(env, 'EDDY_VIEW_CACHE_MS', 1000, 0, 60_000),
     deadLetterMax: integer(env, 'EDDY_DEAD_LETTER_MAX', 100_000, 1, 10_000_000),
     shutdownTimeoutMs: integer(env, 'EDDY_SHUTDOWN_TIMEOUT_MS', 8000, 100, 120_000),
+    readyMaxLagMs: integer(env, 'EDDY_READY_MAX_LAG_MS', 60_000, 0, 86_400_000),
     kinesisLeaseTtlMs: integer(env, 'EDDY_KINESIS_LEASE_TTL_MS', 10_000, 500, 120_000),
     kinesisDiscoveryMs: integer(env, 'EDDY_KINESIS_DISCOVERY_MS', 5000, 100, 300_000),
     kinesisIdleMs: integer(env, 'EDDY_KINESIS_IDLE_MS', 1000, 200, 60_000),

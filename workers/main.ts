@@ -2,16 +2,20 @@
  * Process entry: `all` (API + workers, `npm start`), `api` (`npm run start:api`), `worker` (`npm run start:worker`).
  * Only starts and stops the process; everything else is built by src/compose.ts.
  */
-import { pino } from 'pino';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { compose } from '../src/compose.js';
 import { type Config, ConfigError, parseConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
+import { assertAuthConfigured } from '../src/http/plugins/auth.js';
+import { createLogger } from '../src/runtime/logger.js';
 import {
   answers,
   type PrivateRedis,
   redisServerAvailable,
   startPrivateRedis,
 } from '../src/runtime/redis-server.js';
+import { exitOnSignals } from '../src/runtime/shutdown.js';
 
 type Role = 'all' | 'api' | 'worker';
 
@@ -19,7 +23,7 @@ const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
 async function resolveRedis(
   config: Config,
-  log: pino.Logger,
+  log: Logger,
 ): Promise<{ url: string; owned: PrivateRedis | null }> {
   if (config.redisUrl) return { url: config.redisUrl, owned: null };
   if (await answers(DEFAULT_REDIS)) return { url: DEFAULT_REDIS, owned: null };
@@ -44,6 +48,7 @@ async function main() {
   let config: Config;
   try {
     config = parseConfig(process.env);
+    if (role !== 'worker') assertAuthConfigured(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`eddy: invalid configuration: ${err.message}`);
@@ -51,44 +56,34 @@ async function main() {
     }
     throw err;
   }
-  const log = pino({ level: config.logLevel, base: { role } });
+  const log = createLogger(config, { role });
   const redis = await resolveRedis(config, log);
   const runtime = await compose(config, redis.url, log, { api: role !== 'worker', worker: role !== 'api' });
-  const app =
-    role === 'worker'
-      ? null
-      : await buildApp(runtime.deps, { loggerInstance: log.child({ component: 'http' }) });
+  // A worker serves only /healthz, /readyz and /metrics, and only when PORT is set (several workers can then
+  // run on one host without fighting over a default port).
+  const serve = role !== 'worker' || config.portExplicit;
+  const app = serve
+    ? await buildApp(runtime.deps, {
+        loggerInstance: log.child({ component: 'http' }),
+        surface: role === 'worker' ? 'operations' : 'api',
+      })
+    : null;
   if (app) {
     await app.listen({ host: config.host, port: config.port });
-    log.info(
-      { url: `http://${config.host}:${config.port}`, docs: `http://${config.host}:${config.port}/docs` },
-      'Eddy API listening',
-    );
+    const url = `http://${config.host}:${(app.server.address() as AddressInfo).port}`;
+    if (role === 'worker') log.info({ url }, 'operations endpoints listening (/healthz, /readyz, /metrics)');
+    else log.info({ url, docs: `${url}/docs` }, 'Eddy API listening');
+    runtime.shutdown.add('intake', 'http server', () => app.close());
   }
   if (runtime.workers) log.info({ lanes: config.pushLanes }, 'push-lane workers running');
+  if (redis.owned) runtime.shutdown.add('disconnect', 'private redis-server', () => redis.owned!.stop());
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: forcing exit');
-      process.exit(1);
-    }
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      log.error('shutdown timed out: forcing exit');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    await app?.close(); // phase 1: stop taking requests, finish those in flight
-    await runtime.close(); // phase 2: let in-flight batches finish, close queues and connections
-    await redis.owned?.stop(); // phase 3: the private Redis, if we started it
-    clearTimeout(force);
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  // Shutdown phases (src/runtime/shutdown.ts); a second signal exits at once.
+  exitOnSignals(runtime.shutdown, {
+    log,
+    exit: (code) => process.exit(code),
+    hardStopMs: config.shutdownTimeoutMs + 1500,
+  });
 }
 
 main().catch((err) => {

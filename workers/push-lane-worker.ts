@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
 import { type BatchResult, type PushBatchData, pushLaneQueueName } from '../src/adapters/queue/registry.js';
 import type { DeadLetterStore } from '../src/ports/dead-letters.js';
+import type { IngestMetrics } from '../src/ports/metrics.js';
 import { applyPushBatch } from '../src/services/apply-push-batch.js';
 import type { ApplyDeps } from '../src/services/apply-source-batch.js';
 import { isConnectionError, retryInPlace } from '../src/services/retry-in-place.js';
@@ -31,6 +32,8 @@ export interface PushLaneWorkerDeps extends ApplyDeps {
   keyPrefix: string;
   lanes: number;
   log: Logger;
+  /** Observes each batch's apply time (including in-job retries). */
+  metrics?: IngestMetrics;
 }
 
 export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers {
@@ -39,6 +42,7 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
     const worker = new Worker<PushBatchData, BatchResult>(
       pushLaneQueueName(lane),
       async (job) => {
+        const started = performance.now();
         try {
           return await retryInPlace(() => applyPushBatch(deps, lane, job.id!, job.data), {
             baseMs: 100,
@@ -53,6 +57,8 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
             'batch could not be applied; records go to the dead-letter store',
           );
           return deadLetterBatch(deps.deadLetters, job.id!, job.data, err);
+        } finally {
+          deps.metrics?.observeBatchApply('push', (performance.now() - started) / 1000);
         }
       },
       { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), concurrency: 1 },

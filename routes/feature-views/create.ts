@@ -7,6 +7,7 @@ export default function createFeatureView(app: RouteApp) {
   typed(app).post(
     '/v1/feature-views',
     {
+      config: { scope: 'admin' },
       schema: {
         operationId: 'createFeatureView',
         tags: ['feature-views'],

@@ -6,6 +6,7 @@ export default function deleteFeatureView(app: RouteApp) {
   typed(app).delete(
     '/v1/feature-views/:name',
     {
+      config: { scope: 'admin' },
       schema: {
         operationId: 'deleteFeatureView',
         tags: ['feature-views'],

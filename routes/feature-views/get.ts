@@ -6,6 +6,7 @@ export default function getFeatureView(app: RouteApp) {
   typed(app).get(
     '/v1/feature-views/:name',
     {
+      config: { scope: 'read' },
       schema: {
         operationId: 'getFeatureView',
         tags: ['feature-views'],
@@ -15,6 +16,7 @@ export default function getFeatureView(app: RouteApp) {
         response: { 200: Type.Ref('FeatureView'), ...errors(400, 404) },
       },
     },
-    async (request) => (await app.deps.catalog.get(request.params.name, request.query.version, { fresh: true })).view,
+    async (request) =>
+      (await app.deps.catalog.get(request.params.name, request.query.version, { fresh: true })).view,
   );
 }

@@ -5,6 +5,7 @@ export default function listFeatureViews(app: RouteApp) {
   typed(app).get(
     '/v1/feature-views',
     {
+      config: { scope: 'read' },
       schema: {
         operationId: 'listFeatureViews',
         tags: ['feature-views'],

@@ -8,6 +8,7 @@ export default function putFeatureView(app: RouteApp) {
   typed(app).put(
     '/v1/feature-views/:name',
     {
+      config: { scope: 'admin' },
       schema: {
         operationId: 'putFeatureView',
         tags: ['feature-views'],

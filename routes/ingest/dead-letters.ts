@@ -27,6 +27,7 @@ export default function listDeadLettersRoute(app: RouteApp) {
   typed(app).get(
     '/v1/feature-views/:name/dead-letters',
     {
+      config: { scope: 'admin' },
       schema: {
         operationId: 'listDeadLetters',
         tags: ['ingest'],

@@ -35,6 +35,7 @@ export default function pushRecordsRoute(app: RouteApp) {
     '/v1/feature-views/:name/records',
     {
       bodyLimit: MAX_BODY_BYTES,
+      config: { scope: 'write' },
       schema: {
         operationId: 'pushRecords',
         tags: ['ingest'],

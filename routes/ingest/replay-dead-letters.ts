@@ -7,6 +7,7 @@ export default function replayDeadLettersRoute(app: RouteApp) {
   typed(app).post(
     '/v1/feature-views/:name/dead-letters/replay',
     {
+      config: { scope: 'admin' },
       schema: {
         operationId: 'replayDeadLetters',
         tags: ['ingest'],

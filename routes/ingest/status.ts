@@ -7,6 +7,7 @@ export default function statusRoute(app: RouteApp) {
   typed(app).get(
     '/v1/feature-views/:name/status',
     {
+      config: { scope: 'read' },
       schema: {
         operationId: 'getFeatureViewStatus',
         tags: ['ingest'],

@@ -5,17 +5,21 @@ import { type RouteApp, typed } from '../route-kit.js';
 
 const Health = Type.Object({
   status: Type.String(),
-  checks: Type.Optional(Type.Record(Type.String(), Type.String())),
+  checks: Type.Optional(
+    Type.Record(Type.String(), Type.String(), { description: 'Probe name -> `ok` or why it is not ready' }),
+  ),
 });
 
+/** Open (no API key) and never rate limited: orchestrators and load balancers call them. */
 export default function healthRoutes(app: RouteApp) {
   typed(app).get(
     '/healthz',
     {
+      config: { rateLimit: false },
       schema: {
         operationId: 'healthz',
         tags: ['operations'],
-        summary: 'The process is alive',
+        summary: 'The process is alive (answers without touching Redis)',
         response: { 200: Health },
       },
     },
@@ -24,26 +28,17 @@ export default function healthRoutes(app: RouteApp) {
   typed(app).get(
     '/readyz',
     {
+      config: { rateLimit: false },
       schema: {
         operationId: 'readyz',
         tags: ['operations'],
-        summary: "Redis answers and this process's workers run",
+        summary:
+          "Every readiness probe passes: Redis answers, this process's workers and readers run, lag is under EDDY_READY_MAX_LAG_MS",
         response: { 200: Health, ...errors(503) },
       },
     },
     async (request, reply) => {
-      const checks: Record<string, string> = {};
-      try {
-        await Promise.race([
-          app.deps.redis.ping(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
-        ]);
-        checks.redis = 'ok';
-      } catch {
-        checks.redis = 'unreachable';
-      }
-      if (app.deps.workersRunning) checks.workers = app.deps.workersRunning() ? 'ok' : 'stopped';
-      const ready = Object.values(checks).every((v) => v === 'ok');
+      const { ready, checks } = await app.deps.readiness.check();
       if (!ready) return sendProblem(reply, request, problem('UNAVAILABLE', 'not ready', { checks }));
       return { status: 'ok', checks };
     },

@@ -7,6 +7,7 @@ export default function entityFeaturesRoute(app: RouteApp) {
   typed(app).get(
     '/v1/feature-views/:name/entities/:entity',
     {
+      config: { scope: 'read' },
       schema: {
         operationId: 'getEntityFeatures',
         tags: ['serving'],

@@ -9,6 +9,7 @@ export default function onlineFeaturesRoute(app: RouteApp) {
   typed(app).post(
     '/v1/online-features',
     {
+      config: { scope: 'read' },
       schema: {
         operationId: 'getOnlineFeatures',
         tags: ['serving'],

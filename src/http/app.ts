@@ -2,15 +2,24 @@
  * The HTTP API as a function of its dependencies. `server` code (workers/main.ts) only starts the process.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Queue } from 'bullmq';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import { registerRoutes } from '../../routes/index.js';
+import { registerOperationRoutes, registerRoutes } from '../../routes/index.js';
+import type { EddyMetrics } from '../adapters/metrics/metrics.js';
 import type { PushLanes } from '../adapters/queue/push-lanes.js';
 import type { Config } from '../config.js';
 import type { DeadLetterStore } from '../ports/dead-letters.js';
 import type { EntityStore } from '../ports/entity-store.js';
 import type { ViewCounters } from '../ports/view-counters.js';
+import type { Readiness } from '../runtime/readiness.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
+import { keyring } from './keyring.js';
+import { assertAuthConfigured, authPlugin } from './plugins/auth.js';
+import { httpMetricsPlugin } from './plugins/http-metrics.js';
+import { registerQueueDashboard } from './plugins/queue-dashboard.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { PROBLEM_CONTENT_TYPE, problem, sendProblem, toProblem } from './problem.js';
 import { EntityResultSchema, OnlineFeaturesSchema, ProblemSchema } from './schemas/common.js';
@@ -24,8 +33,12 @@ export interface AppDeps {
   counters: ViewCounters;
   deadLetters: DeadLetterStore;
   lanes: PushLanes;
-  /** Reports whether this process's workers are running (for /readyz); absent in an API-only process. */
-  workersRunning?: () => boolean;
+  /** This runtime's metrics (served at /metrics). */
+  metrics: EddyMetrics;
+  /** This process's readiness probes (served at /readyz). */
+  readiness: Readiness;
+  /** Every BullMQ queue of the deployment (shown by the queue dashboard). */
+  queues: () => readonly Queue[];
 }
 
 declare module 'fastify' {
@@ -42,11 +55,17 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** … an existing pino logger (the process's). */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
+  /** `api` (default): every route. `operations`: only /healthz, /readyz and /metrics (a worker process). */
+  surface?: 'api' | 'operations';
 }
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
+  const surface = options.surface ?? 'api';
+  if (surface === 'api') assertAuthConfigured(deps.config);
   const app = Fastify({
-    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? false }),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 1024 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
@@ -62,7 +81,19 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   ]) {
     app.addSchema(schema);
   }
-  await registerSwagger(app);
+  // Order matters: hooks run in registration order, and only routes registered after them get them.
+  await app.register(httpMetricsPlugin, { metrics: deps.metrics });
+  await registerSecurityHeaders(app);
+  await app.register(rateLimitPlugin, {
+    redis: deps.redis,
+    keyPrefix: deps.config.keyPrefix,
+    max: deps.config.rateLimit,
+  });
+  await app.register(authPlugin, { keyring: keyring(deps.config.apiKeys) });
+  if (surface === 'api' && app.keyring.open) {
+    app.log.warn('EDDY_API_KEYS is not set: every route is open (allowed outside production only)');
+  }
+  if (surface === 'api') await registerSwagger(app);
 
   app.setErrorHandler((err, request, reply) => {
     const p = toProblem(err as Error);
@@ -84,7 +115,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
     app.getDefaultJsonParser('error', 'error'),
   );
 
-  await app.register(registerRoutes);
+  await app.register(surface === 'api' ? registerRoutes : registerOperationRoutes);
+  if (surface === 'api') await registerQueueDashboard(app, deps.queues());
   return app;
 }
 

@@ -1,0 +1,180 @@
+/**
+ * The Prometheus metrics of one runtime (prom-client). Each call builds its own Registry (never prom-client's
+ * global default), so a test process can build several apps side by side.
+ *
+ * Components report through the small interfaces of src/ports/metrics.ts; a component that needs a metric of
+ * its own registers it on `registry` (`new Counter({ registers: [metrics.registry], ... })`). Gauges that
+ * reflect Redis state (queue depths, dead-letter sizes) are read on scrape, each bounded by a timeout, so a
+ * slow or absent Redis never blocks `/metrics`.
+ */
+import type { Queue } from 'bullmq';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type {
+  IngestMetrics,
+  ReadMetrics,
+  RecordOutcome,
+  SinkMetrics,
+  SinkWriteOutcome,
+  SourceKind,
+  StreamMetrics,
+} from '../../ports/metrics.js';
+
+export interface MetricsSources {
+  /** Queues whose job counts are reported on scrape (the push lanes, and any queue added later). */
+  queues: () => readonly Queue[];
+  /** Dead letters kept per view, read on scrape. */
+  deadLetterSizes: () => Promise<ReadonlyMap<string, number>>;
+}
+
+export interface EddyMetrics extends IngestMetrics, ReadMetrics, StreamMetrics, SinkMetrics {
+  /** This runtime's registry: add component-specific metrics here. */
+  readonly registry: Registry;
+  /** Counts an error event of a Redis connection (`request`, `worker`, ...). */
+  redisError(connection: string): void;
+  /** Observes one HTTP request (route is the route pattern, never the raw URL). */
+  observeHttp(method: string, route: string, status: number, seconds: number): void;
+  /** The exposition text and its content type. */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
+/** Upper bound of each scrape-time read of Redis. */
+const COLLECT_TIMEOUT_MS = 2000;
+
+export function createMetrics(sources: MetricsSources): EddyMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'eddy_' });
+
+  const records = new Counter({
+    name: 'eddy_records_total',
+    help: 'Records by view and outcome (accepted, rejected, late, duplicate), as counted into the view counters',
+    labelNames: ['view', 'outcome'] as const,
+    registers,
+  });
+  const batchApply = new Histogram({
+    name: 'eddy_batch_apply_seconds',
+    help: 'Wall time to apply one micro-batch to the online store, by source kind (push, kinesis)',
+    labelNames: ['source'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const onlineRead = new Histogram({
+    name: 'eddy_online_read_seconds',
+    help: 'Wall time of one online read (one or many entities), by view',
+    labelNames: ['view'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers,
+  });
+  const behind = new Gauge({
+    name: 'eddy_kinesis_millis_behind_latest',
+    help: 'MillisBehindLatest of the last GetRecords call, per shard read by this process',
+    labelNames: ['stream', 'shard'] as const,
+    registers,
+  });
+  const sinkWrites = new Counter({
+    name: 'eddy_sagemaker_writes_total',
+    help: 'SageMaker Feature Store PutRecord writes by feature group and outcome (written, retried, failed, dead_lettered)',
+    labelNames: ['feature_group', 'outcome'] as const,
+    registers,
+  });
+  const redisErrors = new Counter({
+    name: 'eddy_redis_errors_total',
+    help: 'Error events of the Redis connections, by connection',
+    labelNames: ['connection'] as const,
+    registers,
+  });
+  const http = new Histogram({
+    name: 'eddy_http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const collectErrors = new Counter({
+    name: 'eddy_metrics_collect_errors_total',
+    help: 'Scrape-time reads of Redis that failed or timed out, by collector',
+    labelNames: ['collector'] as const,
+    registers,
+  });
+  new Gauge({
+    name: 'eddy_queue_jobs',
+    help: 'Jobs per BullMQ queue and state, read on scrape',
+    labelNames: ['queue', 'state'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        const queues = sources.queues();
+        const counts = await bounded(Promise.all(queues.map((q) => q.getJobCounts(...JOB_STATES))));
+        queues.forEach((q, i) => {
+          for (const state of JOB_STATES) this.set({ queue: q.name, state }, counts[i]?.[state] ?? 0);
+        });
+      } catch {
+        collectErrors.inc({ collector: 'queue_jobs' });
+      }
+    },
+  });
+  new Gauge({
+    name: 'eddy_dead_letters',
+    help: 'Dead letters kept per view, read on scrape',
+    labelNames: ['view'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        for (const [view, size] of await bounded(sources.deadLetterSizes())) this.set({ view }, size);
+      } catch {
+        collectErrors.inc({ collector: 'dead_letters' });
+      }
+    },
+  });
+
+  const lag = new Map<string, number>();
+  const shardKey = (stream: string, shard: string) => `${stream}\u0000${shard}`;
+
+  return {
+    registry,
+    countRecords(view: string, outcome: RecordOutcome, n: number) {
+      if (n > 0) records.inc({ view, outcome }, n);
+    },
+    observeBatchApply(source: SourceKind, seconds: number) {
+      batchApply.observe({ source }, seconds);
+    },
+    observeOnlineRead(view: string, seconds: number) {
+      onlineRead.observe({ view }, seconds);
+    },
+    setMillisBehindLatest(stream: string, shard: string, ms: number) {
+      lag.set(shardKey(stream, shard), ms);
+      behind.set({ stream, shard }, ms);
+    },
+    forgetShard(stream: string, shard: string) {
+      lag.delete(shardKey(stream, shard));
+      behind.remove({ stream, shard });
+    },
+    maxMillisBehindLatest() {
+      return lag.size === 0 ? null : Math.max(...lag.values());
+    },
+    countSinkWrites(featureGroup: string, outcome: SinkWriteOutcome, n = 1) {
+      sinkWrites.inc({ feature_group: featureGroup, outcome }, n);
+    },
+    redisError(connection: string) {
+      redisErrors.inc({ connection });
+    },
+    observeHttp(method: string, route: string, status: number, seconds: number) {
+      http.observe({ method, route, status_code: String(status) }, seconds);
+    },
+    async scrape() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+function bounded<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), COLLECT_TIMEOUT_MS);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
