@@ -44,6 +44,32 @@ export interface Config {
   kinesisIdleMs: number;
   /** Records asked for per GetRecords call (1..10000): the largest micro-batch. */
   kinesisRecordLimit: number;
+  /** The SageMaker Feature Store sink (views with `sinks.sagemaker`). */
+  sagemakerSink: SageMakerSinkConfig;
+}
+
+/** Settings of the SageMaker sink; every one has an `EDDY_SAGEMAKER_*` variable (README "Configuration"). */
+export interface SageMakerSinkConfig {
+  /** Send the view's ttl as the record's `TtlDuration`. @defaultValue false */
+  sendTtl: boolean;
+  /** PutRecord calls in flight per view being drained. @defaultValue 16 */
+  concurrency: number;
+  /** Views drained at once per worker process. @defaultValue 4 */
+  drains: number;
+  /** Attempts per write before it goes to the sink's dead-letter queue. @defaultValue 10 */
+  maxAttempts: number;
+  /** Full-jitter exponential backoff between attempts: base and cap, ms. @defaultValue 200, 30000 */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /**
+   * Coalescing window, ms: a drain starts this long after the first change, and one entity is written at most
+   * once per window. @defaultValue 200
+   */
+  lingerMs: number;
+  /** Timeout of one PutRecord (connect, and response), ms. @defaultValue 5000 */
+  requestTimeoutMs: number;
+  /** How often pending entities are swept for a drain that was lost (crash), ms. @defaultValue 30000 */
+  sweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +91,13 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(name, `must be true or false, got '${raw}'`);
 }
 
 function url(env: Env, name: string, protocols: string[]): string | null {
@@ -146,5 +179,16 @@ export function parseConfig(env: Env): Config {
     kinesisDiscoveryMs: integer(env, 'EDDY_KINESIS_DISCOVERY_MS', 5000, 100, 300_000),
     kinesisIdleMs: integer(env, 'EDDY_KINESIS_IDLE_MS', 1000, 200, 60_000),
     kinesisRecordLimit: integer(env, 'EDDY_KINESIS_RECORD_LIMIT', 10_000, 1, 10_000),
+    sagemakerSink: {
+      sendTtl: flag(env, 'EDDY_SAGEMAKER_SEND_TTL', false),
+      concurrency: integer(env, 'EDDY_SAGEMAKER_CONCURRENCY', 16, 1, 1000),
+      drains: integer(env, 'EDDY_SAGEMAKER_DRAINS', 4, 1, 256),
+      maxAttempts: integer(env, 'EDDY_SAGEMAKER_MAX_ATTEMPTS', 10, 1, 1000),
+      backoffBaseMs: integer(env, 'EDDY_SAGEMAKER_BACKOFF_BASE_MS', 200, 1, 600_000),
+      backoffMaxMs: integer(env, 'EDDY_SAGEMAKER_BACKOFF_MAX_MS', 30_000, 1, 3_600_000),
+      lingerMs: integer(env, 'EDDY_SAGEMAKER_LINGER_MS', 200, 0, 600_000),
+      requestTimeoutMs: integer(env, 'EDDY_SAGEMAKER_TIMEOUT_MS', 5000, 100, 600_000),
+      sweepMs: integer(env, 'EDDY_SAGEMAKER_SWEEP_MS', 30_000, 100, 3_600_000),
+    },
   };
 }
