@@ -9,6 +9,9 @@ import listDeadLetters from './ingest/dead-letters.js';
 import pushRecords from './ingest/push-records.js';
 import replayDeadLetters from './ingest/replay-dead-letters.js';
 import status from './ingest/status.js';
+import listSageMakerDeadLetters from './sagemaker/dead-letters.js';
+import replaySageMakerDeadLetters from './sagemaker/replay-dead-letters.js';
+import sageMakerSinkState from './sagemaker/state.js';
 import health from './operations/health.js';
 import metrics from './operations/metrics.js';
 import entityEvents from './serving/entity-events.js';
@@ -25,6 +28,9 @@ const ROUTES = [
   status,
   listDeadLetters,
   replayDeadLetters,
+  sageMakerSinkState,
+  listSageMakerDeadLetters,
+  replaySageMakerDeadLetters,
   onlineFeatures,
   entityFeatures,
   entityEvents,

@@ -11,6 +11,7 @@ import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
 import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
 import { redisViewRegistry } from './adapters/redis/redis-view-registry.js';
+import { composeSageMakerSink } from './compose-sagemaker.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './http/app.js';
 import { createReadiness, lagProbe } from './runtime/readiness.js';
@@ -52,12 +53,22 @@ export async function compose(
   await Promise.all([requestRedis.ping(), workerRedis.ping()]);
 
   const catalog = viewCatalog(redisViewRegistry(requestRedis, keys), { latestTtlMs: config.viewCacheMs });
+  const sagemaker = composeSageMakerSink({
+    config,
+    keys,
+    requestRedis,
+    workerRedis,
+    catalog,
+    log,
+    worker: roles.worker,
+    metrics,
+  });
   const readEntities = redisEntityStore(requestRedis, keys);
   const counters = meteredCounters(redisViewCounters(workerRedis, keys), metrics);
   const deadLetters = meteredDeadLetters(redisDeadLetters(requestRedis, keys, config.deadLetterMax), metrics);
   const lanes = pushLanes(workerRedis, config.keyPrefix, config.pushLanes);
   /** Every queue (push lanes; add new queues here): the dashboard and the queue-depth metrics show them. */
-  const queues = () => [...lanes.queues()];
+  const queues = () => [...lanes.queues(), sagemaker.queue];
 
   let workers: PushLaneWorkers | null = null;
   if (roles.worker) {
@@ -65,6 +76,7 @@ export async function compose(
       catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
       entities: redisEntityStore(workerRedis, keys),
       counters,
+      afterApply: sagemaker.afterApply,
       deadLetters: meteredDeadLetters(redisDeadLetters(workerRedis, keys, config.deadLetterMax), metrics),
       metrics,
       connection: workerRedis,
@@ -84,6 +96,7 @@ export async function compose(
     metrics,
     readiness: createReadiness(),
     queues,
+    sagemaker: sagemaker.api,
   };
   deps.readiness.register('redis', async () => {
     try {
@@ -106,7 +119,9 @@ export async function compose(
 
   const shutdown = createShutdown({ log, budgetMs: config.shutdownTimeoutMs });
   if (workers) shutdown.add('drain', 'push-lane workers', () => workers!.close());
+  if (sagemaker.worker) shutdown.add('drain', 'sagemaker sink worker', () => sagemaker.worker!.close());
   shutdown.add('disconnect', 'queues', () => lanes.close());
+  shutdown.add('disconnect', 'sagemaker sink queue', () => sagemaker.closeQueue());
   shutdown.add('disconnect', 'redis connections', () => {
     requestRedis.disconnect();
     workerRedis.disconnect();

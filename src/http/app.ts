@@ -13,6 +13,7 @@ import type { DeadLetterStore } from '../ports/dead-letters.js';
 import type { EntityStore } from '../ports/entity-store.js';
 import type { ViewCounters } from '../ports/view-counters.js';
 import type { Readiness } from '../runtime/readiness.js';
+import type { SageMakerSinkApi } from '../services/sagemaker-sink/sink-api.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
 import { keyring } from './keyring.js';
 import { assertAuthConfigured, authPlugin } from './plugins/auth.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   readiness: Readiness;
   /** Every BullMQ queue of the deployment (shown by the queue dashboard). */
   queues: () => readonly Queue[];
+  /** The SageMaker Feature Store sink (state, dead letters, replay). */
+  sagemaker: SageMakerSinkApi;
 }
 
 declare module 'fastify' {
