@@ -1,0 +1,105 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=read,push,state,kinesis,freshness] [-- --profile]`
+ *
+ * Starts a private redis-server (and kinesalite, for the Kinesis scenarios) on 127.0.0.1, runs every scenario,
+ * prints the table and writes bench-results.json. Each server under test runs in its own process; load comes
+ * from autocannon in another process. Every figure is a ratio to a baseline measured in the same run (or an
+ * absolute target where the issue sets one), so a busy machine moves both sides.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startPrivateRedis } from '../../src/runtime/redis-server.js';
+import type { BenchContext } from './lib/context.js';
+import { type Figure, table, writeResults } from './lib/report.js';
+import { pushScenario } from './scenarios/push.js';
+import { readScenarios } from './scenarios/read.js';
+import { stateSizeScenario } from './scenarios/state-size.js';
+
+type Scenario = (ctx: BenchContext) => Promise<Figure[]>;
+
+const SCENARIOS: Record<string, Scenario> = {
+  read: readScenarios,
+  push: pushScenario,
+  state: stateSizeScenario,
+};
+
+function machine() {
+  const redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(
+    /v=(\S+)/,
+  )?.[1];
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    redis: redisVersion ?? 'unknown',
+  };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',');
+  const names = only ?? Object.keys(SCENARIOS);
+  for (const n of names)
+    if (!SCENARIOS[n]) throw new Error(`unknown scenario '${n}' (${Object.keys(SCENARIOS).join(', ')})`);
+  const cpuProfileDir = args.includes('--profile')
+    ? join(tmpdir(), `eddy-bench-prof-${Date.now()}`)
+    : undefined;
+  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+
+  const started = Date.now();
+  const loadBefore = loadavg();
+  const log = (m: string) =>
+    console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
+  log(
+    `${quick ? 'quick' : 'full'} run: ${names.join(', ')}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+
+  const redis = await startPrivateRedis();
+  const figures: Figure[] = [];
+  try {
+    for (const name of names) {
+      const ctx: BenchContext = {
+        quick,
+        redisUrl: redis.url,
+        keyPrefix: `bench-${name}`,
+        ...(cpuProfileDir && { cpuProfileDir }),
+        log,
+      };
+      log(`scenario ${name}`);
+      figures.push(...(await SCENARIOS[name]!(ctx)));
+    }
+  } finally {
+    redis.process.ref(); // startPrivateRedis unrefs it; keep this process alive until it has exited
+    await redis.stop();
+  }
+
+  const meta = {
+    mode: quick ? 'quick' : 'full',
+    date: new Date(started).toISOString(),
+    durationS: Math.round((Date.now() - started) / 1000),
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadavg(),
+    machine: machine(),
+    ...(cpuProfileDir && { cpuProfiles: cpuProfileDir }),
+  };
+  console.log(`\n${table(figures)}\n`);
+  for (const f of figures) if (f.notes) console.log(`- ${f.scenario} / ${f.figure}: ${f.notes}`);
+  writeResults('bench-results.json', meta, figures);
+  log(
+    `wrote bench-results.json (${meta.durationS} s)${cpuProfileDir ? `; CPU profiles in ${cpuProfileDir}` : ''}`,
+  );
+  process.exitCode = figures.every((f) => f.pass) ? 0 : 1;
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(2);
+});

@@ -1,0 +1,82 @@
+/**
+ * Push ingestion: 200,000 records over 10,000 entities (20 readings each, 10 s apart) in 20 requests of 10,000,
+ * sent by autocannon over 4 connections; the rate is records / (time from the first request to the first status
+ * poll that counts all of them). Absolute target: 100,000 records/s.
+ */
+
+import { bodies, ingestView, reading, rng, sensorId } from '../data.js';
+import { startEddy } from '../lib/children.js';
+import type { BenchContext } from '../lib/context.js';
+import { call, processed, waitCounted } from '../lib/http.js';
+import { runLoad } from '../lib/load.js';
+import { type Figure, judge } from '../lib/report.js';
+
+const VIEW = 'bench_push';
+const ENTITIES = 10_000;
+const PER_ENTITY = 20;
+const CONNECTIONS = 4;
+
+/** Request k holds every entity's k-th reading (entities in shuffled order). */
+export function pushRecords(entities: number, perEntity: number, endMs: number, seed: number) {
+  const random = rng(seed);
+  const ids = Array.from({ length: entities }, (_, i) => sensorId(i));
+  const records = [];
+  for (let k = 0; k < perEntity; k++) {
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    const ts = endMs - (perEntity - k) * 10_000;
+    for (const id of ids) records.push(reading(id, ts + Math.floor(random() * 1000), random));
+  }
+  return records;
+}
+
+export async function pushScenario(ctx: BenchContext): Promise<Figure[]> {
+  const eddy = await startEddy(ctx.redisUrl, {
+    env: { EDDY_KEY_PREFIX: ctx.keyPrefix, EDDY_RATE_LIMIT: '10000000' },
+    ...(ctx.cpuProfileDir && { cpuProfileDir: ctx.cpuProfileDir }),
+  });
+  try {
+    await call('POST', `${eddy.url}/v1/feature-views`, ingestView(VIEW));
+    // Warm-up on another view (JIT, connections, scripts loaded), so the measured view starts empty.
+    await call('POST', `${eddy.url}/v1/feature-views`, ingestView(`${VIEW}_warm`));
+    for (const body of bodies(pushRecords(2_000, 5, Date.now(), 7))) {
+      await call('POST', `${eddy.url}/v1/feature-views/${VIEW}_warm/records?wait=true`, body);
+    }
+
+    const records = pushRecords(ENTITIES, PER_ENTITY, Date.now(), 42);
+    const payload = bodies(records);
+    ctx.log(
+      `push: ${records.length} records, ${ENTITIES} entities, ${payload.length} requests, ${CONNECTIONS} connections`,
+    );
+    const load = runLoad({
+      method: 'POST',
+      url: `${eddy.url}/v1/feature-views/${VIEW}/records`,
+      connections: CONNECTIONS,
+      durationS: 120,
+      maxRequests: payload.length,
+      bodies: payload,
+      timeoutS: 60,
+    });
+    const done = waitCounted(eddy.url, VIEW, records.length, 180_000, 10);
+    const [sent, counted] = await Promise.all([load, done]);
+    const endEpoch = Date.now() - (performance.now() - counted.at);
+    const seconds = (endEpoch - sent.startedAtMs) / 1000;
+    const rate = records.length / seconds;
+    const sendRate = records.length / sent.elapsedS;
+    return [
+      judge({
+        scenario: `ingest via push, ${records.length.toLocaleString('en-US')} records, ${ENTITIES.toLocaleString('en-US')} entities`,
+        figure: 'records/s into online state',
+        value: rate,
+        unit: 'rec/s',
+        baseline: null,
+        target: { op: '>=', limit: 100_000 },
+        notes: `${seconds.toFixed(2)} s from the first request to all counted (${JSON.stringify(counted.counts)}); requests answered at ${Math.round(sendRate).toLocaleString('en-US')} rec/s, p99 ${sent.p99Ms.toFixed(0)} ms; ${processed(counted.counts)} counted`,
+      }),
+    ];
+  } finally {
+    await eddy.stop();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * State size: Redis bytes per entity (MEMORY USAGE of every entity key, averaged) for the ingest view, after the
+ * same hour of readings at 1× (one per 10 s) and at 10× (one per second). Tiles, not events, should set the
+ * cost: target 10× ≤ 1.1× the 1× figure.
+ */
+import { Redis } from 'ioredis';
+import { keyLayout } from '../../../src/adapters/redis/keys.js';
+import { bodies, ingestView, reading, rng, sensorId } from '../data.js';
+import { startEddy } from '../lib/children.js';
+import type { BenchContext } from '../lib/context.js';
+import { call } from '../lib/http.js';
+import { type Figure, judge } from '../lib/report.js';
+
+const HOUR = 3_600_000;
+
+/** Every entity's readings every `everyMs` over the hour before `endMs`, in time order (all entities per slot). */
+function hourOf(entities: number, everyMs: number, endMs: number, seed: number) {
+  const random = rng(seed);
+  const out = [];
+  for (let t = endMs - HOUR + everyMs; t <= endMs; t += everyMs) {
+    for (let i = 0; i < entities; i++) out.push(reading(sensorId(i), t, random));
+  }
+  return out;
+}
+
+async function bytesPerEntity(redis: Redis, keys: string[]): Promise<number> {
+  const pipe = redis.pipeline();
+  for (const key of keys) pipe.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+  const sizes = ((await pipe.exec()) ?? []).map(([err, v]) => {
+    if (err || typeof v !== 'number') throw new Error(`MEMORY USAGE failed: ${String(err ?? v)}`);
+    return v;
+  });
+  return sizes.reduce((a, b) => a + b, 0) / sizes.length;
+}
+
+export async function stateSizeScenario(ctx: BenchContext): Promise<Figure[]> {
+  const entities = ctx.quick ? 20 : 100;
+  const eddy = await startEddy(ctx.redisUrl, {
+    env: { EDDY_KEY_PREFIX: ctx.keyPrefix, EDDY_RATE_LIMIT: '10000000' },
+  });
+  const redis = new Redis(ctx.redisUrl);
+  try {
+    const keys = keyLayout(ctx.keyPrefix);
+    const end = Date.now();
+    const sizes: Record<string, number> = {};
+    for (const [label, everyMs] of [
+      ['1x', 10_000],
+      ['10x', 1_000],
+    ] as const) {
+      const view = `bench_state_${label}`;
+      await call('POST', `${eddy.url}/v1/feature-views`, ingestView(view));
+      const records = hourOf(entities, everyMs, end, 9);
+      ctx.log(
+        `state: ${label}: ${records.length} records (${entities} entities, one per ${everyMs / 1000} s for 1 h)`,
+      );
+      for (const body of bodies(records)) {
+        await call('POST', `${eddy.url}/v1/feature-views/${view}/records?wait=true`, body);
+      }
+      const entityKeys = Array.from({ length: entities }, (_, i) => keys.entity(view, 1, sensorId(i)));
+      sizes[label] = await bytesPerEntity(redis, entityKeys);
+    }
+    return [
+      judge({
+        scenario: `state size, ${entities} entities, 1 h at 10× vs 1× the event rate`,
+        figure: 'Redis bytes per entity',
+        value: sizes['10x']!,
+        unit: 'B',
+        baseline: { label: '1× rate (1 event / 10 s)', value: sizes['1x']! },
+        target: { op: '<=', limit: 1.1 },
+        notes: 'MEMORY USAGE (SAMPLES 0) of every entity key, averaged',
+      }),
+    ];
+  } finally {
+    redis.disconnect();
+    await eddy.stop();
+  }
+}
