@@ -1,6 +1,6 @@
 /** A record that could not be used, kept with its reason (PRODUCT.md §3 "Bad records"). */
 export interface DeadLetter {
-  /** Stable id: `<source>:<position>`, e.g. `push:<request id>:<index>` or `k:<stream>:<shard>:<sequence>`. */
+  /** Stable id: `<source>:<position>`, e.g. `push:<request id>:<index>` or `k:<stream>:<shard>:<sequence>@<version>`. */
   id: string;
   view: string;
   version: number;

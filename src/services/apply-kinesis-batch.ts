@@ -2,7 +2,8 @@
  * Applies one Kinesis micro-batch (one GetRecords result of one shard) to every view version it names, with
  * exactly-once effect: per view version, records at or below its mark for the shard, or that arrived before its
  * start position, are skipped; the rest are decoded against that version; bad ones go to the dead-letter store
- * (id `k:<stream>:<shard>:<seq>`, stored once whatever re-runs happen) and the good ones are applied by
+ * (id `k:<stream>:<shard>:<seq>@<version>`: the store is per view, and a record rejected by two versions is two
+ * dead letters; stored once whatever re-runs happen) and the good ones are applied by
  * `applySourceBatch` (source `k:<stream>:<shard>`, batch end = the last record's sequence number).
  */
 
@@ -56,14 +57,15 @@ export async function applyKinesisBatch(
 
   for (const ref of data.views) {
     const { name, version } = parseViewRef(ref);
-    const resolved = await retry(() => deps.catalog.get(name, version)).catch((err) => {
-      if (
-        err instanceof EddyError &&
-        (err.code === ErrorCode.FEATURE_VIEW_NOT_FOUND || err.code === ErrorCode.VERSION_NOT_FOUND)
-      )
-        return null; // deleted meanwhile: nothing to apply
-      throw err;
-    });
+    // A version newer than this process's cached "latest" is looked up again fresh before it counts as gone.
+    const resolved = await retry(() =>
+      deps.catalog
+        .get(name, version)
+        .catch((err) =>
+          isNotFound(err) ? deps.catalog.get(name, version, { fresh: true }) : Promise.reject(err),
+        )
+        .catch((err) => (isNotFound(err) ? null : Promise.reject(err))),
+    );
     if (!resolved) continue;
     const { view, compiled } = resolved;
     const startMs = startTimeOf(
@@ -131,6 +133,10 @@ export async function applyKinesisBatch(
   return result;
 }
 
+const isNotFound = (err: unknown) =>
+  err instanceof EddyError &&
+  (err.code === ErrorCode.FEATURE_VIEW_NOT_FOUND || err.code === ErrorCode.VERSION_NOT_FOUND);
+
 function rawRecord(bytes: Buffer, json: Rejected): string {
   return json.code === 'INVALID_UTF8' ? bytes.toString('base64') : bytes.toString('utf8');
 }
@@ -145,7 +151,7 @@ function deadLetter(
   now: number,
 ): DeadLetter {
   return {
-    id: `${kinesisSource(data.stream, data.shardId)}:${seq}`,
+    id: `${kinesisSource(data.stream, data.shardId)}:${seq}@${version}`,
     view,
     version,
     code: rejected.code,

@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
+import { compileView } from '../../src/core/compile-view.js';
+import type { FeatureView } from '../../src/core/feature-view.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
 import {
   assertMatchesOracle,
@@ -18,6 +20,7 @@ import {
   kinesisViewSpec,
   sensorDataset,
   startKinesalite,
+  status,
   type TestKinesis,
   waitConsumed,
 } from '../helpers/kinesis.js';
@@ -77,8 +80,54 @@ test('4 shards, 20,400 records over 200 entities: online values equal the oracle
     assert.ok(codes.has(code), code);
   for (const l of letters.items) {
     assert.equal(l.source.type, 'kinesis');
-    assert.equal(l.id, `k:sensors-a:${l.source.shardId}:${l.source.sequenceNumber}`);
+    assert.equal(l.id, `k:sensors-a:${l.source.shardId}:${l.source.sequenceNumber}@1`);
     assert.ok(put.landed.some((p) => p.seq === l.source.sequenceNumber && p.shardId === l.source.shardId));
     assert.ok(l.reason.length > 0);
   }
+});
+
+test('start positions: a new version re-reads from TRIM_HORIZON, a LATEST view sees only later records', async () => {
+  const stream = 'sensors-b';
+  await createStream(kinesis, stream, 2);
+  await createView(eddy.app, kinesisViewSpec('sensor_b', stream));
+  const first = sensorDataset({ entities: 40, perEntity: 30, seed: 2, prefix: 'old' });
+  const put1 = await produce(kinesis.client, stream, first.items);
+  await waitConsumed(eddy.app, 'sensor_b', first.items.length);
+
+  // Version 2 (one more feature) and a LATEST view, both registered after the first records arrived.
+  const v2spec = kinesisViewSpec('sensor_b', stream);
+  v2spec.features = [
+    ...v2spec.features,
+    { name: 'temp_min_10m', agg: 'min', field: 'temperature', window: '10m' },
+  ];
+  const res = await eddy.app.inject({ method: 'PUT', url: '/v1/feature-views/sensor_b', payload: v2spec });
+  assert.equal(res.statusCode, 200, res.body);
+  const v2 = compileView(res.json() as FeatureView);
+  assert.equal(v2.version, 2);
+  const latest = await createView(
+    eddy.app,
+    kinesisViewSpec('sensor_b_latest', stream, {
+      source: { type: 'kinesis', streamName: stream, startPosition: 'LATEST' },
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 20)); // arrival times strictly after the LATEST view's registration
+  const second = sensorDataset({ entities: 40, perEntity: 30, seed: 3, prefix: 'new' });
+  const put2 = await produce(kinesis.client, stream, second.items);
+
+  const all = [...first.items, ...second.items];
+  const allLanded = [...put1.landed, ...put2.landed];
+  await waitConsumed(eddy.app, 'sensor_b', all.length);
+  await waitConsumed(eddy.app, 'sensor_b_latest', second.items.length);
+  await assertMatchesOracle(eddy.app, v2, expectedFor(v2, all, allLanded));
+  await assertMatchesOracle(eddy.app, latest, expectedFor(latest, second.items, put2.landed));
+
+  // Version 1 stopped where version 2 took over; one reader (one lease holder) per shard served both views.
+  const v1 = (await eddy.app.inject({ url: '/v1/feature-views/sensor_b/status?version=1' })).json();
+  const c = v1.counts;
+  assert.ok(c.accepted + c.rejected + c.late + c.duplicate <= all.length);
+  const [b, l] = [await status(eddy.app, 'sensor_b'), await status(eddy.app, 'sensor_b_latest')];
+  assert.deepEqual(
+    b.kinesis.shards.map((s: { owner: string }) => s.owner),
+    l.kinesis.shards.map((s: { owner: string }) => s.owner),
+  );
 });
