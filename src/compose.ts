@@ -2,6 +2,8 @@
  * Composition root: builds every adapter and service from the config and a Redis URL. No module-level state.
  */
 import type { Logger } from 'pino';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { type KinesisIngestion, startKinesisIngestion } from '../workers/kinesis/ingestion.js';
 import { type PushLaneWorkers, startPushLaneWorkers } from '../workers/push-lane-worker.js';
 import { createMetrics } from './adapters/metrics/metrics.js';
 import { pushLanes } from './adapters/queue/push-lanes.js';
@@ -10,6 +12,8 @@ import { keyLayout } from './adapters/redis/keys.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
 import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
+import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
+import { redisShardStore } from './adapters/redis/redis-shard-store.js';
 import { redisViewRegistry } from './adapters/redis/redis-view-registry.js';
 import { composeSageMakerSink } from './compose-sagemaker.js';
 import type { Config } from './config.js';
@@ -22,6 +26,8 @@ import { viewCatalog } from './services/view-catalog.js';
 export interface Runtime {
   deps: AppDeps;
   workers: PushLaneWorkers | null;
+  /** Kinesis shard readers and batch worker (worker role). */
+  kinesis: KinesisIngestion | null;
   /** Phased, bounded shutdown (src/runtime/shutdown.ts): components and workers/main.ts add their steps. */
   shutdown: Shutdown;
   /** Runs the shutdown. */
@@ -33,6 +39,7 @@ export async function compose(
   redisUrl: string,
   log: Logger,
   roles: { api: boolean; worker: boolean },
+  overrides: { kinesisClient?: KinesisClient } = {},
 ): Promise<Runtime> {
   const keys = keyLayout(config.keyPrefix);
   const metrics = createMetrics({
@@ -85,6 +92,22 @@ export async function compose(
       log,
     });
   }
+  const kinesis = roles.worker
+    ? await startKinesisIngestion({
+        config,
+        connection: workerRedis,
+        keys,
+        apply: {
+          catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
+          entities: redisEntityStore(workerRedis, keys),
+          counters,
+          afterApply: sagemaker.afterApply,
+          deadLetters: redisDeadLetters(workerRedis, keys, config.deadLetterMax),
+        },
+        log,
+        ...(overrides.kinesisClient ? { client: overrides.kinesisClient } : {}),
+      })
+    : null;
   const deps: AppDeps = {
     config,
     redis: requestRedis,
@@ -93,6 +116,7 @@ export async function compose(
     counters: redisViewCounters(requestRedis, keys),
     deadLetters,
     lanes,
+    kinesisStatus: { store: redisShardStore(requestRedis, keys), leases: redisShardLeases(requestRedis, keys) },
     metrics,
     readiness: createReadiness(),
     queues,
@@ -118,7 +142,11 @@ export async function compose(
   }
 
   const shutdown = createShutdown({ log, budgetMs: config.shutdownTimeoutMs });
+  // Kinesis readers stop first: each finishes its batch in flight (the batch worker still runs) and hands its
+  // lease back; then the batch worker drains; then the client and the embedded emulator go.
+  if (kinesis) shutdown.add('intake', 'kinesis shard readers', () => kinesis.readers.close());
   if (workers) shutdown.add('drain', 'push-lane workers', () => workers!.close());
+  if (kinesis) shutdown.add('drain', 'kinesis batch worker', () => kinesis.close());
   if (sagemaker.worker) shutdown.add('drain', 'sagemaker sink worker', () => sagemaker.worker!.close());
   shutdown.add('disconnect', 'queues', () => lanes.close());
   shutdown.add('disconnect', 'sagemaker sink queue', () => sagemaker.closeQueue());
@@ -129,6 +157,7 @@ export async function compose(
   return {
     deps,
     workers,
+    kinesis,
     shutdown,
     async close() {
       await shutdown.run();

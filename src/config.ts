@@ -146,7 +146,8 @@ export function parseConfig(env: Env): Config {
   const host = env.HOST ?? '127.0.0.1';
   if (host.trim() === '') throw new ConfigError('HOST', 'must not be empty');
   const kinesis = env.KINESIS_ENDPOINT ?? 'embedded';
-  if (kinesis !== 'embedded') url(env, 'KINESIS_ENDPOINT', ['http:', 'https:']);
+  // 'embedded': kinesalite in process (development); 'aws': the SDK's default endpoint for AWS_REGION; else a URL.
+  if (kinesis !== 'embedded' && kinesis !== 'aws') url(env, 'KINESIS_ENDPOINT', ['http:', 'https:']);
   const keyPrefix = env.EDDY_KEY_PREFIX ?? 'eddy';
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(keyPrefix)) {
     throw new ConfigError('EDDY_KEY_PREFIX', 'must be 1-64 characters of letters, digits, _ . -');

@@ -3,6 +3,38 @@ import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/comm
 import { viewStatus } from '../../src/services/view-status.js';
 import { type RouteApp, typed } from '../route-kit.js';
 
+const Counts = Type.Object({
+  accepted: Type.Integer(),
+  rejected: Type.Integer(),
+  late: Type.Integer(),
+  duplicate: Type.Integer(),
+});
+
+const KinesisStatusSchema = Type.Object(
+  {
+    streamName: Type.String(),
+    shards: Type.Array(
+      Type.Object({
+        shardId: Type.String(),
+        parentShardIds: Type.Array(Type.String()),
+        closed: Type.Boolean({ description: 'Closed by a reshard: no new records' }),
+        finished: Type.Boolean({ description: 'This version read the closed shard to its end' }),
+        checkpoint: Type.Union([Type.String(), Type.Null()], {
+          description: 'Sequence number of the last batch this version applied from the shard',
+        }),
+        millisBehindLatest: Type.Union([Type.Integer(), Type.Null()], {
+          description: "The shard reader's MillisBehindLatest at its last GetRecords",
+        }),
+        owner: Type.Union([Type.String(), Type.Null()], {
+          description: 'Worker process holding the shard lease (<host>/<pid>/<id>)',
+        }),
+        counts: Counts,
+      }),
+    ),
+  },
+  { description: 'Kinesis views only: per-shard checkpoint, lag, lease owner and record outcomes' },
+);
+
 export default function statusRoute(app: RouteApp) {
   typed(app).get(
     '/v1/feature-views/:name/status',
@@ -11,7 +43,7 @@ export default function statusRoute(app: RouteApp) {
       schema: {
         operationId: 'getFeatureViewStatus',
         tags: ['ingest'],
-        summary: 'Ingestion counts, last event time and per-source checkpoints',
+        summary: 'Ingestion counts, last event time, per-source checkpoints and, for Kinesis views, per-shard status',
         params: Type.Object({ name: ViewNameParam }),
         querystring: Type.Object({ version: Type.Optional(VersionQuery) }, { additionalProperties: false }),
         response: {
@@ -35,6 +67,7 @@ export default function statusRoute(app: RouteApp) {
                 }),
               }),
             ),
+            kinesis: Type.Optional(KinesisStatusSchema),
           }),
           ...errors(400, 404),
         },

@@ -16,12 +16,13 @@ export interface TestEddy {
 export async function startEddy(
   env: Record<string, string> = {},
   roles = { api: true, worker: true },
+  overrides: Parameters<typeof compose>[4] = {},
 ): Promise<TestEddy> {
   const redis = await privateRedis();
   const prefix = env.EDDY_KEY_PREFIX ?? uniquePrefix();
   const config = parseConfig({ LOG_LEVEL: 'silent', ...env, EDDY_KEY_PREFIX: prefix, REDIS_URL: redis.url });
   const log = pino({ level: config.logLevel });
-  const runtime = await compose(config, redis.url, log, roles);
+  const runtime = await compose(config, redis.url, log, roles, overrides);
   const app = await buildApp(runtime.deps, {
     logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
   });
