@@ -14,6 +14,7 @@ import type { EntityStore } from '../ports/entity-store.js';
 import type { ViewCounters } from '../ports/view-counters.js';
 import type { Readiness } from '../runtime/readiness.js';
 import type { SageMakerSinkApi } from '../services/sagemaker-sink/sink-api.js';
+import type { KinesisStatusDeps } from '../services/kinesis-shard-status.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
 import { keyring } from './keyring.js';
 import { assertAuthConfigured, authPlugin } from './plugins/auth.js';
@@ -34,6 +35,8 @@ export interface AppDeps {
   counters: ViewCounters;
   deadLetters: DeadLetterStore;
   lanes: PushLanes;
+  /** Kinesis shard status (shard list, reader lag, lease owners) for the status route. */
+  kinesisStatus?: KinesisStatusDeps;
   /** This runtime's metrics (served at /metrics). */
   metrics: EddyMetrics;
   /** This process's readiness probes (served at /readyz). */
