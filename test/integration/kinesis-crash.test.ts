@@ -1,0 +1,94 @@
+/**
+ * Crash recovery with real worker processes: `workers/main.ts worker` children read a 4-shard stream
+ * (20,400 records over 200 sensors, with out-of-order, late, duplicate-id and bad records) while the stream is
+ * being produced; the worker is killed with SIGKILL at random points (each time after it made progress) at
+ * least 5 times and restarted. The final online values are exactly the oracle's and the counts add up to the
+ * records put. The test process runs only the API (status and reads) on the same Redis.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { produce } from '../../src/adapters/kinesis/producer.js';
+import { startEddy, type TestEddy } from '../helpers/eddy.js';
+import {
+  assertMatchesOracle,
+  createStream,
+  createView,
+  expectedFor,
+  FAST_KINESIS_ENV,
+  kinesisViewSpec,
+  rng,
+  sensorDataset,
+  spawnWorker,
+  startKinesalite,
+  status,
+  type TestKinesis,
+  type WorkerChild,
+  waitConsumed,
+} from '../helpers/kinesis.js';
+
+let kinesis: TestKinesis;
+let eddy: TestEddy;
+const children: WorkerChild[] = [];
+before(async () => {
+  kinesis = await startKinesalite();
+  eddy = await startEddy({ LOG_LEVEL: 'silent' }, { api: true, worker: false });
+});
+after(async () => {
+  for (const c of children) c.child.kill('SIGKILL');
+  await eddy?.close();
+  await kinesis?.close();
+});
+
+const consumed = async (view: string) => {
+  const c = (await status(eddy.app, view)).counts;
+  return c.accepted + c.rejected + c.late + c.duplicate;
+};
+
+test('SIGKILL a worker process at random points 5+ times: exactly the oracle, counts add up', async (t) => {
+  await createStream(kinesis, 'crash', 4);
+  const view = await createView(eddy.app, kinesisViewSpec('crash_view', 'crash'));
+  const { items } = sensorDataset({ entities: 200, perEntity: 102, seed: 11 });
+  const env = {
+    ...FAST_KINESIS_ENV,
+    REDIS_URL: eddy.redisUrl,
+    EDDY_KEY_PREFIX: eddy.prefix,
+    KINESIS_ENDPOINT: kinesis.url,
+  };
+  const spawn = () => {
+    const w = spawnWorker(env);
+    children.push(w);
+    return w;
+  };
+
+  // Produce at ~1,500 records/s (about 14 s) while the worker is killed and restarted.
+  const producing = produce(kinesis.client, 'crash', items, { rate: 1500 });
+  const random = rng(7);
+  let worker = spawn();
+  let kills = 0;
+  while (kills < 5 || (await consumed('crash_view')) < items.length * 0.9) {
+    if (kills >= 8) break;
+    // Wait for progress under this worker, then kill it a random moment later.
+    const before = await consumed('crash_view');
+    const deadline = Date.now() + 30_000;
+    while ((await consumed('crash_view')) <= before && before < items.length) {
+      assert.ok(Date.now() < deadline, `no progress after restart: ${worker.output().slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (before >= items.length) break;
+    await new Promise((r) => setTimeout(r, Math.floor(random() * 500)));
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    kills++;
+    worker = spawn();
+  }
+  assert.ok(kills >= 5, `killed ${kills} times`);
+  t.diagnostic(`worker killed with SIGKILL ${kills} times`);
+  const put = await producing;
+  assert.equal(put.retried, 0);
+  const expected = expectedFor(view, items, put.landed);
+  await waitConsumed(eddy.app, 'crash_view', items.length, 90_000);
+  await assertMatchesOracle(eddy.app, view, expected);
+
+  worker.child.kill('SIGTERM');
+  assert.equal(await worker.exited, 0, worker.output().slice(-2000));
+});
