@@ -3,43 +3,15 @@
  * Only starts and stops the process; everything else is built by src/compose.ts.
  */
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
 import { compose } from '../src/compose.js';
 import { type Config, ConfigError, parseConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { assertAuthConfigured } from '../src/http/plugins/auth.js';
 import { createLogger } from '../src/runtime/logger.js';
-import {
-  answers,
-  type PrivateRedis,
-  redisServerAvailable,
-  startPrivateRedis,
-} from '../src/runtime/redis-server.js';
+import { resolveRedis } from '../src/runtime/resolve-redis.js';
 import { exitOnSignals } from '../src/runtime/shutdown.js';
 
 type Role = 'all' | 'api' | 'worker';
-
-const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
-
-async function resolveRedis(
-  config: Config,
-  log: Logger,
-): Promise<{ url: string; owned: PrivateRedis | null }> {
-  if (config.redisUrl) return { url: config.redisUrl, owned: null };
-  if (await answers(DEFAULT_REDIS)) return { url: DEFAULT_REDIS, owned: null };
-  if (!redisServerAvailable()) {
-    throw new Error(
-      'no Redis answers at 127.0.0.1:6379 and redis-server is not installed. Install it (Debian: apt-get install -y redis-server), ' +
-        'start one, or set REDIS_URL=redis://host:port',
-    );
-  }
-  const owned = await startPrivateRedis();
-  log.warn(
-    { url: owned.url },
-    'no Redis at 127.0.0.1:6379: started a private redis-server (in memory; stops with Eddy)',
-  );
-  return { url: owned.url, owned };
-}
 
 async function main() {
   const role = (process.argv[2] ?? 'all') as Role;
@@ -57,7 +29,7 @@ async function main() {
     throw err;
   }
   const log = createLogger(config, { role });
-  const redis = await resolveRedis(config, log);
+  const redis = await resolveRedis(config.redisUrl, log);
   const runtime = await compose(config, redis.url, log, { api: role !== 'worker', worker: role !== 'api' });
   // A worker serves only /healthz, /readyz and /metrics, and only when PORT is set (several workers can then
   // run on one host without fighting over a default port).

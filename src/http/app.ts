@@ -18,6 +18,7 @@ import type { KinesisStatusDeps } from '../services/kinesis-shard-status.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
 import { keyring } from './keyring.js';
 import { assertAuthConfigured, authPlugin } from './plugins/auth.js';
+import { registerDashboard } from './plugins/dashboard.js';
 import { httpMetricsPlugin } from './plugins/http-metrics.js';
 import { registerQueueDashboard } from './plugins/queue-dashboard.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
 
   await app.register(surface === 'api' ? registerRoutes : registerOperationRoutes);
   if (surface === 'api') await registerQueueDashboard(app, deps.queues());
+  if (surface === 'api') await registerDashboard(app);
   return app;
 }
 

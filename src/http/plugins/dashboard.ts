@@ -1,0 +1,50 @@
+/**
+ * The live dashboard at /dashboard/: static files from public/dashboard, the charting library (uPlot) served
+ * from its installed package at /dashboard/vendor/uplot/ (no CDN), and /dashboard/anomaly-windows.json, NAB's
+ * labelled anomaly windows of the demo sensors (sensor id → [{start, end}] in ISO-8601 UTC) for shading.
+ * The page itself reads only the public API; nothing here needs a key (no data but the shipped NAB labels).
+ * Hidden from the OpenAPI document: these are files, not API operations.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { AnomalyWindow } from '../../demo/nab.js';
+import { loadAnomalyWindows } from '../../demo/nab-files.js';
+
+export const DASHBOARD_PATH = '/dashboard/';
+
+const PUBLIC_DIR = fileURLToPath(new URL('../../../public/dashboard/', import.meta.url));
+const UPLOT_DIR = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
+
+export async function registerDashboard(app: FastifyInstance) {
+  await app.register(async (scope) => {
+    await scope.register(fastifyStatic, {
+      root: PUBLIC_DIR,
+      prefix: DASHBOARD_PATH,
+      decorateReply: false,
+      index: ['index.html'],
+      redirect: true,
+    });
+    await scope.register(fastifyStatic, {
+      root: UPLOT_DIR,
+      prefix: `${DASHBOARD_PATH}vendor/uplot/`,
+      decorateReply: false,
+      index: false,
+    });
+    let windows: Promise<Record<string, AnomalyWindow[]>> | null = null;
+    scope.get(
+      `${DASHBOARD_PATH}anomaly-windows.json`,
+      { schema: { hide: true } },
+      async (_request, reply) => {
+        windows ??= loadAnomalyWindows().catch((err: unknown) => {
+          windows = null;
+          throw err;
+        });
+        reply.header('cache-control', 'no-cache');
+        return windows;
+      },
+    );
+  });
+}
