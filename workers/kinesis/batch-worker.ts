@@ -19,6 +19,7 @@ import {
 } from '../../src/adapters/queue/registry.js';
 import { applyKinesisBatch, type KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
 import { isConnectionError, retryInPlace } from '../../src/services/retry-in-place.js';
+import type { KinesisMetrics } from './shard-reader.js';
 
 export interface KinesisBatchWorkerDeps extends Omit<KinesisApplyDeps, 'retry'> {
   /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking reads. */
@@ -28,6 +29,7 @@ export interface KinesisBatchWorkerDeps extends Omit<KinesisApplyDeps, 'retry'> 
   lockMs: number;
   concurrency: number;
   log: Logger;
+  metrics?: Pick<KinesisMetrics, 'observeBatchApply'>;
 }
 
 export interface KinesisBatchWorker {
@@ -49,12 +51,14 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
   const worker = new Worker<KinesisBatchData, KinesisBatchResult>(
     KINESIS_BATCH_QUEUE,
     async (job) => {
+      const started = performance.now();
       const result = await applyKinesisBatch({ ...deps, retry }, job.data, (view, err) =>
         log.error(
           { stream: job.data.stream, shardId: job.data.shardId, view, err },
           'view version could not apply the batch; its records go to the dead-letter store',
         ),
       );
+      deps.metrics?.observeBatchApply('kinesis', (performance.now() - started) / 1000);
       log.debug(
         { stream: job.data.stream, shardId: job.data.shardId, records: job.data.records.length, ...result },
         'batch applied',

@@ -27,7 +27,7 @@ import type { ShardStore } from '../../src/ports/shard-store.js';
 import type { ViewCounters } from '../../src/ports/view-counters.js';
 import { kinesisSource, viewRef } from '../../src/services/apply-kinesis-batch.js';
 import type { ViewCatalog } from '../../src/services/view-catalog.js';
-import { type ReaderView, ShardReader } from './shard-reader.js';
+import { type KinesisMetrics, type ReaderView, ShardReader } from './shard-reader.js';
 
 export interface KinesisReadersDeps {
   api: ShardApi;
@@ -41,6 +41,7 @@ export interface KinesisReadersDeps {
   idleMs: number;
   recordLimit: number;
   log: Logger;
+  metrics?: KinesisMetrics;
   /** Default: `<host>/<pid>/<random>`. */
   processId?: string;
 }

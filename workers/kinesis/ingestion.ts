@@ -17,6 +17,7 @@ import type { Config } from '../../src/config.js';
 import type { KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
 import { type KinesisBatchWorker, startKinesisBatchWorker } from './batch-worker.js';
 import { type KinesisReaders, startKinesisReaders } from './coordinator.js';
+import type { KinesisMetrics } from './shard-reader.js';
 
 export interface KinesisIngestion {
   readers: KinesisReaders;
@@ -34,6 +35,7 @@ export interface KinesisIngestionOptions {
   keys: KeyLayout;
   apply: Omit<KinesisApplyDeps, 'retry' | 'clock'>;
   log: Logger;
+  metrics?: KinesisMetrics;
   /** A client to use instead of one built from the config (tests wrap the real one to inject faults). */
   client?: KinesisClient;
 }
@@ -64,6 +66,7 @@ export async function startKinesisIngestion(options: KinesisIngestionOptions): P
     lockMs: config.kinesisLeaseTtlMs,
     concurrency: BATCH_CONCURRENCY,
     log,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const readers = startKinesisReaders({
     api: shardApi(client),
@@ -77,6 +80,7 @@ export async function startKinesisIngestion(options: KinesisIngestionOptions): P
     idleMs: config.kinesisIdleMs,
     recordLimit: config.kinesisRecordLimit,
     log,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   return {
     readers,

@@ -46,6 +46,13 @@ export interface ReaderView {
   startMs: number | null;
 }
 
+/** What the readers and the batch worker report (src/adapters/metrics; optional). */
+export interface KinesisMetrics {
+  setMillisBehindLatest(stream: string, shard: string, ms: number): void;
+  forgetShard(stream: string, shard: string): void;
+  observeBatchApply(source: 'kinesis', seconds: number): void;
+}
+
 export interface ShardReaderDeps {
   api: ShardApi;
   batches: KinesisBatches;
@@ -55,6 +62,7 @@ export interface ShardReaderDeps {
   idleMs: number;
   log: Logger;
   random?: () => number;
+  metrics?: KinesisMetrics;
 }
 
 export type ReaderEnd = 'finished' | 'stopped' | 'aborted';
@@ -93,10 +101,12 @@ export class ShardReader {
   }
 
   start(): Promise<ReaderEnd> {
-    this.done ??= this.run().catch((err) => {
-      this.log.error({ err }, 'shard reader failed');
-      return 'stopped' as const;
-    });
+    this.done ??= this.run()
+      .catch((err) => {
+        this.log.error({ err }, 'shard reader failed');
+        return 'stopped' as const;
+      })
+      .finally(() => this.deps.metrics?.forgetShard(this.stream, this.shardId));
     return this.done;
   }
 
@@ -185,6 +195,7 @@ export class ShardReader {
         const page = await api.getRecords(iterator, this.deps.recordLimit);
         throttles = 0;
         millisBehind = page.millisBehindLatest;
+        this.deps.metrics?.setMillisBehindLatest(this.stream, this.shardId, millisBehind);
         if (page.records.length > 0) {
           const result = await this.runBatch(page.records, views, saveProgress);
           if (!result) return 'aborted';
