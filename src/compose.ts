@@ -1,8 +1,9 @@
 /**
  * Composition root: builds every adapter and service from the config and a Redis URL. No module-level state.
  */
-import type { Logger } from 'pino';
+
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { Logger } from 'pino';
 import { type KinesisIngestion, startKinesisIngestion } from '../workers/kinesis/ingestion.js';
 import { type PushLaneWorkers, startPushLaneWorkers } from '../workers/push-lane-worker.js';
 import { createMetrics } from './adapters/metrics/metrics.js';
@@ -11,9 +12,9 @@ import { connectRedis } from './adapters/redis/connect.js';
 import { keyLayout } from './adapters/redis/keys.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
-import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
 import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
 import { redisShardStore } from './adapters/redis/redis-shard-store.js';
+import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
 import { redisViewRegistry } from './adapters/redis/redis-view-registry.js';
 import { composeSageMakerSink } from './compose-sagemaker.js';
 import type { Config } from './config.js';
@@ -105,6 +106,7 @@ export async function compose(
           deadLetters: redisDeadLetters(workerRedis, keys, config.deadLetterMax),
         },
         log,
+        metrics,
         ...(overrides.kinesisClient ? { client: overrides.kinesisClient } : {}),
       })
     : null;
@@ -116,7 +118,10 @@ export async function compose(
     counters: redisViewCounters(requestRedis, keys),
     deadLetters,
     lanes,
-    kinesisStatus: { store: redisShardStore(requestRedis, keys), leases: redisShardLeases(requestRedis, keys) },
+    kinesisStatus: {
+      store: redisShardStore(requestRedis, keys),
+      leases: redisShardLeases(requestRedis, keys),
+    },
     metrics,
     readiness: createReadiness(),
     queues,
@@ -130,6 +135,11 @@ export async function compose(
       return { ok: false, reason: 'unreachable' };
     }
   });
+  if (kinesis) {
+    deps.readiness.register('kinesis', () =>
+      kinesis.running() ? { ok: true } : { ok: false, reason: 'stopped' },
+    );
+  }
   if (workers) {
     const running = workers;
     deps.readiness.register('push-lanes', () =>
