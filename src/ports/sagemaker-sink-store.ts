@@ -37,9 +37,10 @@ export interface SinkPendingSet {
   /** Removes the member if its generation is still `generation`; true when removed. */
   settle(view: string, member: string, generation: number): Promise<boolean>;
   count(view: string): Promise<number>;
-  /** Per entity: the greatest event time sent and the digest known stored there; expires with the entity. */
+  /** Per entity: the last write made or tried (core/sagemaker-write-plan.ts); expires with the entity. */
   memo(view: string, version: number, entity: string): Promise<SentMemo | null>;
-  setMemo(view: string, version: number, entity: string, memo: SentMemo, ttlMs: number): Promise<void>;
+  /** Stores the memo (null: forgets it). */
+  setMemo(view: string, version: number, entity: string, memo: SentMemo | null, ttlMs: number): Promise<void>;
 }
 
 /** A write that failed for good (attempts ran out, or SageMaker refused it). One per entity and version. */

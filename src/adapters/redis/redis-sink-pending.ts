@@ -59,7 +59,9 @@ export function redisSinkPending(redis: Redis, keys: KeyLayout, armTtlMs: number
       return raw ? (JSON.parse(raw) as SentMemo) : null;
     },
     async setMemo(view, version, entity, memo, ttlMs) {
-      await r.set(keys.sinkSent(view, version, entity), JSON.stringify(memo), 'PX', ttlMs);
+      const key = keys.sinkSent(view, version, entity);
+      if (memo === null) await r.del(key);
+      else await r.set(key, JSON.stringify(memo), 'PX', ttlMs);
     },
   };
 }

@@ -109,9 +109,9 @@ async function writeCurrentState(
     return 'skipped';
   }
   const ttlMs = target.compiled.ttlMs;
-  const remember = (m: SentMemo) => deps.pending.setMemo(view, p.version, p.entity, m, ttlMs);
-  // From here on the store may hold this event time (an ambiguous failure or a crash mid-call).
-  if (!memo || plan.eventTimeMs > memo.e) await remember({ e: plan.eventTimeMs, h: null });
+  const remember = (m: SentMemo | null) => deps.pending.setMemo(view, p.version, p.entity, m, ttlMs);
+  // From here on the store may hold this write (an ambiguous failure, or a crash mid-call).
+  await remember({ e: plan.eventTimeMs, h: digest, u: true });
   const request: PutRecordRequest = {
     featureGroupName: target.sink.featureGroupName,
     record: withEventTime(target.sink, content, plan.eventTimeMs),
@@ -125,7 +125,7 @@ async function writeCurrentState(
     deps.metrics?.countSinkWrites(target.sink.featureGroupName, 'written');
     return 'sent';
   }
-  if (!result.maybeApplied && memo) await remember(memo);
+  if (!result.maybeApplied) await remember(memo); // surely not stored: back to what was known before
   await deadLetter(deps, view, p, target, plan.eventTimeMs, result);
   return 'sent';
 }
