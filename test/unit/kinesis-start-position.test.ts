@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chooseStart, needOf, startTimeOf, wantsRecord } from '../../src/core/kinesis/start-position.js';
 
-test('start time: TRIM_HORIZON none, LATEST the registration time, atTimestamp its instant', () => {
-  assert.equal(startTimeOf(undefined, 5), null);
+test('start time: TRIM_HORIZON none, LATEST (the default) the registration time, atTimestamp its instant', () => {
+  assert.equal(startTimeOf(undefined, 5), 5);
   assert.equal(startTimeOf('TRIM_HORIZON', 5), null);
   assert.equal(startTimeOf('LATEST', 5), 5);
   assert.equal(startTimeOf({ atTimestamp: '2024-01-01T00:00:01Z' }, 5), Date.parse('2024-01-01T00:00:01Z'));

@@ -30,10 +30,13 @@ export interface ReaderCheckpoint {
   arrivalMs: number;
 }
 
-/** Epoch ms before which a view version wants no record, or null (TRIM_HORIZON: every record). */
+/**
+ * Epoch ms before which a view version wants no record, or null (TRIM_HORIZON: every record). Absent means
+ * LATEST, the registry's default.
+ */
 export function startTimeOf(startPosition: StartPosition | undefined, createdAtMs: number): number | null {
-  if (startPosition === undefined || startPosition === 'TRIM_HORIZON') return null;
-  if (startPosition === 'LATEST') return createdAtMs;
+  if (startPosition === 'TRIM_HORIZON') return null;
+  if (startPosition === undefined || startPosition === 'LATEST') return createdAtMs;
   return Date.parse(startPosition.atTimestamp);
 }
 
