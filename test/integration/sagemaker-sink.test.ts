@@ -11,7 +11,6 @@ import {
   onlineLatest,
   push,
   sinkIdle,
-  sinkState,
   startSinkEddy,
   storedRecord,
 } from '../helpers/sagemaker-sink.js';
