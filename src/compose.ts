@@ -135,11 +135,6 @@ export async function compose(
       return { ok: false, reason: 'unreachable' };
     }
   });
-  if (kinesis) {
-    deps.readiness.register('kinesis', () =>
-      kinesis.running() ? { ok: true } : { ok: false, reason: 'stopped' },
-    );
-  }
   if (workers) {
     const running = workers;
     deps.readiness.register('push-lanes', () =>
