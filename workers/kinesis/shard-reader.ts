@@ -26,7 +26,7 @@ import {
   kinesisBatchJobId,
   type ViewRef,
 } from '../../src/adapters/queue/registry.js';
-import { pollInterval, throttleBackoff } from '../../src/core/kinesis/pacing.js';
+import { MIN_CALL_INTERVAL_MS, pollInterval, throttleBackoff } from '../../src/core/kinesis/pacing.js';
 import {
   chooseStart,
   needOf,
@@ -192,6 +192,7 @@ export class ShardReader {
         await this.sleep(lastCallAt + interval - Date.now());
         if (this.stopping) break;
         lastCallAt = Date.now();
+        interval = MIN_CALL_INTERVAL_MS; // whatever happens next, never two calls within 200 ms
         const page = await api.getRecords(iterator, this.deps.recordLimit);
         throttles = 0;
         millisBehind = page.millisBehindLatest;
@@ -213,7 +214,7 @@ export class ShardReader {
             // An older job with the same first record ended earlier: go on right after its end.
             iterator = null;
             resumeFrom = { type: 'AFTER_SEQUENCE_NUMBER', seq: result.batchEnd };
-            interval = 0;
+            interval = MIN_CALL_INTERVAL_MS;
             continue;
           }
         } else if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
@@ -247,7 +248,7 @@ export class ShardReader {
             processedSinceStart && checkpoint
               ? { type: 'AFTER_SEQUENCE_NUMBER', seq: checkpoint.seq }
               : startSpec;
-          interval = 0;
+          interval = MIN_CALL_INTERVAL_MS;
           this.log.info({ resumeFrom }, 'shard iterator expired; resuming from the checkpoint');
         } else {
           iterator = null; // start again from the marks: always safe
