@@ -21,6 +21,8 @@ const USAGE =
   '[--endpoint URL|aws] [--create-shards N] [--region R]';
 
 async function main() {
+  // The SDK's notice about Node 20 support is noise in a tool's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
     options: {
       stream: { type: 'string' },
