@@ -24,6 +24,7 @@ export type PutRecordResult = { ok: true } | PutRecordFailure;
 
 /** The one SageMaker Feature Store runtime call the sink makes. Never throws. */
 export interface FeatureStoreWriter {
-  putRecord(request: PutRecordRequest): Promise<PutRecordResult>;
+  /** `signal` aborts the call (shutdown); the result is then a failure that may have been applied. */
+  putRecord(request: PutRecordRequest, signal?: AbortSignal): Promise<PutRecordResult>;
   close(): void;
 }

@@ -167,6 +167,11 @@ describe('SageMaker sink', () => {
     assert.equal(state.failed, 3, 'one attempt each: validation errors are not retried');
     assert.equal(state.lastError?.code, 'ValidationError');
     assert.equal(emu.calls().length, 3);
+    const metrics = await eddy.app.inject({ url: '/metrics' });
+    assert.match(
+      metrics.body,
+      /eddy_sagemaker_writes_total\{feature_group="sensor-stats",outcome="dead_lettered"\} 3/,
+    );
 
     const list = await eddy.app.inject({ url: `/v1/feature-views/${name}/sagemaker/dead-letters?limit=2` });
     assert.equal(list.statusCode, 200, list.body);

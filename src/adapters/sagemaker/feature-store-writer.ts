@@ -36,7 +36,7 @@ export function sageMakerFeatureStoreWriter(options: FeatureStoreWriterOptions):
     }),
   });
   return {
-    async putRecord(request) {
+    async putRecord(request, signal) {
       try {
         await client.send(
           new PutRecordCommand({
@@ -47,6 +47,7 @@ export function sageMakerFeatureStoreWriter(options: FeatureStoreWriterOptions):
             })),
             ...(request.ttlDuration ? { TtlDuration: request.ttlDuration } : {}),
           }),
+          signal ? { abortSignal: signal } : {},
         );
         return { ok: true };
       } catch (err) {

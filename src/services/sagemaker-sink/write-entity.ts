@@ -139,8 +139,9 @@ async function putWithRetries(
   const { maxAttempts, backoffBaseMs, backoffMaxMs } = deps.settings;
   let maybeApplied = false;
   for (let attempt = 1; ; attempt++) {
-    const result = await deps.writer.putRecord(request);
+    const result = await deps.writer.putRecord(request, signal);
     if (result.ok) return 'ok';
+    if (signal.aborted) return 'aborted'; // shutdown: the entity stays pending (its memo says "maybe stored")
     maybeApplied ||= result.maybeApplied;
     const { code, status, message } = result;
     await deps.stats.failed(view, { at: new Date().toISOString(), code, status, message });
