@@ -153,6 +153,8 @@ async function main() {
     headers: auth ? { authorization: `Bearer ${auth}` } : {},
   });
   if (registered.statusCode >= 300) throw new Error(`registering the demo view failed: ${registered.body}`);
+  // Start once the shard readers hold every shard, so Eddy keeps pace from the first reading (no backlog burst).
+  await readersReady(app, auth, shards, abort.signal);
 
   const loaded = await loadNabSeries(series);
   const schedule = new ReplaySchedule(loaded, dataMsPerSecond);
@@ -189,6 +191,25 @@ async function main() {
       `\nReplay finished: ${schedule.total.toLocaleString('en-US')} readings sent. Eddy keeps serving; Ctrl-C stops the demo.`,
     );
   }
+}
+
+async function readersReady(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  auth: string | null,
+  shards: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!signal.aborted && Date.now() < deadline) {
+    const res = await app.inject({
+      url: `/v1/feature-views/${DEMO_VIEW}/status`,
+      headers: auth ? { authorization: `Bearer ${auth}` } : {},
+    });
+    const owned = (res.json().kinesis?.shards ?? []).filter((s: { owner: string | null }) => s.owner).length;
+    if (owned >= shards) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!signal.aborted) say('demo: the shard readers are slow to start; replaying anyway');
 }
 
 function parseOrExit(env: Record<string, string | undefined>) {

@@ -25,7 +25,11 @@ export async function registerDashboard(app: FastifyInstance) {
       prefix: DASHBOARD_PATH,
       decorateReply: false,
       index: ['index.html'],
-      redirect: true,
+    });
+    // `/dashboard` → `/dashboard/`, keeping the query (view, entity, …): the page's relative URLs need the slash.
+    scope.get(DASHBOARD_PATH.slice(0, -1), { schema: { hide: true } }, async (request, reply) => {
+      const query = request.url.indexOf('?');
+      return reply.redirect(`${DASHBOARD_PATH}${query < 0 ? '' : request.url.slice(query)}`, 301);
     });
     await scope.register(fastifyStatic, {
       root: UPLOT_DIR,
