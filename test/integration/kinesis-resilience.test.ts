@@ -41,11 +41,29 @@ const faults = {
   injected: { throttled: 0, limitExceeded: 0, expiredBefore: 0, expiredAfter: 0 },
 };
 
+/** GetRecords pacing as Kinesis would see it: the shortest gap between two calls on one shard, ms. */
+const pacing = {
+  shardOf: new Map<string, string>(),
+  lastCall: new Map<string, number>(),
+  minGapMs: Number.POSITIVE_INFINITY,
+  calls: 0,
+};
+
 function injectFaults(client: KinesisClient): KinesisClient {
   const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
   const fail = (name: string) => Object.assign(new Error(`injected ${name}`), { name, $fault: 'client' });
-  client.send = (async (command: { constructor: { name: string } }) => {
+  client.send = (async (command: { constructor: { name: string }; input: Record<string, string> }) => {
     const op = command.constructor.name;
+    if (op === 'GetRecordsCommand') {
+      const shard = pacing.shardOf.get(command.input.ShardIterator!);
+      if (shard) {
+        const now = performance.now();
+        const last = pacing.lastCall.get(shard);
+        if (last !== undefined) pacing.minGapMs = Math.min(pacing.minGapMs, now - last);
+        pacing.lastCall.set(shard, now);
+        pacing.calls++;
+      }
+    }
     if (faults.on && op === 'GetRecordsCommand') {
       const r = faults.random();
       if (r < 0.15) {
@@ -70,7 +88,14 @@ function injectFaults(client: KinesisClient): KinesisClient {
       faults.injected.limitExceeded++;
       throw fail('LimitExceededException');
     }
-    return send(command);
+    const result = (await send(command)) as { ShardIterator?: string; NextShardIterator?: string };
+    const shard =
+      op === 'GetShardIteratorCommand'
+        ? `${command.input.StreamName}/${command.input.ShardId}`
+        : pacing.shardOf.get(command.input.ShardIterator!);
+    const next = result.ShardIterator ?? result.NextShardIterator;
+    if (shard && next) pacing.shardOf.set(next, shard);
+    return result;
   }) as KinesisClient['send'];
   return client;
 }
@@ -168,4 +193,10 @@ test('injected throttling and expired iterators: exactly the oracle', async () =
     n.throttled > 0 && n.expiredBefore > 0 && n.expiredAfter > 0 && n.limitExceeded > 0,
     JSON.stringify(n),
   );
+});
+
+test('GetRecords is never called more than 5 times a second on one shard, faults or not', () => {
+  assert.ok(pacing.calls > 50, `only ${pacing.calls} calls seen`);
+  // Timers never fire early; 1 ms of slack for reading the clock in the reader and in this wrapper.
+  assert.ok(pacing.minGapMs >= 199, `two calls on one shard ${pacing.minGapMs.toFixed(1)} ms apart`);
 });
