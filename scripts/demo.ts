@@ -49,6 +49,9 @@ const fail = (message: string, code = 2): never => {
   process.exit(code);
 };
 
+/** Set once Eddy runs: stops everything the demo started (a fatal error after that point uses it). */
+let stopAndExit: ((code: number) => Promise<void>) | null = null;
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -130,18 +133,28 @@ async function main() {
   runtime.shutdown.add('intake', 'http server', () => app.close());
   runtime.shutdown.add('disconnect', 'demo kinesis client', () => kinesis.destroy());
   if (emulator) runtime.shutdown.add('disconnect', 'sagemaker emulator', () => emulator.close());
-  if (ownPrefix && !redis.owned) {
-    runtime.shutdown.add('disconnect', 'demo keys', () => dropPrefix(redis.url, config.keyPrefix));
-  }
   if (redis.owned) runtime.shutdown.add('disconnect', 'private redis-server', () => redis.owned!.stop());
+  // After Eddy's phased shutdown (bounded), the demo's keys leave a Redis it did not start, whatever the phases
+  // managed in their time (bounded too).
+  const finish = async (code: number) => {
+    if (ownPrefix && !redis.owned) {
+      await Promise.race([
+        dropPrefix(redis.url, config.keyPrefix).catch(() => 0),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]);
+    }
+    say(code === 0 ? 'demo: stopped.' : 'demo: stopped (some steps did not finish in time).');
+    process.exit(code);
+  };
   exitOnSignals(runtime.shutdown, {
     log,
-    exit: (code) => {
-      say(code === 0 ? 'demo: stopped.' : 'demo: stopped (some steps did not finish in time).');
-      process.exit(code);
-    },
+    exit: (code) => void finish(code),
     hardStopMs: config.shutdownTimeoutMs + 1500,
   });
+  stopAndExit = async (code) => {
+    await runtime.shutdown.run();
+    await finish(code);
+  };
   process.once('SIGINT', () => say('\ndemo: stopping…'));
 
   await ensureStream(kinesis, DEMO_STREAM, shards);
@@ -270,7 +283,8 @@ Ctrl-C stops everything the demo started.
 `);
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+  if (stopAndExit) await stopAndExit(1);
   process.exit(1);
 });
