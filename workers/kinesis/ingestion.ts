@@ -1,6 +1,7 @@
 /**
  * Kinesis ingestion of one worker process, built from the config: the client (or the embedded emulator with
- * `KINESIS_ENDPOINT=embedded`), the `kinesis-batch` worker, and the shard readers. `close` stops the readers
+ * `KINESIS_ENDPOINT=embedded`), the `kinesis-batch` worker, and the shard readers (the queue itself comes from the
+ * composition root, so API-only processes show it in the queue dashboard and metrics too). `close` stops the readers
  * first (they finish their batches and hand their leases back), then the batch worker, then the emulator.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -8,7 +9,7 @@ import type { Logger } from 'pino';
 import { createKinesisClient } from '../../src/adapters/kinesis/client.js';
 import { type EmbeddedKinesis, startEmbeddedKinesis } from '../../src/adapters/kinesis/embedded.js';
 import { shardApi } from '../../src/adapters/kinesis/shard-api.js';
-import { kinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
+import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
 import type { KeyLayout } from '../../src/adapters/redis/keys.js';
 import { redisShardLeases } from '../../src/adapters/redis/redis-shard-leases.js';
 import { redisShardStore } from '../../src/adapters/redis/redis-shard-store.js';
@@ -36,6 +37,8 @@ export interface KinesisIngestionOptions {
   apply: Omit<KinesisApplyDeps, 'retry' | 'clock'>;
   log: Logger;
   metrics?: KinesisMetrics;
+  /** The `kinesis-batch` queue (the composition root owns and closes it). */
+  batches: KinesisBatches;
   /** A client to use instead of one built from the config (tests wrap the real one to inject faults). */
   client?: KinesisClient;
 }
@@ -58,7 +61,7 @@ export async function startKinesisIngestion(options: KinesisIngestionOptions): P
   const client =
     options.client ??
     createKinesisClient({ endpoint, region: config.awsRegion, dummyCredentials: embedded !== null });
-  const batches = kinesisBatches(connection, config.keyPrefix);
+  const { batches } = options;
   const worker = startKinesisBatchWorker({
     ...options.apply,
     connection,
@@ -90,7 +93,6 @@ export async function startKinesisIngestion(options: KinesisIngestionOptions): P
     async close() {
       await readers.close();
       await worker.close();
-      await batches.close();
       if (!options.client) client.destroy();
       await embedded?.close();
     },
