@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { type KinesisIngestion, startKinesisIngestion } from '../workers/kinesis/ingestion.js';
 import { type PushLaneWorkers, startPushLaneWorkers } from '../workers/push-lane-worker.js';
 import { createMetrics } from './adapters/metrics/metrics.js';
+import { kinesisBatches } from './adapters/queue/kinesis-batches.js';
 import { pushLanes } from './adapters/queue/push-lanes.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { keyLayout } from './adapters/redis/keys.js';
@@ -76,7 +77,8 @@ export async function compose(
   const deadLetters = meteredDeadLetters(redisDeadLetters(requestRedis, keys, config.deadLetterMax), metrics);
   const lanes = pushLanes(workerRedis, config.keyPrefix, config.pushLanes);
   /** Every queue (push lanes; add new queues here): the dashboard and the queue-depth metrics show them. */
-  const queues = () => [...lanes.queues(), sagemaker.queue];
+  const kinesisQueue = kinesisBatches(workerRedis, config.keyPrefix);
+  const queues = () => [...lanes.queues(), sagemaker.queue, kinesisQueue.queue()];
 
   let workers: PushLaneWorkers | null = null;
   if (roles.worker) {
@@ -107,6 +109,7 @@ export async function compose(
         },
         log,
         metrics,
+        batches: kinesisQueue,
         ...(overrides.kinesisClient ? { client: overrides.kinesisClient } : {}),
       })
     : null;
@@ -155,6 +158,7 @@ export async function compose(
   if (sagemaker.worker) shutdown.add('drain', 'sagemaker sink worker', () => sagemaker.worker!.close());
   shutdown.add('disconnect', 'queues', () => lanes.close());
   shutdown.add('disconnect', 'sagemaker sink queue', () => sagemaker.closeQueue());
+  shutdown.add('disconnect', 'kinesis batch queue', () => kinesisQueue.close());
   shutdown.add('disconnect', 'redis connections', () => {
     requestRedis.disconnect();
     workerRedis.disconnect();
