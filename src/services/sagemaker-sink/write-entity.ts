@@ -120,8 +120,7 @@ async function writeCurrentState(
   const result = await putWithRetries(deps, view, request, signal);
   if (result === 'aborted') return 'aborted';
   if (result === 'ok') {
-    await remember({ e: plan.eventTimeMs, h: digest });
-    await deps.stats.written(view, p.member);
+    await Promise.all([remember({ e: plan.eventTimeMs, h: digest }), deps.stats.written(view, p.member)]);
     deps.metrics?.countSinkWrites(target.sink.featureGroupName, 'written');
     return 'sent';
   }
