@@ -12,6 +12,7 @@ import { pushLanes } from './adapters/queue/push-lanes.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { keyLayout } from './adapters/redis/keys.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
+import { redisEntitySnapshots } from './adapters/redis/redis-entity-snapshots.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
 import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
 import { redisShardStore } from './adapters/redis/redis-shard-store.js';
@@ -118,6 +119,7 @@ export async function compose(
     redis: requestRedis,
     catalog,
     entities: readEntities,
+    snapshots: redisEntitySnapshots(requestRedis, keys, { maxBytes: config.readCacheBytes }),
     counters: redisViewCounters(requestRedis, keys),
     deadLetters,
     lanes,

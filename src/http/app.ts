@@ -10,6 +10,7 @@ import type { EddyMetrics } from '../adapters/metrics/metrics.js';
 import type { PushLanes } from '../adapters/queue/push-lanes.js';
 import type { Config } from '../config.js';
 import type { DeadLetterStore } from '../ports/dead-letters.js';
+import type { EntitySnapshots } from '../ports/entity-snapshots.js';
 import type { EntityStore } from '../ports/entity-store.js';
 import type { ViewCounters } from '../ports/view-counters.js';
 import type { Readiness } from '../runtime/readiness.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   redis: Redis;
   catalog: ViewCatalog;
   entities: EntityStore;
+  /** Cached, read-only entity states for feature reads. */
+  snapshots: EntitySnapshots;
   counters: ViewCounters;
   deadLetters: DeadLetterStore;
   lanes: PushLanes;

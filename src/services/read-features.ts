@@ -1,10 +1,17 @@
 /**
  * Online reads (PRODUCT.md §4): load every requested entity in one round trip and finalize its windows at
  * `asOf` with the same engine the workers use, so rolling values decay correctly when events stop.
+ *
+ * Finalized values are memoized per state snapshot (ports/entity-snapshots.ts: one object per stored version),
+ * tile of `asOf` and feature list, for reads as of the entity's watermark or later: time windows and lifetime
+ * `last` depend on `asOf` only through its tile, and count windows then hold every retained event, so the
+ * memoized values are exactly what `evaluate` would return.
  */
-import { evaluate, watermarkOf } from '../core/engine.js';
+import { type EntityState, evaluate, type FeatureValues, watermarkOf } from '../core/engine.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
-import type { CompiledFeature } from '../core/feature-view.js';
+import type { CompiledFeature, CompiledView } from '../core/feature-view.js';
+import { tileOf } from '../core/tiles.js';
+import type { EntitySnapshots } from '../ports/entity-snapshots.js';
 import type { EntityStore } from '../ports/entity-store.js';
 import type { ViewCatalog } from './view-catalog.js';
 
@@ -35,6 +42,9 @@ export interface ReadRequest {
 
 export interface ReadDeps {
   catalog: ViewCatalog;
+  /** Read-only, cached entity states (feature reads). */
+  snapshots: EntitySnapshots;
+  /** The entity store (reads that need the stored entity as written). */
   entities: EntityStore;
   clock?: () => number;
 }
@@ -43,11 +53,12 @@ export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Prom
   const { view, compiled } = await deps.catalog.get(req.featureView, req.version);
   const features = selectFeatures(compiled.features, req.features);
   const now = (deps.clock ?? Date.now)();
-  const loaded = await deps.entities.load(view.name, view.version, req.entities);
+  const featureKey = req.features ? req.features.join(',') : '*';
+  const states = await deps.snapshots.read(view.name, view.version, req.entities);
   const results = req.entities.map((entity, i): EntityResult => {
-    const stored = loaded[i]?.stored ?? null;
-    const watermark = stored ? watermarkOf(stored.s) : null;
-    if (!stored || watermark === null) {
+    const state = states[i] ?? null;
+    const watermark = state ? watermarkOf(state) : null;
+    if (!state || watermark === null) {
       return {
         entity,
         status: 'NOT_FOUND',
@@ -56,14 +67,62 @@ export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Prom
       };
     }
     const at = req.asOf === 'now' ? now : req.asOf === 'latest' ? watermark : req.asOf;
+    const d = derivedOf(state, watermark);
     return {
       entity,
       status: 'PRESENT',
-      eventTime: new Date(watermark).toISOString(),
-      values: evaluate(compiled, stored.s, at, features),
+      eventTime: d.eventTime,
+      values: valuesAt(compiled, state, d, at, features, featureKey),
     };
   });
   return { featureView: view.name, version: view.version, results };
+}
+
+interface Memo {
+  tile: number;
+  features: string;
+  values: FeatureValues;
+}
+
+interface Derived {
+  /** The watermark as ISO-8601. */
+  eventTime: string;
+  memos: Memo[];
+}
+
+/**
+ * What reads derived from each snapshot: its event time and the last values finalized (a few feature lists).
+ * Keyed by object identity like core/engine-plan.ts's plans, so it is dropped with the snapshot.
+ */
+const derived = new WeakMap<EntityState, Derived>();
+const MEMOS_PER_STATE = 4;
+
+function derivedOf(state: EntityState, watermark: number): Derived {
+  let d = derived.get(state);
+  if (!d) {
+    d = { eventTime: new Date(watermark).toISOString(), memos: [] };
+    derived.set(state, d);
+  }
+  return d;
+}
+
+/** `evaluate`, memoized when `at` is at or after the watermark (see the top of this file). */
+function valuesAt(
+  compiled: CompiledView,
+  state: EntityState,
+  d: Derived,
+  at: number,
+  features: readonly CompiledFeature[],
+  featureKey: string,
+): FeatureValues {
+  if (state.w === null || at < state.w) return evaluate(compiled, state, at, features);
+  const tile = tileOf(at, compiled.granularityMs);
+  const hit = d.memos.find((m) => m.tile === tile && m.features === featureKey);
+  if (hit) return hit.values;
+  const values = evaluate(compiled, state, at, features);
+  d.memos.push({ tile, features: featureKey, values });
+  if (d.memos.length > MEMOS_PER_STATE) d.memos.shift();
+  return values;
 }
 
 function selectFeatures(

@@ -8,7 +8,8 @@ import { defineEddyCommands, type EddyRedis } from './scripts.js';
 export function connectRedis(url: string, role: 'request' | 'worker'): EddyRedis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 2,
-    enableAutoPipelining: false,
+    // The request path issues many small commands concurrently: batch those of one tick into one write.
+    enableAutoPipelining: role === 'request',
     connectTimeout: 5000,
     connectionName: `eddy-${role}`,
   });

@@ -50,9 +50,11 @@ export interface KeyLayout {
 }
 
 const SAFE = /^[A-Za-z0-9_.-]$/;
+const ALL_SAFE = /^[A-Za-z0-9_.-]*$/;
 
 /** Percent-escapes everything outside `[A-Za-z0-9_.-]` byte by byte (UTF-8). Injective. */
 export function escapeKeyPart(raw: string): string {
+  if (ALL_SAFE.test(raw)) return raw; // the common case: nothing to escape
   let out = '';
   for (const ch of raw) {
     if (SAFE.test(ch)) {

@@ -49,15 +49,24 @@ export const AsOfSchema = Type.Union(
   },
 );
 
-export const FeatureValuesSchema = Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), {
-  description: 'Feature name -> value (null when the window is empty, except count and sum which are 0)',
-});
+// Read responses are serialized per entity and per value (up to 1,000 entities per response): these schemas
+// say "nullable" and "enum" directly instead of anyOf unions, which fast-json-stringify would resolve by running
+// a validator on every value. The OpenAPI document is the same (@fastify/swagger writes unions with null as
+// `nullable` in OpenAPI 3.0).
+export const FeatureValuesSchema = Type.Record(
+  Type.String(),
+  Type.Unsafe<number | null>({ type: 'number', nullable: true }),
+  { description: 'Feature name -> value (null when the window is empty, except count and sum which are 0)' },
+);
 
 export const EntityResultSchema = Type.Object(
   {
     entity: Type.String(),
-    status: Type.Union([Type.Literal('PRESENT'), Type.Literal('NOT_FOUND')]),
-    eventTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    status: Type.Unsafe<'PRESENT' | 'NOT_FOUND'>({ type: 'string', enum: ['PRESENT', 'NOT_FOUND'] }),
+    eventTime: Type.Unsafe<string | null>({
+      type: 'string',
+      format: 'date-time',
+      nullable: true,
       description: "The entity's watermark: its greatest accepted event time",
     }),
     values: FeatureValuesSchema,

@@ -1,0 +1,112 @@
+/**
+ * The read path's cached entity states (src/adapters/redis/redis-entity-snapshots.ts) against a real Redis:
+ * a read sees every write that completed before it, unchanged entities come from the cache (the same object),
+ * the budget evicts without changing answers, and a burst of reads of a cold entity shares one decoded state.
+ * States are written through the real entity store (the compare-and-set script), as the workers write them.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { connectRedis } from '../../src/adapters/redis/connect.js';
+import { keyLayout } from '../../src/adapters/redis/keys.js';
+import { redisEntitySnapshots } from '../../src/adapters/redis/redis-entity-snapshots.js';
+import { redisEntityStore } from '../../src/adapters/redis/redis-entity-store.js';
+import type { EddyRedis } from '../../src/adapters/redis/scripts.js';
+import { compileView } from '../../src/core/compile-view.js';
+import { applyEvents } from '../../src/core/engine.js';
+import { newStoredEntity } from '../../src/core/entity-batch.js';
+import { resolveView } from '../../src/core/resolve-view.js';
+import { privateRedis, uniquePrefix } from '../helpers/redis.js';
+
+let request: EddyRedis;
+let worker: EddyRedis;
+before(async () => {
+  const { url } = await privateRedis();
+  request = connectRedis(url, 'request');
+  worker = connectRedis(url, 'worker');
+});
+after(() => {
+  request.disconnect();
+  worker.disconnect();
+});
+
+const view = compileView(
+  resolveView(
+    {
+      name: 'snap',
+      entityKey: 'id',
+      source: { type: 'push' },
+      granularity: '1s',
+      features: [{ name: 's', agg: 'sum', field: 'x', window: '10m' }],
+    },
+    1,
+    new Date(0),
+  ),
+);
+
+/** Sets an entity's state to `events` values of x at t = 1000 * i, through the compare-and-set write. */
+async function put(prefix: string, entity: string, xs: number[]) {
+  const store = redisEntityStore(worker, keyLayout(prefix));
+  const [current] = await store.load('snap', 1, [entity]);
+  const stored = current!.stored ?? newStoredEntity();
+  applyEvents(
+    view,
+    stored.s,
+    xs.map((x, i) => ({ t: (stored.s.a + i) * 1000, values: { x } })),
+  );
+  const [ok] = await store.write('snap', 1, [{ entity, expected: current!.cas, stored }], 60_000);
+  assert.equal(ok, true);
+}
+
+test('a read sees every completed write; unchanged entities come back as the same cached object', async () => {
+  const prefix = uniquePrefix();
+  const snapshots = redisEntitySnapshots(request, keyLayout(prefix), { maxBytes: 1 << 20 });
+  assert.deepEqual(await snapshots.read('snap', 1, ['a', 'b']), [null, null]);
+
+  await put(prefix, 'a', [1, 2]);
+  const [a1, b1] = await snapshots.read('snap', 1, ['a', 'b']);
+  assert.equal(a1!.a, 2);
+  assert.equal(b1, null);
+  const [a2] = await snapshots.read('snap', 1, ['a']);
+  assert.equal(a2, a1, 'unchanged: the cached object');
+
+  await put(prefix, 'a', [3]);
+  const [a3] = await snapshots.read('snap', 1, ['a']);
+  assert.notEqual(a3, a1);
+  assert.equal(a3!.a, 3);
+
+  await worker.del(keyLayout(prefix).entity('snap', 1, 'a'));
+  assert.deepEqual(await snapshots.read('snap', 1, ['a']), [null]);
+});
+
+test('a tight budget evicts least recently read entries and every answer stays right', async () => {
+  const prefix = uniquePrefix();
+  const entities = Array.from({ length: 30 }, (_, i) => `e${i}`);
+  for (const [i, e] of entities.entries()) await put(prefix, e, Array.from({ length: i + 1 }, () => 1));
+  // Room for a few states only; 0 disables the cache.
+  for (const maxBytes of [600, 0]) {
+    const snapshots = redisEntitySnapshots(request, keyLayout(prefix), { maxBytes });
+    for (let round = 0; round < 3; round++) {
+      const states = await snapshots.read('snap', 1, entities);
+      assert.deepEqual(
+        states.map((s) => s?.a),
+        entities.map((_, i) => i + 1),
+      );
+    }
+    assert.ok(snapshots.stats().bytes <= maxBytes, `cache holds ${snapshots.stats().bytes} > ${maxBytes}`);
+  }
+});
+
+test('concurrent reads of a cold entity share one decoded state, then see a later write', async () => {
+  const prefix = uniquePrefix();
+  await put(prefix, 'hot', [5, 6, 7]);
+  const snapshots = redisEntitySnapshots(request, keyLayout(prefix), { maxBytes: 1 << 20 });
+  const burst = await Promise.all(Array.from({ length: 20 }, () => snapshots.read('snap', 1, ['hot', 'cold'])));
+  for (const [hot, cold] of burst) {
+    assert.equal(hot, burst[0]![0]);
+    assert.equal(hot!.a, 3);
+    assert.equal(cold, null);
+  }
+  await put(prefix, 'hot', [8]);
+  const after = await Promise.all(Array.from({ length: 5 }, () => snapshots.read('snap', 1, ['hot'])));
+  for (const [hot] of after) assert.equal(hot!.a, 4);
+});
