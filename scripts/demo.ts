@@ -155,7 +155,13 @@ async function main() {
     await runtime.shutdown.run();
     await finish(code);
   };
-  process.once('SIGINT', () => say('\ndemo: stopping…'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      // Stop producing at once: the readers then only finish the batch they hold.
+      abort.abort();
+      say('\ndemo: stopping…');
+    });
+  }
 
   await ensureStream(kinesis, DEMO_STREAM, shards);
   const auth = writeKey(config.apiKeys);

@@ -240,10 +240,16 @@ test('npm run demo: the dashboard charts the replay live, and Ctrl-C stops every
   assert.deepEqual(pageErrors, []);
 
   // Ctrl-C: a clean stop; the Redis it did not start keeps running, without the demo's keys.
+  // The shutdown is phased and bounded: on a loaded machine a phase may run out of time (exit 1, said so), but
+  // the process still ends and takes everything it started with it.
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGINT');
-  assert.equal(await exited, 0, output.err);
-  assert.match(output.out, /demo: stopped\./);
+  const code = await exited;
+  assert.ok(
+    code === 0 || (code === 1 && /did not finish in time/.test(output.out)),
+    `exit ${code}: ${output.err}`,
+  );
+  assert.match(output.out, /demo: stopping…\n[\s\S]*demo: stopped/);
   await assert.rejects(fetch(`${base}/healthz`));
   const client = new Redis(redis.url);
   t.after(() => client.disconnect());
