@@ -155,7 +155,7 @@ export class ShardReader {
     let resumeFrom: StartSpec | null = null;
     let processedSinceStart = false;
     let throttles = 0;
-    let lastCallAt = 0;
+    let lastCallAt = Number.NEGATIVE_INFINITY; // performance.now() at the start of the last GetRecords call
     let interval = 0;
     let progressAt = 0;
 
@@ -189,9 +189,12 @@ export class ShardReader {
           resumeFrom = null;
           iterator = await api.iterator(this.stream, this.shardId, startSpec);
         }
-        await this.sleep(lastCallAt + interval - Date.now());
+        // Monotonic clock; timers may fire a fraction of a millisecond early, so wait until the time has come.
+        const due = lastCallAt + interval;
+        while (!this.stopping && performance.now() < due)
+          await this.sleep(Math.max(1, Math.ceil(due - performance.now())));
         if (this.stopping) break;
-        lastCallAt = Date.now();
+        lastCallAt = performance.now();
         interval = MIN_CALL_INTERVAL_MS; // whatever happens next, never two calls within 200 ms
         const page = await api.getRecords(iterator, this.deps.recordLimit);
         throttles = 0;
@@ -255,7 +258,7 @@ export class ShardReader {
           interval = throttleBackoff(Math.min(throttles++, 4), random());
           this.log.warn({ err: String(err), kind, delayMs: interval }, 'shard read failed; retrying');
         }
-        lastCallAt = Date.now();
+        lastCallAt = performance.now();
       }
     }
     return this.aborted ? 'aborted' : 'stopped';
