@@ -46,7 +46,8 @@ const state = {
   windows: {},
   entityResult: null,
   watermark: null,
-  version: null,
+  /** performance.now() when the watermark last moved (for the replay speed). */
+  watermarkAt: 0,
   speed: null,
   status: null,
   statusAt: 0,
@@ -58,6 +59,8 @@ const state = {
   /** Bumped on every selection change; responses for an older selection are dropped. */
   generation: 0,
   charts: { readings: null, features: null },
+  /** Whether the view retains raw events of the field (a count window reads it). */
+  retained: false,
   /** Features drawn on the rolling-features chart. */
   trends: [],
 };
@@ -93,6 +96,11 @@ const durationMs = (d) => {
 /** Fields the view retains raw events of (read by a count window). */
 const retainedFields = (view) => [
   ...new Set(view.features.filter((f) => f.events !== undefined && f.field).map((f) => f.field)),
+];
+
+/** Every field a feature reads: the retained ones first (their raw readings can be charted). */
+const allFields = (view) => [
+  ...new Set([...retainedFields(view), ...view.features.filter((f) => f.field).map((f) => f.field)]),
 ];
 
 /** Windows over `field` with both a mean and a standard deviation: the band choices, largest time window first. */
@@ -149,7 +157,8 @@ async function loadViews() {
 
 function selectView(view) {
   state.view = view;
-  const fields = retainedFields(view);
+  const fields = allFields(view);
+  const retained = retainedFields(view);
   const field = fields.includes(state.field)
     ? state.field
     : fields.includes(params.get('field'))
@@ -157,7 +166,7 @@ function selectView(view) {
       : fields[0];
   fillSelect(
     $('field'),
-    fields.map((f) => ({ value: f, label: f })),
+    fields.map((f) => ({ value: f, label: retained.includes(f) ? f : `${f} (features only)` })),
     field,
   );
   selectField(field ?? '');
@@ -165,6 +174,8 @@ function selectView(view) {
 
 function selectField(field) {
   state.field = field;
+  state.retained = state.view ? retainedFields(state.view).includes(field) : false;
+  $('readings-hint').hidden = !field || state.retained;
   const bands = state.view ? bandOptions(state.view, field) : [];
   const band = bands.find((b) => b.key === (state.band?.key ?? params.get('band'))) ?? bands[0] ?? null;
   fillSelect(
@@ -189,7 +200,6 @@ function reset() {
   state.readings = [];
   state.history = [];
   state.watermark = null;
-  state.version = null;
   state.speed = null;
   state.entityResult = null;
   const q = new URLSearchParams();
@@ -206,15 +216,14 @@ function reset() {
 
 async function pollEntity(gen) {
   const { view, entity, field } = state;
-  if (!view || !entity || !field) return;
+  if (!view || !entity) return;
   const base = `/v1/feature-views/${enc(view.name)}/entities/${enc(entity)}`;
+  // Raw readings only for a field the view retains (a count window reads it); features in any case.
   const [events, current] = await Promise.all([
-    api(`${base}/events?field=${enc(field)}&asOf=latest`),
+    state.retained ? api(`${base}/events?field=${enc(field)}&asOf=latest`) : { events: [] },
     api(`${base}?asOf=latest`),
   ]);
   if (gen !== state.generation) return;
-  if (state.version !== null && current.version !== undefined && current.version !== state.version)
-    return reset();
   state.entityResult = current;
   if (current.status !== 'PRESENT') return;
   mergeReadings(events.events);
@@ -398,7 +407,9 @@ function render() {
   const cols = [[], [], [], [], [], []];
   let outliers = 0;
   let j = 0;
-  for (const p of r) {
+  // Without raw readings (the field is not retained) the band is drawn at the rolling-history instants.
+  const xs = state.retained ? r : h.map((p) => ({ t: p.t, v: null }));
+  for (const p of xs) {
     if (p.t < minT) continue;
     while (j + 1 < h.length && h[j + 1].t <= p.t) j++;
     const b = band ? bandAt(h, j, p.t, band) : null;
@@ -407,7 +418,7 @@ function render() {
     if (b) {
       const hi = b.mean + 3 * b.std;
       const lo = b.mean - 3 * b.std;
-      const out = p.v > hi || p.v < lo;
+      const out = p.v !== null && (p.v > hi || p.v < lo);
       if (out) outliers++;
       cols[2].push(b.mean);
       cols[3].push(hi);
