@@ -85,7 +85,7 @@ export async function compose(
   if (roles.worker) {
     workers = startPushLaneWorkers({
       catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
-      entities: redisEntityStore(workerRedis, keys),
+      entities: redisEntityStore(workerRedis, keys, { cacheBytes: config.stateCacheBytes }),
       counters,
       afterApply: sagemaker.afterApply,
       deadLetters: meteredDeadLetters(redisDeadLetters(workerRedis, keys, config.deadLetterMax), metrics),
@@ -103,7 +103,7 @@ export async function compose(
         keys,
         apply: {
           catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
-          entities: redisEntityStore(workerRedis, keys),
+          entities: redisEntityStore(workerRedis, keys, { cacheBytes: config.stateCacheBytes }),
           counters,
           afterApply: sagemaker.afterApply,
           deadLetters: redisDeadLetters(workerRedis, keys, config.deadLetterMax),
@@ -119,7 +119,7 @@ export async function compose(
     redis: requestRedis,
     catalog,
     entities: readEntities,
-    snapshots: redisEntitySnapshots(requestRedis, keys, { maxBytes: config.readCacheBytes }),
+    snapshots: redisEntitySnapshots(requestRedis, keys, { maxBytes: config.stateCacheBytes }),
     counters: redisViewCounters(requestRedis, keys),
     deadLetters,
     lanes,

@@ -32,8 +32,11 @@ export interface Config {
   viewCacheMs: number;
   /** Dead letters kept per view before the oldest are evicted. */
   deadLetterMax: number;
-  /** Per-process cache of decoded entity states for feature reads, in encoded bytes (0: no cache). */
-  readCacheBytes: number;
+  /**
+   * Caches of decoded entity states (the read path's, and each worker's write-through cache), each bounded to
+   * this many encoded bytes (0: no caches).
+   */
+  stateCacheBytes: number;
   /** Upper bound of the whole graceful shutdown (every phase together), ms. */
   shutdownTimeoutMs: number;
   /** /readyz fails while a shard this process reads is more than this far behind the stream's tip, ms. */
@@ -176,7 +179,7 @@ export function parseConfig(env: Env): Config {
     pushWaitTimeoutMs: integer(env, 'EDDY_PUSH_WAIT_TIMEOUT_MS', 30_000, 100, 600_000),
     viewCacheMs: integer(env, 'EDDY_VIEW_CACHE_MS', 1000, 0, 60_000),
     deadLetterMax: integer(env, 'EDDY_DEAD_LETTER_MAX', 100_000, 1, 10_000_000),
-    readCacheBytes: integer(env, 'EDDY_READ_CACHE_MB', 64, 0, 65_536) * 1024 * 1024,
+    stateCacheBytes: integer(env, 'EDDY_STATE_CACHE_MB', 64, 0, 65_536) * 1024 * 1024,
     shutdownTimeoutMs: integer(env, 'EDDY_SHUTDOWN_TIMEOUT_MS', 8000, 100, 120_000),
     readyMaxLagMs: integer(env, 'EDDY_READY_MAX_LAG_MS', 60_000, 0, 86_400_000),
     kinesisLeaseTtlMs: integer(env, 'EDDY_KINESIS_LEASE_TTL_MS', 10_000, 500, 120_000),

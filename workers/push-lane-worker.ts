@@ -11,10 +11,16 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
-import { type BatchResult, type PushBatchData, pushLaneQueueName } from '../src/adapters/queue/registry.js';
+import { laneFollowers } from '../src/adapters/queue/push-lane-followers.js';
+import {
+  type BatchResult,
+  type PushBatchData,
+  type PushJob,
+  pushLaneQueueName,
+} from '../src/adapters/queue/registry.js';
 import type { DeadLetterStore } from '../src/ports/dead-letters.js';
 import type { IngestMetrics } from '../src/ports/metrics.js';
-import { applyPushBatch } from '../src/services/apply-push-batch.js';
+import { applyPushBatch, applyPushBatches } from '../src/services/apply-push-batch.js';
 import type { ApplyDeps } from '../src/services/apply-source-batch.js';
 import { isConnectionError, retryInPlace } from '../src/services/retry-in-place.js';
 import type { ViewCatalog } from '../src/services/view-catalog.js';
@@ -36,14 +42,45 @@ export interface PushLaneWorkerDeps extends ApplyDeps {
   metrics?: IngestMetrics;
 }
 
+/** Events applied together at most when jobs waiting behind a lane's head are applied with it. */
+const MAX_COALESCED_EVENTS = 50_000;
+
 export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers {
   const log = deps.log.child({ component: 'push-lanes' });
+  const followers = laneFollowers(deps.connection, deps.keyPrefix, deps.lanes);
+
+  /**
+   * When jobs of the same view wait behind the head (the lane is behind), applies them with it in one batch
+   * (services/apply-push-batch.ts), removes the jobs behind from the lane, and returns the head's result (the
+   * whole batch's counts). Returns null when there is nothing to apply together, or when the
+   * batch fails for any reason: the head is then applied alone, with the usual failure policy.
+   */
+  async function applyWithFollowers(lane: number, head: PushJob): Promise<BatchResult | null> {
+    try {
+      const behind = await followers.after(lane, head, MAX_COALESCED_EVENTS);
+      if (behind.length === 0) return null;
+      const result = await applyPushBatches(deps, lane, [head, ...behind]);
+      await followers.remove(lane, behind).catch((err) => {
+        log.warn(
+          { lane, err: String(err) },
+          'could not remove jobs applied with their head; they will no-op',
+        );
+      });
+      return result;
+    } catch (err) {
+      log.warn({ lane, job: head.number, err: String(err) }, 'applying jobs together failed; applying one');
+      return null;
+    }
+  }
+
   const workers = Array.from({ length: deps.lanes }, (_, lane) => {
     const worker = new Worker<PushBatchData, BatchResult>(
       pushLaneQueueName(lane),
       async (job) => {
         const started = performance.now();
         try {
+          const coalesced = await applyWithFollowers(lane, { number: job.id!, data: job.data });
+          if (coalesced) return coalesced;
           return await retryInPlace(() => applyPushBatch(deps, lane, job.id!, job.data), {
             baseMs: 100,
             maxMs: 5000,
@@ -72,6 +109,7 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
     async close() {
       closed = true;
       await Promise.all(workers.map((w) => w.close()));
+      await followers.close();
     },
   };
 }

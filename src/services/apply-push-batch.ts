@@ -1,6 +1,13 @@
-/** Applies one push-lane job: the lane is the source, the BullMQ job number the batch's sequence number. */
-
-import type { BatchResult, PushBatchData } from '../adapters/queue/registry.js';
+/**
+ * Applies push-lane jobs: the lane is the source, a BullMQ job number the sequence number of its records.
+ *
+ * `applyPushBatches` applies consecutive jobs of one lane (the head job and the jobs waiting right behind it, all
+ * for the same view version) as one source batch ending at the last job's number, so an entity with records in
+ * several of them is loaded and written once. The exactly-once protocol needs nothing else: each record keeps
+ * its own job's number, and when the jobs behind come up they find the view's mark at or past their number and
+ * return at once (core/entity-batch.ts; a batch may be re-run batched differently).
+ */
+import type { BatchResult, PushBatchData, PushJob } from '../adapters/queue/registry.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
 import type { CompiledView } from '../core/feature-view.js';
@@ -9,15 +16,25 @@ import type { ViewCatalog } from './view-catalog.js';
 
 export const pushSource = (lane: number) => `p:${lane}`;
 
-export async function applyPushBatch(
+export function applyPushBatch(
   deps: ApplyDeps & { catalog: ViewCatalog },
   lane: number,
   jobNumber: string,
   data: PushBatchData,
 ): Promise<BatchResult> {
+  return applyPushBatches(deps, lane, [{ number: jobNumber, data }]);
+}
+
+/** `jobs`: consecutive jobs of the lane, in job-number order, all for the view version of the first. */
+export async function applyPushBatches(
+  deps: ApplyDeps & { catalog: ViewCatalog },
+  lane: number,
+  jobs: readonly PushJob[],
+): Promise<BatchResult> {
+  const { view, version } = jobs[0]!.data;
   let compiled: CompiledView;
   try {
-    compiled = (await deps.catalog.get(data.view, data.version)).compiled;
+    compiled = (await deps.catalog.get(view, version)).compiled;
   } catch (err) {
     // The view was deleted after the records were accepted: nothing left to apply them to.
     if (err instanceof EddyError && err.code !== ErrorCode.UNAVAILABLE) {
@@ -26,21 +43,20 @@ export async function applyPushBatch(
     throw err;
   }
   const byEntity = new Map<string, SequencedEvent[]>();
-  for (const w of data.events) {
-    let list = byEntity.get(w.e);
-    if (!list) {
-      list = [];
-      byEntity.set(w.e, list);
+  for (const { number: seq, data } of jobs) {
+    if (data.view !== view || data.version !== version) throw new Error('push jobs of different views');
+    for (const w of data.events) {
+      let list = byEntity.get(w.e);
+      if (!list) {
+        list = [];
+        byEntity.set(w.e, list);
+      }
+      list.push(w.i === undefined ? { t: w.t, values: w.v, seq } : { t: w.t, id: w.i, values: w.v, seq });
     }
-    list.push(
-      w.i === undefined
-        ? { t: w.t, values: w.v, seq: jobNumber }
-        : { t: w.t, id: w.i, values: w.v, seq: jobNumber },
-    );
   }
   const count = await applySourceBatch(deps, compiled, {
     source: pushSource(lane),
-    batchEnd: jobNumber,
+    batchEnd: jobs[jobs.length - 1]!.number,
     byEntity,
   });
   return { accepted: count.accepted, late: count.late, duplicate: count.duplicate, failed: 0 };

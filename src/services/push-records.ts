@@ -58,6 +58,7 @@ export async function pushRecords(
     let batch = batches.get(lane);
     if (!batch) {
       batch = { view: view.name, version: view.version, requestId, events: [] };
+      if (options.wait) batch.wait = true;
       batches.set(lane, batch);
     }
     const { t, id, values } = decoded.event;

@@ -26,7 +26,19 @@ export interface PushBatchData {
   version: number;
   /** The push request this batch came from (for dead letters and logs). */
   requestId: string;
+  /**
+   * The pusher waits for this job's own result (`?wait=true`): the job is applied on its own, never together with
+   * its neighbours in the lane (see workers/push-lane-worker.ts).
+   */
+  wait?: boolean;
   events: WireEvent[];
+}
+
+/** A push-lane job as the apply step sees it. */
+export interface PushJob {
+  /** The BullMQ job number (a decimal integer string): the sequence number of its records in the lane. */
+  number: string;
+  data: PushBatchData;
 }
 
 export interface BatchResult {

@@ -1,39 +1,155 @@
+/**
+ * Entity state as a hash `{v, d}` per entity (v: CAS version, d: encoded state); writes are compare-and-set on `v`.
+ *
+ * Batched: `load` and `write` each send one script call per chunk of entities instead of one command per
+ * entity (the client-side cost of a command, not Redis, bounds ingestion). These scripts touch the keys of
+ * many entities, so many hash tags: Eddy connects to a standalone Redis; on a Redis Cluster the keys of a call
+ * would have to be grouped by slot (each entity key's hash tag), one call per group.
+ *
+ * Write-through cache (`cacheBytes` > 0, the workers' stores): a state this store wrote is kept, decoded, with
+ * the version it was written as, so the next batch for the entity skips the round trip and the decoding. `load`
+ * *takes* a cached state out of the cache (the caller may mutate it), and only a write that lands puts it back;
+ * if anyone else wrote the entity meanwhile, the compare-and-set fails and the caller re-reads from Redis, so a
+ * cached state can be stale only at the price of one failed write, never of a wrong one.
+ */
+import type { StoredEntity } from '../../core/entity-batch.js';
 import type { EntityStore, EntityWrite, VersionedEntity } from '../../ports/entity-store.js';
 import type { KeyLayout } from './keys.js';
-import type { EddyPipelineCommands, EddyRedis } from './scripts.js';
+import type { EddyRedis } from './scripts.js';
 import { decodeEntity, encodeEntity } from './state-codec.js';
 
-/** Entity state as a hash `{v, d}` per entity; writes are compare-and-set on `v` (scripts.ts CAS_ENTITY). */
-export function redisEntityStore(redis: EddyRedis, keys: KeyLayout): EntityStore {
+/** KEYS: entity hashes. Returns, per key, {v, d} or nil. */
+const LOAD_ENTITIES = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local r = redis.call('HMGET', key, 'v', 'd')
+  if r[1] then out[i] = r else out[i] = false end
+end
+return out
+`;
+
+/**
+ * Compare-and-set of many entities. KEYS: entity hashes. ARGV: ttl ms, then per key the expected version ('' =
+ * absent) and the encoded state. Returns, per key, the new version, or 0 when the version moved (the caller
+ * re-reads and recomputes that entity).
+ */
+const CAS_ENTITIES = `
+local ttl = ARGV[1]
+local out = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('HGET', key, 'v')
+  if (v or '') ~= ARGV[2 * i] then out[i] = 0
+  else
+    local next = tostring((tonumber(v) or 0) + 1)
+    redis.call('HSET', key, 'v', next, 'd', ARGV[2 * i + 1])
+    redis.call('PEXPIRE', key, ttl)
+    out[i] = next
+  end
+end
+return out
+`;
+
+/** Entities per script call: bounds how long one call holds Redis (a few ms at most). */
+const CHUNK = 256;
+
+interface BatchCommands {
+  eddyLoadEntitiesBuffer(numKeys: number, ...keys: string[]): Promise<([Buffer, Buffer | null] | null)[]>;
+  eddyCasEntities(numKeys: number, ...args: (string | number | Buffer)[]): Promise<(string | number)[]>;
+}
+
+interface Cached {
+  v: string;
+  stored: StoredEntity;
+  bytes: number;
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+export function redisEntityStore(
+  redis: EddyRedis,
+  keys: KeyLayout,
+  options: { cacheBytes?: number } = {},
+): EntityStore {
+  const r = redis as EddyRedis & BatchCommands;
+  if (typeof r.eddyLoadEntitiesBuffer !== 'function') {
+    redis.defineCommand('eddyLoadEntities', { lua: LOAD_ENTITIES });
+    redis.defineCommand('eddyCasEntities', { lua: CAS_ENTITIES });
+  }
+  const maxBytes = options.cacheBytes ?? 0;
+  const cache = new Map<string, Cached>();
+  let cachedBytes = 0;
+
+  const take = (key: string): Cached | undefined => {
+    const hit = cache.get(key);
+    if (hit) {
+      cache.delete(key);
+      cachedBytes -= hit.bytes;
+    }
+    return hit;
+  };
+  const put = (key: string, entry: Cached) => {
+    take(key);
+    if (entry.bytes > maxBytes / 4) return;
+    cache.set(key, entry);
+    cachedBytes += entry.bytes;
+    for (const [k, e] of cache) {
+      if (cachedBytes <= maxBytes) break;
+      cache.delete(k);
+      cachedBytes -= e.bytes;
+    }
+  };
+
+  async function fetch(entityKeys: readonly string[]): Promise<VersionedEntity[]> {
+    const replies = await Promise.all(
+      chunks(entityKeys).map((part) => r.eddyLoadEntitiesBuffer(part.length, ...part)),
+    );
+    return replies.flat().map((reply) => {
+      if (!reply) return { cas: '', stored: null };
+      const [v, d] = reply;
+      return { cas: v.toString(), stored: d ? decodeEntity(d) : null };
+    });
+  }
+
   return {
     async load(view, version, entities): Promise<VersionedEntity[]> {
       if (entities.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const entity of entities) pipeline.hmgetBuffer(keys.entity(view, version, entity), 'v', 'd');
-      const replies = (await pipeline.exec()) ?? [];
-      return replies.map(([err, reply]) => {
-        if (err) throw err;
-        const [v, d] = reply as [Buffer | null, Buffer | null];
-        return { cas: v ? v.toString() : '', stored: d ? decodeEntity(d) : null };
+      const entityKeys = entities.map((e) => keys.entity(view, version, e));
+      const out: (VersionedEntity | undefined)[] = entityKeys.map((key) => {
+        const hit = maxBytes > 0 ? take(key) : undefined;
+        return hit ? { cas: hit.v, stored: hit.stored } : undefined;
       });
+      const missing = out.flatMap((e, i) => (e ? [] : [i]));
+      if (missing.length > 0) {
+        const loaded = await fetch(missing.map((i) => entityKeys[i]!));
+        missing.forEach((i, j) => {
+          out[i] = loaded[j]!;
+        });
+      }
+      return out as VersionedEntity[];
     },
 
     async write(view, version, writes: readonly EntityWrite[], ttlMs): Promise<boolean[]> {
       if (writes.length === 0) return [];
-      const pipeline = redis.pipeline() as unknown as EddyPipelineCommands &
-        ReturnType<EddyRedis['pipeline']>;
-      for (const w of writes) {
-        pipeline.eddyCasEntity(
-          keys.entity(view, version, w.entity),
-          w.expected,
-          encodeEntity(w.stored),
-          ttlMs,
-        );
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      return replies.map(([err, reply]) => {
-        if (err) throw err;
-        return reply === 1;
+      const entityKeys = writes.map((w) => keys.entity(view, version, w.entity));
+      const encoded = writes.map((w) => encodeEntity(w.stored));
+      const parts = chunks(writes.map((_, i) => i));
+      const replies = await Promise.all(
+        parts.map((part) => {
+          const args: (string | number | Buffer)[] = part.map((i) => entityKeys[i]!);
+          args.push(ttlMs);
+          for (const i of part) args.push(writes[i]!.expected, encoded[i]!);
+          return r.eddyCasEntities(part.length, ...args);
+        }),
+      );
+      return replies.flat().map((reply, i) => {
+        if (reply === 0) return false;
+        if (maxBytes > 0)
+          put(entityKeys[i]!, { v: String(reply), stored: writes[i]!.stored, bytes: encoded[i]!.length });
+        return true;
       });
     },
   };

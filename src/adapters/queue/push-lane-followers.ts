@@ -1,0 +1,66 @@
+/**
+ * The jobs waiting right behind a lane's active job, for applying them together (services/apply-push-batch.ts).
+ * A lane queue runs one job at a time (global concurrency 1) in FIFO order, so while job N is active the oldest
+ * waiting jobs are exactly the ones that would run next. Jobs applied with the head are then removed from the
+ * lane: their records are in the counted batch, and nobody waits for their own results.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { bullPrefix } from './bull-prefix.js';
+import { type BatchResult, type PushBatchData, type PushJob, pushLaneQueueName } from './registry.js';
+
+export interface LaneFollowers {
+  /**
+   * Jobs waiting behind `head` in its lane that can be applied with it: consecutive, for the same view version,
+   * none waited for by its pusher, at most `maxEvents` events with the head's. Empty when the head itself is
+   * waited for.
+   */
+  after(lane: number, head: PushJob, maxEvents: number): Promise<PushJob[]>;
+  /**
+   * Removes jobs that were applied and counted with the head (so they are not fetched and decoded again). Call
+   * only after the batch was counted; jobs left behind by a crash in between are harmless (they find themselves
+   * applied).
+   */
+  remove(lane: number, jobs: readonly PushJob[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Waiting jobs read per look (each is one push request's share of the lane). */
+const LOOK_AHEAD = 16;
+
+export function laneFollowers(connection: Redis, keyPrefix: string, lanes: number): LaneFollowers {
+  const queues = Array.from(
+    { length: lanes },
+    (_, lane) =>
+      new Queue<PushBatchData, BatchResult>(pushLaneQueueName(lane), {
+        connection,
+        prefix: bullPrefix(keyPrefix),
+      }),
+  );
+  return {
+    async after(lane, head, maxEvents) {
+      if (head.data.wait) return [];
+      const waiting = await queues[lane]!.getWaiting(0, LOOK_AHEAD - 1);
+      waiting.sort((a, b) => Number(a.id) - Number(b.id));
+      const out: PushJob[] = [];
+      let events = head.data.events.length;
+      let last = Number(head.number);
+      for (const job of waiting) {
+        const { data } = job;
+        if (Number(job.id) <= last) continue; // not behind the head (cannot happen in a FIFO lane)
+        if (data.wait || data.view !== head.data.view || data.version !== head.data.version) break;
+        events += data.events.length;
+        if (events > maxEvents) break;
+        out.push({ number: job.id!, data });
+        last = Number(job.id);
+      }
+      return out;
+    },
+    async remove(lane, jobs) {
+      await Promise.all(jobs.map((j) => queues[lane]!.remove(j.number)));
+    },
+    async close() {
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
+}
