@@ -11,8 +11,10 @@ import { mkdirSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startPrivateRedis } from '../../src/runtime/redis-server.js';
+import { type ServerProcess, startKinesalite } from './lib/children.js';
 import type { BenchContext } from './lib/context.js';
 import { type Figure, table, writeResults } from './lib/report.js';
+import { freshnessScenario, kinesisIngestScenario } from './scenarios/kinesis.js';
 import { pushScenario } from './scenarios/push.js';
 import { readScenarios } from './scenarios/read.js';
 import { stateSizeScenario } from './scenarios/state-size.js';
@@ -23,6 +25,8 @@ const SCENARIOS: Record<string, Scenario> = {
   read: readScenarios,
   push: pushScenario,
   state: stateSizeScenario,
+  kinesis: kinesisIngestScenario,
+  freshness: freshnessScenario,
 };
 
 function machine() {
@@ -63,6 +67,8 @@ async function main() {
   );
 
   const redis = await startPrivateRedis();
+  // Every Eddy process gets this kinesalite as KINESIS_ENDPOINT (else each would start an embedded one).
+  const kinesis: ServerProcess = await startKinesalite();
   const figures: Figure[] = [];
   try {
     for (const name of names) {
@@ -70,6 +76,7 @@ async function main() {
         quick,
         redisUrl: redis.url,
         keyPrefix: `bench-${name}`,
+        kinesisEndpoint: kinesis.url,
         ...(cpuProfileDir && { cpuProfileDir }),
         log,
       };
@@ -77,6 +84,7 @@ async function main() {
       figures.push(...(await SCENARIOS[name]!(ctx)));
     }
   } finally {
+    await kinesis.stop();
     redis.process.ref(); // startPrivateRedis unrefs it; keep this process alive until it has exited
     await redis.stop();
   }

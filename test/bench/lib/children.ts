@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { freePort } from '../../../src/runtime/redis-server.js';
 
 export interface ServerProcess {
@@ -23,9 +24,19 @@ export interface SpawnOptions {
   label: string;
 }
 
-/** Eddy itself: `workers/main.ts all` (API + workers in one process, as `npm start` runs it). */
-export function startEddy(redisUrl: string, options: Omit<SpawnOptions, 'label'>): Promise<ServerProcess> {
-  return startServer(join(ROOT, 'workers/main.ts'), ['all'], redisUrl, { ...options, label: 'eddy' });
+/**
+ * Eddy itself: `workers/main.ts <role>`; `all` is API + workers in one process, as `npm start` runs it. A
+ * `worker` process also serves /healthz on its port.
+ */
+export function startEddy(
+  redisUrl: string,
+  options: Omit<SpawnOptions, 'label'> & { role?: 'all' | 'api' | 'worker' },
+): Promise<ServerProcess> {
+  const role = options.role ?? 'all';
+  return startServer(join(ROOT, 'workers/main.ts'), [role], redisUrl, {
+    ...options,
+    label: `eddy ${role}`,
+  });
 }
 
 /** The baseline: a bare Fastify route doing one HGETALL (test/bench/baseline-server.ts). */
@@ -95,4 +106,46 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** kinesalite in its own process (test/bench/kinesalite-server.ts); resolves once it listens. */
+export async function startKinesalite(): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/kinesalite-server.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('kinesalite did not start within 30 s')), 30_000);
+    child.once('exit', (code) => reject(new Error(`kinesalite exited (${code})`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = line.match(/^listening (\S+)$/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+  return { url, pid: child.pid!, stop: () => stopChild(child) };
+}
+
+/** Runs a short-lived child (`node --import tsx <entry> ...args`) and returns the last line it prints. */
+export async function runChild(entry: string, args: string[], timeoutMs: number): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    err = (err + d).slice(-2000);
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearTimeout(guard);
+  if (code !== 0) throw new Error(`${entry} failed (${code}): ${err.trim()}`);
+  return out.trim().split('\n').pop() ?? '';
 }

@@ -6,7 +6,7 @@
 
 import { bodies, ingestView, reading, rng, sensorId } from '../data.js';
 import { startEddy } from '../lib/children.js';
-import type { BenchContext } from '../lib/context.js';
+import { type BenchContext, eddyEnv } from '../lib/context.js';
 import { call, processed, waitCounted } from '../lib/http.js';
 import { runLoad } from '../lib/load.js';
 import { type Figure, judge } from '../lib/report.js';
@@ -34,7 +34,7 @@ export function pushRecords(entities: number, perEntity: number, endMs: number, 
 
 export async function pushScenario(ctx: BenchContext): Promise<Figure[]> {
   const eddy = await startEddy(ctx.redisUrl, {
-    env: { EDDY_KEY_PREFIX: ctx.keyPrefix, EDDY_RATE_LIMIT: '10000000' },
+    env: eddyEnv(ctx),
     ...(ctx.cpuProfileDir && { cpuProfileDir: ctx.cpuProfileDir }),
   });
   try {

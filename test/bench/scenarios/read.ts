@@ -11,7 +11,7 @@
 import { Redis } from 'ioredis';
 import { bodies, readView, sensorId, series } from '../data.js';
 import { startBaseline, startEddy } from '../lib/children.js';
-import type { BenchContext } from '../lib/context.js';
+import { type BenchContext, eddyEnv } from '../lib/context.js';
 import { call } from '../lib/http.js';
 import { type LoadResult, type LoadSpec, runLoad } from '../lib/load.js';
 import { type Figure, judge } from '../lib/report.js';
@@ -19,6 +19,8 @@ import { median } from '../lib/stats.js';
 
 const VIEW = 'bench_read';
 const CONNECTIONS = 50;
+/** Batch vs single latency: one client, back to back (at 50 connections both would only measure queueing). */
+const BATCH_CONNECTIONS = 1;
 const BATCH = 100;
 const DAY = 86_400_000;
 
@@ -54,7 +56,7 @@ export async function readScenarios(ctx: BenchContext): Promise<Figure[]> {
   const maxRequests = 5_000_000;
 
   const eddy = await startEddy(ctx.redisUrl, {
-    env: { EDDY_KEY_PREFIX: ctx.keyPrefix, EDDY_RATE_LIMIT: '10000000' },
+    env: eddyEnv(ctx),
     ...(ctx.cpuProfileDir && { cpuProfileDir: ctx.cpuProfileDir }),
   });
   const baseline = await startBaseline(ctx.redisUrl, { env: {} });
@@ -101,7 +103,7 @@ export async function readScenarios(ctx: BenchContext): Promise<Figure[]> {
     const post = (entities: string[]): LoadSpec => ({
       method: 'POST',
       url: `${eddy.url}/v1/online-features`,
-      connections: CONNECTIONS,
+      connections: BATCH_CONNECTIONS,
       durationS,
       maxRequests,
       body: JSON.stringify({ featureView: VIEW, entities }),

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { keyLayout } from '../../../src/adapters/redis/keys.js';
 import { bodies, ingestView, reading, rng, sensorId } from '../data.js';
 import { startEddy } from '../lib/children.js';
-import type { BenchContext } from '../lib/context.js';
+import { type BenchContext, eddyEnv } from '../lib/context.js';
 import { call } from '../lib/http.js';
 import { type Figure, judge } from '../lib/report.js';
 
@@ -36,7 +36,7 @@ async function bytesPerEntity(redis: Redis, keys: string[]): Promise<number> {
 export async function stateSizeScenario(ctx: BenchContext): Promise<Figure[]> {
   const entities = ctx.quick ? 20 : 100;
   const eddy = await startEddy(ctx.redisUrl, {
-    env: { EDDY_KEY_PREFIX: ctx.keyPrefix, EDDY_RATE_LIMIT: '10000000' },
+    env: eddyEnv(ctx),
   });
   const redis = new Redis(ctx.redisUrl);
   try {

@@ -1,0 +1,227 @@
+/**
+ * Kinesis scenarios, against kinesalite in its own process.
+ *
+ * - Ingest: N sensor readings are put into a 4-shard stream; a bare GetRecords loop (get-records-child.ts, its own
+ *   process) drains it, then Eddy does (a view on the stream from TRIM_HORIZON, registered while Eddy runs), and
+ *   the rates are compared. Eddy's time runs from the registration to the status counting all N.
+ * - Freshness: a steady 2,000 records/s over 4 shards (a PutRecords of 200 every 100 ms). Every batch carries one
+ *   probe record per shard whose value is the batch's number; a poller reads the probes through the online API
+ *   every 10 ms. A sample is the time from the PutRecords call returning to the first read that shows its value.
+ */
+import { createHash } from 'node:crypto';
+import { ListShardsCommand, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { createKinesisClient } from '../../../src/adapters/kinesis/client.js';
+import { ensureStream, produce } from '../../../src/adapters/kinesis/producer.js';
+import { ingestView, reading, rng, sensorId } from '../data.js';
+import { runChild, type ServerProcess, startEddy } from '../lib/children.js';
+import { type BenchContext, eddyEnv } from '../lib/context.js';
+import { call, sleep, waitCounted } from '../lib/http.js';
+import { type Figure, judge } from '../lib/report.js';
+import { percentile } from '../lib/stats.js';
+
+const SHARDS = 4;
+const encoder = new TextEncoder();
+
+/** Eddy with a Kinesis reader that notices new views and polls caught-up shards at the 5 calls/s cap. */
+function startKinesisEddy(ctx: BenchContext, prefix: string): Promise<ServerProcess> {
+  return startEddy(ctx.redisUrl, {
+    env: eddyEnv(ctx, prefix, { EDDY_KINESIS_DISCOVERY_MS: '200', EDDY_KINESIS_IDLE_MS: '200' }),
+    ...(ctx.cpuProfileDir && { cpuProfileDir: ctx.cpuProfileDir }),
+  });
+}
+
+export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]> {
+  const n = ctx.quick ? 60_000 : 200_000;
+  const sensors = 2_000;
+  const stream = `bench-ingest-${Date.now()}`;
+  const client = createKinesisClient({
+    endpoint: ctx.kinesisEndpoint,
+    region: 'us-east-1',
+    dummyCredentials: true,
+  });
+  try {
+    await ensureStream(client, stream, SHARDS);
+    const random = rng(11);
+    const end = Date.now();
+    const perSensor = n / sensors;
+    const records = [];
+    for (let k = 0; k < perSensor; k++) {
+      for (let i = 0; i < sensors; i++) {
+        const r = reading(sensorId(i), end - (perSensor - k) * 10_000, random);
+        records.push({ data: encoder.encode(JSON.stringify(r)), partitionKey: r.sensor_id });
+      }
+    }
+    ctx.log(`kinesis: putting ${n} records into ${SHARDS} shards`);
+    await produce(client, stream, records);
+
+    ctx.log('kinesis: bare GetRecords loop');
+    const bare = JSON.parse(
+      await runChild('test/bench/get-records-child.ts', [ctx.kinesisEndpoint, stream, String(n)], 330_000),
+    ) as { records: number; seconds: number };
+    if (bare.records < n) throw new Error(`the GetRecords loop read ${bare.records} of ${n} records`);
+
+    ctx.log('kinesis: Eddy');
+    const eddy = await startKinesisEddy(ctx, ctx.keyPrefix);
+    try {
+      const started = performance.now();
+      await call(
+        'POST',
+        `${eddy.url}/v1/feature-views`,
+        ingestView('bench_kinesis', { type: 'kinesis', streamName: stream, startPosition: 'TRIM_HORIZON' }),
+      );
+      const done = await waitCounted(eddy.url, 'bench_kinesis', n, 300_000, 20);
+      const seconds = (done.at - started) / 1000;
+      return [
+        judge({
+          scenario: `ingest via Kinesis, ${n.toLocaleString('en-US')} records, ${SHARDS} shards`,
+          figure: 'records/s into online state',
+          value: n / seconds,
+          unit: 'rec/s',
+          baseline: { label: 'bare GetRecords loop', value: bare.records / bare.seconds },
+          target: { op: '>=', limit: 0.9 },
+          notes: `Eddy ${seconds.toFixed(2)} s from registering the view to all counted (${JSON.stringify(done.counts)}); bare loop ${bare.seconds.toFixed(2)} s`,
+        }),
+      ];
+    } finally {
+      await eddy.stop();
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Partition keys `probe-…`, one landing in each shard (by the MD5 hash-key ranges of ListShards). */
+async function probesPerShard(
+  client: ReturnType<typeof createKinesisClient>,
+  stream: string,
+): Promise<string[]> {
+  const shards = ((await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? []).map(
+    (s) => ({
+      lo: BigInt(s.HashKeyRange!.StartingHashKey!),
+      hi: BigInt(s.HashKeyRange!.EndingHashKey!),
+    }),
+  );
+  const found: (string | undefined)[] = shards.map(() => undefined);
+  for (let i = 0; found.includes(undefined) && i < 10_000; i++) {
+    const key = `probe-${i}`;
+    const hash = BigInt(`0x${createHash('md5').update(key).digest('hex')}`);
+    const at = shards.findIndex((s) => hash >= s.lo && hash <= s.hi);
+    if (at >= 0 && found[at] === undefined) found[at] = key;
+  }
+  return found.map((k) => k!);
+}
+
+export async function freshnessScenario(ctx: BenchContext): Promise<Figure[]> {
+  const seconds = ctx.quick ? 10 : 30;
+  const warmSeconds = 3;
+  const perBatch = 200; // every 100 ms: 2,000 records/s
+  const sensors = 2_000;
+  const stream = `bench-fresh-${Date.now()}`;
+  const client = createKinesisClient({
+    endpoint: ctx.kinesisEndpoint,
+    region: 'us-east-1',
+    dummyCredentials: true,
+  });
+  const eddy = await startKinesisEddy(ctx, `${ctx.keyPrefix}-f`);
+  try {
+    await ensureStream(client, stream, SHARDS);
+    const probes = await probesPerShard(client, stream);
+    await call(
+      'POST',
+      `${eddy.url}/v1/feature-views`,
+      ingestView('bench_fresh', { type: 'kinesis', streamName: stream, startPosition: 'TRIM_HORIZON' }),
+    );
+    // The stream is new and empty: TRIM_HORIZON reads exactly what is produced from here on.
+    await sleep(1000); // the readers take the view and their shards' iterators
+
+    const random = rng(5);
+    const putAt = new Map<number, number>(); // batch number -> time its PutRecords returned
+    const seen = probes.map(() => 0); // per probe: highest batch number visible
+    const samples: number[] = [];
+    const measureFrom = warmSeconds * 10 + 1;
+    let producing = true;
+    let lastPut = 0;
+    let sensor = 0;
+
+    const poller = (async () => {
+      const body = JSON.stringify({
+        featureView: 'bench_fresh',
+        entities: probes,
+        features: ['temp_last'],
+        asOf: 'latest',
+      });
+      while (producing || seen.some((s) => s < putAt.size)) {
+        const res = await call<{ results: { values: { temp_last: number | null } }[] }>(
+          'POST',
+          `${eddy.url}/v1/online-features`,
+          body,
+        );
+        const now = performance.now();
+        res.results.forEach((r, j) => {
+          const value = r.values.temp_last ?? 0;
+          for (let k = seen[j]! + 1; k <= value; k++) {
+            const put = putAt.get(k);
+            if (k >= measureFrom) samples.push(put === undefined ? 0 : Math.max(0, now - put));
+          }
+          if (value > seen[j]!) seen[j] = value;
+        });
+        if (!producing && now - lastPut > 10_000) break; // a probe never showed up: reported as missing
+        await sleep(10);
+      }
+    })();
+
+    ctx.log(
+      `freshness: ${(perBatch * 10).toLocaleString('en-US')} records/s for ${warmSeconds} + ${seconds} s`,
+    );
+    const started = performance.now();
+    const batches = (warmSeconds + seconds) * 10;
+    for (let k = 1; k <= batches; k++) {
+      await sleep(started + (k - 1) * 100 - performance.now());
+      const now = Date.now();
+      const entries: PutRecordsRequestEntry[] = probes.map((p) => ({
+        PartitionKey: p,
+        Data: encoder.encode(JSON.stringify({ sensor_id: p, ts: now, temperature: k })),
+      }));
+      while (entries.length < perBatch) {
+        const r = reading(sensorId(sensor++ % sensors), now, random);
+        entries.push({ PartitionKey: r.sensor_id, Data: encoder.encode(JSON.stringify(r)) });
+      }
+      const out = await client.send(new PutRecordsCommand({ StreamName: stream, Records: entries }));
+      lastPut = performance.now();
+      if ((out.FailedRecordCount ?? 0) > 0)
+        throw new Error(`PutRecords failed for ${out.FailedRecordCount} records`);
+      putAt.set(k, lastPut);
+    }
+    producing = false;
+    await poller;
+    const expected = seconds * 10 * probes.length;
+    samples.sort((a, b) => a - b);
+    const achieved = (batches * perBatch) / ((lastPut - started) / 1000);
+    const notes = `${samples.length} of ${expected} probe samples seen (poll every 10 ms); produced ${Math.round(achieved).toLocaleString('en-US')} records/s`;
+    if (samples.length < expected)
+      throw new Error(`freshness: only ${samples.length} of ${expected} probes became visible`);
+    const scenario = `freshness via Kinesis, 2,000 rec/s, ${SHARDS} shards`;
+    return [
+      judge({
+        scenario,
+        figure: 'p50 put → visible',
+        value: percentile(samples, 0.5),
+        unit: 'ms',
+        baseline: null,
+        target: { op: '<=', limit: 1000 },
+        notes,
+      }),
+      judge({
+        scenario,
+        figure: 'p99 put → visible',
+        value: percentile(samples, 0.99),
+        unit: 'ms',
+        baseline: null,
+        target: { op: '<=', limit: 1000 },
+      }),
+    ];
+  } finally {
+    client.destroy();
+    await eddy.stop();
+  }
+}
