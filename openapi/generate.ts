@@ -24,7 +24,7 @@ export async function generateOpenApi(): Promise<Record<string, unknown>> {
     counters: absent('counters'),
     deadLetters: absent('deadLetters'),
     lanes: absent('lanes'),
-    metrics: createMetrics({ queues: () => [], deadLetterSizes: async () => new Map() }),
+    metrics: createMetrics({ queueDepths: async () => new Map(), deadLetterSizes: async () => new Map() }),
     readiness: createReadiness(),
     queues: () => [],
   } as unknown as AppDeps;

@@ -9,6 +9,7 @@ import { type PushLaneWorkers, startPushLaneWorkers } from '../workers/push-lane
 import { createMetrics } from './adapters/metrics/metrics.js';
 import { kinesisBatches } from './adapters/queue/kinesis-batches.js';
 import { pushLanes } from './adapters/queue/push-lanes.js';
+import { queueDepths } from './adapters/queue/queue-depths.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { keyLayout } from './adapters/redis/keys.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
@@ -45,8 +46,9 @@ export async function compose(
   overrides: { kinesisClient?: KinesisClient } = {},
 ): Promise<Runtime> {
   const keys = keyLayout(config.keyPrefix);
+  const depths = queueDepths(redisUrl, () => queues());
   const metrics = createMetrics({
-    queues: () => queues(),
+    queueDepths: () => depths.read(),
     deadLetterSizes: () => deadLetterSizes({ catalog, deadLetters }),
   });
   const requestRedis = connectRedis(redisUrl, 'request');
@@ -152,6 +154,7 @@ export async function compose(
   }
 
   const shutdown = createShutdown({ log, budgetMs: config.shutdownTimeoutMs });
+  shutdown.add('disconnect', 'queue-depth reader', () => depths.close());
   // Kinesis readers stop first: each finishes its batch in flight (the batch worker still runs) and hands its
   // lease back; then the batch worker drains; then the client and the embedded emulator go.
   if (kinesis) shutdown.add('intake', 'kinesis shard readers', () => kinesis.readers.close());

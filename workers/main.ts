@@ -48,7 +48,7 @@ async function main() {
     runtime.shutdown.add('intake', 'http server', () => app.close());
   }
   if (runtime.workers) log.info({ lanes: config.pushLanes }, 'push-lane workers running');
-  if (redis.owned) runtime.shutdown.add('disconnect', 'private redis-server', () => redis.owned!.stop());
+  if (redis.owned) runtime.shutdown.add('services', 'private redis-server', () => redis.owned!.stop());
 
   // Shutdown phases (src/runtime/shutdown.ts); a second signal exits at once.
   exitOnSignals(runtime.shutdown, {

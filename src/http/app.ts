@@ -3,7 +3,7 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { registerOperationRoutes, registerRoutes } from '../../routes/index.js';
 import type { EddyMetrics } from '../adapters/metrics/metrics.js';
@@ -67,6 +67,8 @@ export interface BuildOptions {
   loggerInstance?: FastifyServerOptions['loggerInstance'];
   /** `api` (default): every route. `operations`: only /healthz, /readyz and /metrics (a worker process). */
   surface?: 'api' | 'operations';
+  /** Sees every route as it is registered (the authorization-matrix test iterates them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
@@ -78,9 +80,18 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
       : { logger: options.logger ?? false }),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 1024 },
+    // Errors the router raises before any route matches (a malformed URL, a parameter over 1,024 characters).
+    frameworkErrors: (err, request, reply) => {
+      const detail =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'a path parameter is longer than 1024 characters'
+          : 'the URL is malformed';
+      return sendProblem(reply, request, problem('VALIDATION_FAILED', detail));
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorate('deps', deps);
   for (const schema of [
     ProblemSchema,

@@ -52,7 +52,6 @@ async function runProbe(probe: Probe, timeoutMs: number): Promise<ProbeResult> {
           () => resolve({ ok: false, reason: `no answer within ${timeoutMs} ms` }),
           timeoutMs,
         );
-        timer.unref();
       }),
     ]);
   } catch (err) {

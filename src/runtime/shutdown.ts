@@ -6,16 +6,18 @@
  *   drain       jobs in flight finish (BullMQ workers close after their active job)
  *   flush       sinks flush what they buffered
  *   release     leases are handed back (shards are taken over at once instead of after lease expiry)
- *   disconnect  queues and connections close; a private redis-server stops last
+ *   disconnect  queues and connections close
+ *   services    services this process started for itself stop (a private redis-server, an embedded emulator)
  *
- * Components add steps to phases; phases run in this order, the steps of one phase one after another in the
- * order they were added. A step that fails or overruns its phase's time is logged and left behind: the next
- * phase starts anyway (safe because every batch is idempotent: whatever was cut short is re-run elsewhere or
- * after a restart). `run` is idempotent: a second call returns the first call's report.
+ * Components add steps to phases. Phases run in this order; the steps of one phase run concurrently (order
+ * between steps is expressed by putting them in different phases), so one step that hangs does not keep the
+ * others of its phase from running. A step that fails or overruns its phase's time is logged and left behind:
+ * the next phase starts anyway (safe because every batch is idempotent: whatever was cut short is re-run
+ * elsewhere or after a restart). `run` is idempotent: a second call returns the first call's report.
  */
 import type { Logger } from 'pino';
 
-export const PHASES = ['intake', 'drain', 'flush', 'release', 'disconnect'] as const;
+export const PHASES = ['intake', 'drain', 'flush', 'release', 'disconnect', 'services'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Default upper bound of each phase, in ms (the overall budget may cut it shorter). */
@@ -25,6 +27,7 @@ export const PHASE_TIMEOUTS_MS: Record<Phase, number> = {
   flush: 3000,
   release: 1000,
   disconnect: 1000,
+  services: 1000,
 };
 
 export interface PhaseReport {
@@ -63,8 +66,8 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     const list = steps.get(phase)!;
     const pending = new Set(list.map((s) => s.name));
     let failed = false;
-    const work = (async () => {
-      for (const { name, step } of list) {
+    const work = Promise.all(
+      list.map(async ({ name, step }) => {
         try {
           await step();
           pending.delete(name);
@@ -72,14 +75,14 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
           failed = true;
           log.error({ phase, step: name, err: String(err) }, 'shutdown step failed');
         }
-      }
-    })();
+      }),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       work.then(() => false),
       new Promise<boolean>((resolve) => {
+        // Not unref'd: a hanging step must not let the process exit before its phase's time is up.
         timer = setTimeout(() => resolve(true), Math.max(0, timeoutMs));
-        timer.unref();
       }),
     ]);
     clearTimeout(timer);

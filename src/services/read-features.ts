@@ -13,6 +13,7 @@ import type { CompiledFeature, CompiledView } from '../core/feature-view.js';
 import { tileOf } from '../core/tiles.js';
 import type { EntitySnapshots } from '../ports/entity-snapshots.js';
 import type { EntityStore } from '../ports/entity-store.js';
+import type { ReadMetrics } from '../ports/metrics.js';
 import type { ViewCatalog } from './view-catalog.js';
 
 /** `now` (server clock), `latest` (each entity at its own watermark), or an epoch-ms instant. */
@@ -47,9 +48,12 @@ export interface ReadDeps {
   /** The entity store (reads that need the stored entity as written). */
   entities: EntityStore;
   clock?: () => number;
+  /** Observes each successful read's wall time. */
+  metrics?: ReadMetrics;
 }
 
 export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Promise<OnlineFeatures> {
+  const started = performance.now();
   const { view, compiled } = await deps.catalog.get(req.featureView, req.version);
   const features = selectFeatures(compiled.features, req.features);
   const now = (deps.clock ?? Date.now)();
@@ -75,6 +79,7 @@ export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Prom
       values: valuesAt(compiled, state, d, at, features, featureKey),
     };
   });
+  deps.metrics?.observeOnlineRead(view.name, (performance.now() - started) / 1000);
   return { featureView: view.name, version: view.version, results };
 }
 

@@ -7,7 +7,6 @@
  * reflect Redis state (queue depths, dead-letter sizes) are read on scrape, each bounded by a timeout, so a
  * slow or absent Redis never blocks `/metrics`.
  */
-import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type {
   IngestMetrics,
@@ -20,8 +19,8 @@ import type {
 } from '../../ports/metrics.js';
 
 export interface MetricsSources {
-  /** Queues whose job counts are reported on scrape (the push lanes, and any queue added later). */
-  queues: () => readonly Queue[];
+  /** Queue name -> jobs per state (waiting, active, ...), read on scrape. */
+  queueDepths: () => Promise<ReadonlyMap<string, Readonly<Record<string, number>>>>;
   /** Dead letters kept per view, read on scrape. */
   deadLetterSizes: () => Promise<ReadonlyMap<string, number>>;
 }
@@ -37,7 +36,6 @@ export interface EddyMetrics extends IngestMetrics, ReadMetrics, StreamMetrics, 
   scrape(): Promise<{ contentType: string; body: string }>;
 }
 
-const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 /** Upper bound of each scrape-time read of Redis. */
 const COLLECT_TIMEOUT_MS = 2000;
 
@@ -105,11 +103,9 @@ export function createMetrics(sources: MetricsSources): EddyMetrics {
     async collect() {
       this.reset();
       try {
-        const queues = sources.queues();
-        const counts = await bounded(Promise.all(queues.map((q) => q.getJobCounts(...JOB_STATES))));
-        queues.forEach((q, i) => {
-          for (const state of JOB_STATES) this.set({ queue: q.name, state }, counts[i]?.[state] ?? 0);
-        });
+        for (const [queue, counts] of await bounded(sources.queueDepths())) {
+          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
+        }
       } catch {
         collectErrors.inc({ collector: 'queue_jobs' });
       }

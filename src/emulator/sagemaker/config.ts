@@ -7,6 +7,7 @@ export const DEFAULT_PORT = 4568;
  * Reads emulator options from the environment; no side effects. JSON variables take the same shapes as the
  * options and the admin endpoints:
  *   PORT                               default 4568 (0 = a free port)
+ *   HOST                               default 127.0.0.1 (0.0.0.0 only on a private network, e.g. docker compose)
  *   SAGEMAKER_EMULATOR_SEED            integer seed of the fault RNG
  *   SAGEMAKER_EMULATOR_FEATURE_GROUPS  {"name": {"recordIdentifierFeatureName": .., "eventTimeFeatureName": ..}}
  *   SAGEMAKER_EMULATOR_AUTO_CREATE     one definition used for groups created by their first PutRecord
@@ -17,6 +18,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SageMakerEmulatorOptions
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`PORT must be a TCP port, got '${env.PORT}'`);
   const options: SageMakerEmulatorOptions & { port: number } = { port };
+  if (env.HOST) options.host = env.HOST;
   if (env.SAGEMAKER_EMULATOR_SEED) {
     const seed = Number(env.SAGEMAKER_EMULATOR_SEED);
     if (!Number.isInteger(seed)) throw new Error('SAGEMAKER_EMULATOR_SEED must be an integer');

@@ -14,12 +14,17 @@ import { createRng, randomSeed } from './rng.js';
 import { createRuntimeHandler } from './runtime-handler.js';
 import { OnlineStore } from './store.js';
 
-/** The emulator always binds loopback: it accepts any credentials. */
+/**
+ * The emulator binds loopback by default: it accepts any credentials. `host` overrides it only where the network
+ * is private to the deployment (docker/compose.yml binds the container's interface).
+ */
 export const EMULATOR_HOST = '127.0.0.1';
 
 export interface SageMakerEmulatorOptions {
-  /** TCP port on 127.0.0.1; 0 picks a free one. @defaultValue 0 */
+  /** TCP port; 0 picks a free one. @defaultValue 0 */
   port?: number;
+  /** Address to bind. @defaultValue EMULATOR_HOST (127.0.0.1) */
+  host?: string;
   /** Known feature groups by name. @defaultValue {} */
   featureGroups?: Record<string, FeatureGroupDefinition>;
   /**
@@ -110,7 +115,8 @@ export async function startSageMakerEmulator(
     handler(req, res).catch(() => sendError(res, new EmulatorError('InternalFailure', 'Internal failure')));
   });
 
-  await listen(server, options.port ?? 0);
+  const host = options.host ?? EMULATOR_HOST;
+  await listen(server, options.port ?? 0, host);
   const port = (server.address() as AddressInfo).port;
 
   const setDown = (value: boolean): Promise<void> => {
@@ -120,7 +126,7 @@ export async function startSageMakerEmulator(
         down = true;
         await stop(server);
       } else if (!value && down && !closed) {
-        await listen(server, port);
+        await listen(server, port, host);
         down = false;
       }
     });
@@ -131,7 +137,7 @@ export async function startSageMakerEmulator(
   const { goDownFor: _internal, ...publicControl } = control;
   return {
     ...publicControl,
-    url: `http://${EMULATOR_HOST}:${port}`,
+    url: `http://${host === '0.0.0.0' ? EMULATOR_HOST : host}:${port}`,
     port,
     seed,
     setDown,
@@ -146,11 +152,11 @@ export async function startSageMakerEmulator(
   };
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);
-    server.listen(port, EMULATOR_HOST, () => {
+    server.listen(port, host, () => {
       server.off('error', onError);
       resolve();
     });

@@ -113,6 +113,7 @@ async function auth(app: FastifyInstance, options: { keyring: Keyring }) {
     const principal = principalOf(request);
     if (!principal || !grants(principal.scopes, required)) return deny(request, reply, required, principal);
     request.log = request.log.child({ keyId: principal.id });
+    reply.log = request.log;
   });
 }
 
