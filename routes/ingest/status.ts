@@ -43,7 +43,8 @@ export default function statusRoute(app: RouteApp) {
       schema: {
         operationId: 'getFeatureViewStatus',
         tags: ['ingest'],
-        summary: 'Ingestion counts, last event time, per-source checkpoints and, for Kinesis views, per-shard status',
+        summary:
+          'Ingestion counts, last event time, per-source checkpoints and, for Kinesis views, per-shard status',
         params: Type.Object({ name: ViewNameParam }),
         querystring: Type.Object({ version: Type.Optional(VersionQuery) }, { additionalProperties: false }),
         response: {

@@ -69,9 +69,13 @@ export function viewCatalog(
       if (current !== null) {
         if (mode === 'create') throw exists(spec.name);
         const stored = await store.get(spec.name, current);
-        if (stored && sameDefinition({ ...stored, description: undefined }, { ...spec, description: undefined })) {
+        if (
+          stored &&
+          sameDefinition({ ...stored, description: undefined }, { ...spec, description: undefined })
+        ) {
           // Only the description differs (or nothing): documentation is not a new version, state is kept.
-          if ((stored.description ?? '') === (spec.description ?? '')) return { view: stored, change: 'unchanged' };
+          if ((stored.description ?? '') === (spec.description ?? ''))
+            return { view: stored, change: 'unchanged' };
           const updated: FeatureView = { ...stored, description: spec.description };
           if (spec.description === undefined) delete updated.description;
           await store.replaceMetadata(updated);

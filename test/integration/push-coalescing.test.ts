@@ -38,7 +38,10 @@ test('jobs waiting behind a lane head are applied with it once; a waited-for job
     });
   const rec = (id: string, i: number, x: number) => ({ id, ts: t0 + i * 1000, rid: `${id}-${i}`, x });
   try {
-    assert.equal((await api.app.inject({ method: 'POST', url: '/v1/feature-views', payload: VIEW })).statusCode, 201);
+    assert.equal(
+      (await api.app.inject({ method: 'POST', url: '/v1/feature-views', payload: VIEW })).statusCode,
+      201,
+    );
     // Jobs 1-3 (no wait), then job 4 (waited for; one record repeats an id of job 1), then job 5 (no wait).
     for (let j = 0; j < 3; j++) {
       const res = await push([rec('a', j, 1), rec('b', j, 10), rec(`c${j}`, j, 100)]);
@@ -49,7 +52,10 @@ test('jobs waiting behind a lane head are applied with it once; a waited-for job
     assert.equal((await push([rec('a', 4, 1)])).statusCode, 202);
 
     const redis = new Redis(api.redisUrl);
-    const lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(env.EDDY_KEY_PREFIX) });
+    const lane = new Queue(pushLaneQueueName(0), {
+      connection: redis,
+      prefix: bullPrefix(env.EDDY_KEY_PREFIX),
+    });
     assert.equal(await lane.getWaitingCount(), 5);
 
     const worker = await startEddy(env, { api: false, worker: true });
@@ -84,7 +90,12 @@ test('jobs waiting behind a lane head are applied with it once; a waited-for job
       assert.equal(await lane.getJob('2'), undefined);
       assert.equal(await lane.getJob('3'), undefined);
       for (const id of ['1', '4', '5']) assert.equal(await (await lane.getJob(id))?.isCompleted(), true);
-      assert.deepEqual((await lane.getJob('1'))?.returnvalue, { accepted: 9, late: 0, duplicate: 0, failed: 0 });
+      assert.deepEqual((await lane.getJob('1'))?.returnvalue, {
+        accepted: 9,
+        late: 0,
+        duplicate: 0,
+        failed: 0,
+      });
     } finally {
       await lane.close();
       redis.disconnect();

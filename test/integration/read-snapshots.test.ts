@@ -81,7 +81,12 @@ test('a read sees every completed write; unchanged entities come back as the sam
 test('a tight budget evicts least recently read entries and every answer stays right', async () => {
   const prefix = uniquePrefix();
   const entities = Array.from({ length: 30 }, (_, i) => `e${i}`);
-  for (const [i, e] of entities.entries()) await put(prefix, e, Array.from({ length: i + 1 }, () => 1));
+  for (const [i, e] of entities.entries())
+    await put(
+      prefix,
+      e,
+      Array.from({ length: i + 1 }, () => 1),
+    );
   // Room for a few states only; 0 disables the cache.
   for (const maxBytes of [600, 0]) {
     const snapshots = redisEntitySnapshots(request, keyLayout(prefix), { maxBytes });
@@ -100,7 +105,9 @@ test('concurrent reads of a cold entity share one decoded state, then see a late
   const prefix = uniquePrefix();
   await put(prefix, 'hot', [5, 6, 7]);
   const snapshots = redisEntitySnapshots(request, keyLayout(prefix), { maxBytes: 1 << 20 });
-  const burst = await Promise.all(Array.from({ length: 20 }, () => snapshots.read('snap', 1, ['hot', 'cold'])));
+  const burst = await Promise.all(
+    Array.from({ length: 20 }, () => snapshots.read('snap', 1, ['hot', 'cold'])),
+  );
   for (const [hot, cold] of burst) {
     assert.equal(hot, burst[0]![0]);
     assert.equal(hot!.a, 3);
