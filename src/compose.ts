@@ -108,7 +108,7 @@ export async function compose(
           entities: redisEntityStore(workerRedis, keys, { cacheBytes: config.stateCacheBytes }),
           counters,
           afterApply: sagemaker.afterApply,
-          deadLetters: redisDeadLetters(workerRedis, keys, config.deadLetterMax),
+          deadLetters: meteredDeadLetters(redisDeadLetters(workerRedis, keys, config.deadLetterMax), metrics),
         },
         log,
         metrics,
@@ -150,6 +150,12 @@ export async function compose(
     deps.readiness.register(
       'lag',
       lagProbe(() => metrics.maxMillisBehindLatest(), config.readyMaxLagMs),
+    );
+  }
+  if (kinesis) {
+    const ingestion = kinesis;
+    deps.readiness.register('kinesis', () =>
+      ingestion.running() ? { ok: true } : { ok: false, reason: 'shard readers or batch worker stopped' },
     );
   }
 
