@@ -187,6 +187,7 @@ test('SIGTERM under load: exits within 10 s; after a restart nothing is lost or 
     assert.match(log, new RegExp(`"phase":"${phase}".*"msg":"shutdown phase done"`), phase);
   }
   assert.ok(refused >= 1, 'the clients were still pushing when the server went away');
+  assert.match(log, /EDDY_API_KEYS is not set: every route is open/, 'open mode is announced at start');
 
   // Restart; everything queued before the shutdown is applied by the new process.
   const second = startEddyProcess(env);
