@@ -28,12 +28,19 @@ export interface LaneFollowers {
 /** Waiting jobs read per look (each is one push request's share of the lane). */
 const LOOK_AHEAD = 16;
 
+/**
+ * The lane queues here only read, through a connection of their own (a duplicate of `connection`); closing
+ * disconnects it. (Queue.close() can wait forever for a connection that went through a Redis restart, which kept
+ * the process alive after its shutdown.)
+ */
 export function laneFollowers(connection: Redis, keyPrefix: string, lanes: number): LaneFollowers {
+  const own = connection.duplicate();
+  own.on('error', () => {}); // the workers' connection reports the same outages
   const queues = Array.from(
     { length: lanes },
     (_, lane) =>
       new Queue<PushBatchData, BatchResult>(pushLaneQueueName(lane), {
-        connection,
+        connection: own,
         prefix: bullPrefix(keyPrefix),
       }),
   );
@@ -60,7 +67,7 @@ export function laneFollowers(connection: Redis, keyPrefix: string, lanes: numbe
       await Promise.all(jobs.map((j) => queues[lane]!.remove(j.number)));
     },
     async close() {
-      await Promise.all(queues.map((q) => q.close()));
+      own.disconnect();
     },
   };
 }
