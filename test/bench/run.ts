@@ -77,6 +77,7 @@ async function main() {
         redisUrl: redis.url,
         keyPrefix: `bench-${name}`,
         kinesisEndpoint: kinesis.url,
+        kinesisPid: kinesis.pid,
         ...(cpuProfileDir && { cpuProfileDir }),
         log,
       };

@@ -62,7 +62,8 @@ export function kinesisBatches(connection: Redis, keyPrefix: string): KinesisBat
           await add(jobId, data);
         }
         await sleep(pause);
-        pause = Math.min(100, pause * 2);
+        // The shard's next GetRecords waits for this: poll often (one cheap call per shard every 25 ms at most).
+        pause = Math.min(25, pause * 2);
       }
     },
     async settled(jobId, cancelled) {

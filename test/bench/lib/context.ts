@@ -8,6 +8,8 @@ export interface BenchContext {
   cpuProfileDir?: string;
   /** kinesalite on 127.0.0.1 (every Eddy process uses it as KINESIS_ENDPOINT). */
   kinesisEndpoint: string;
+  /** Its process id (CPU accounting). */
+  kinesisPid: number;
   log(message: string): void;
 }
 

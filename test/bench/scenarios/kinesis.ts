@@ -10,11 +10,13 @@
  */
 import { createHash } from 'node:crypto';
 import { ListShardsCommand, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { Redis } from 'ioredis';
 import { createKinesisClient } from '../../../src/adapters/kinesis/client.js';
 import { ensureStream, produce } from '../../../src/adapters/kinesis/producer.js';
 import { ingestView, reading, rng, sensorId } from '../data.js';
 import { runChild, type ServerProcess, startEddy } from '../lib/children.js';
 import { type BenchContext, eddyEnv } from '../lib/context.js';
+import { measureCpu } from '../lib/cpu.js';
 import { call, sleep, waitCounted } from '../lib/http.js';
 import { type Figure, judge } from '../lib/report.js';
 import { percentile } from '../lib/stats.js';
@@ -55,22 +57,28 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
     await produce(client, stream, records);
 
     ctx.log('kinesis: bare GetRecords loop');
-    const bare = JSON.parse(
-      await runChild('test/bench/get-records-child.ts', [ctx.kinesisEndpoint, stream, String(n)], 330_000),
-    ) as { records: number; seconds: number };
+    const redis = new Redis(ctx.redisUrl);
+    const bareRun = await measureCpu({ kinesalite: ctx.kinesisPid }, null, () =>
+      runChild('test/bench/get-records-child.ts', [ctx.kinesisEndpoint, stream, String(n)], 330_000),
+    );
+    const bare = JSON.parse(bareRun.result) as { records: number; seconds: number };
     if (bare.records < n) throw new Error(`the GetRecords loop read ${bare.records} of ${n} records`);
 
     ctx.log('kinesis: Eddy');
     const eddy = await startKinesisEddy(ctx, ctx.keyPrefix);
     try {
       const started = performance.now();
-      await call(
-        'POST',
-        `${eddy.url}/v1/feature-views`,
-        ingestView('bench_kinesis', { type: 'kinesis', streamName: stream, startPosition: 'TRIM_HORIZON' }),
-      );
-      const done = await waitCounted(eddy.url, 'bench_kinesis', n, 300_000, 20);
+      const run = await measureCpu({ kinesalite: ctx.kinesisPid, eddy: eddy.pid }, redis, async () => {
+        await call(
+          'POST',
+          `${eddy.url}/v1/feature-views`,
+          ingestView('bench_kinesis', { type: 'kinesis', streamName: stream, startPosition: 'TRIM_HORIZON' }),
+        );
+        return waitCounted(eddy.url, 'bench_kinesis', n, 300_000, 20);
+      });
+      const done = run.result;
       const seconds = (done.at - started) / 1000;
+      const share = (cpu: number, s: number) => `${Math.round((100 * cpu) / s)}%`;
       return [
         judge({
           scenario: `ingest via Kinesis, ${n.toLocaleString('en-US')} records, ${SHARDS} shards`,
@@ -79,11 +87,16 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
           unit: 'rec/s',
           baseline: { label: 'bare GetRecords loop', value: bare.records / bare.seconds },
           target: { op: '>=', limit: 0.9 },
-          notes: `Eddy ${seconds.toFixed(2)} s from registering the view to all counted (${JSON.stringify(done.counts)}); bare loop ${bare.seconds.toFixed(2)} s`,
+          notes:
+            `Eddy ${seconds.toFixed(2)} s from registering the view to all counted (${JSON.stringify(done.counts)}); ` +
+            `bare loop ${bare.seconds.toFixed(2)} s. CPU of one core while Eddy ran: kinesalite ` +
+            `${share(run.cpu.kinesalite!, seconds)}, Eddy ${share(run.cpu.eddy!, seconds)}, Redis ` +
+            `${share(run.cpu.redis!, seconds)}; while the loop ran: kinesalite ${share(bareRun.cpu.kinesalite!, bare.seconds)}`,
         }),
       ];
     } finally {
       await eddy.stop();
+      redis.disconnect();
     }
   } finally {
     client.destroy();
