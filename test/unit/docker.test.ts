@@ -49,7 +49,7 @@ test('the image: multi-stage, production dependencies only, non-root, health che
 test('compose: Redis with AOF and noeviction, kinesalite, the SageMaker emulator, the API and two workers', () => {
   const s = services(compose);
   assert.deepEqual([...s.keys()].sort(), ['api', 'kinesalite', 'redis', 'sagemaker', 'worker']);
-  const redis = commands(s.get('redis')!, /command: (\[.*\])/g)[0]!;
+  const redis = commands(s.get('redis')!, /command:\s*(\[[^\]]*\])/g)[0]!;
   assert.ok(redis.join(' ').includes('--appendonly yes'), 'AOF');
   assert.ok(redis.join(' ').includes('--maxmemory-policy noeviction'), 'noeviction');
   assert.match(s.get('worker')!, /replicas: 2/);
@@ -57,7 +57,7 @@ test('compose: Redis with AOF and noeviction, kinesalite, the SageMaker emulator
 });
 
 test('every npm command in the image and compose file is a package.json script running the tested entry', () => {
-  const argvs = [...commands(dockerfile, /^CMD (\[.*\])$/gm), ...commands(compose, /command: (\[.*\])/g)];
+  const argvs = [...commands(dockerfile, /^CMD (\[.*\])$/gm), ...commands(compose, /command:\s*(\[[^\]]*\])/g)];
   const used = argvs.map(npmScript).filter((s): s is string => s !== null);
   assert.deepEqual([...new Set(used)].sort(), ['emulator:sagemaker', 'start:api', 'start:worker']);
   for (const script of used) assert.ok(scripts[script], `package.json has no script '${script}'`);
