@@ -57,7 +57,10 @@ test('compose: Redis with AOF and noeviction, kinesalite, the SageMaker emulator
 });
 
 test('every npm command in the image and compose file is a package.json script running the tested entry', () => {
-  const argvs = [...commands(dockerfile, /^CMD (\[.*\])$/gm), ...commands(compose, /command:\s*(\[[^\]]*\])/g)];
+  const argvs = [
+    ...commands(dockerfile, /^CMD (\[.*\])$/gm),
+    ...commands(compose, /command:\s*(\[[^\]]*\])/g),
+  ];
   const used = argvs.map(npmScript).filter((s): s is string => s !== null);
   assert.deepEqual([...new Set(used)].sort(), ['emulator:sagemaker', 'start:api', 'start:worker']);
   for (const script of used) assert.ok(scripts[script], `package.json has no script '${script}'`);
