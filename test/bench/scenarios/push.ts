@@ -4,9 +4,11 @@
  * poll that counts all of them). Absolute target: 100,000 records/s.
  */
 
+import { Redis } from 'ioredis';
 import { bodies, ingestView, reading, rng, sensorId } from '../data.js';
 import { startEddy } from '../lib/children.js';
 import { type BenchContext, eddyEnv } from '../lib/context.js';
+import { processCpuSeconds, redisCpuSeconds } from '../lib/cpu.js';
 import { call, processed, waitCounted } from '../lib/http.js';
 import { runLoad } from '../lib/load.js';
 import { type Figure, judge } from '../lib/report.js';
@@ -50,6 +52,8 @@ export async function pushScenario(ctx: BenchContext): Promise<Figure[]> {
     ctx.log(
       `push: ${records.length} records, ${ENTITIES} entities, ${payload.length} requests, ${CONNECTIONS} connections`,
     );
+    const redis = new Redis(ctx.redisUrl);
+    const cpuBefore = { eddy: processCpuSeconds(eddy.pid), redis: await redisCpuSeconds(redis) };
     const load = runLoad({
       method: 'POST',
       url: `${eddy.url}/v1/feature-views/${VIEW}/records`,
@@ -61,6 +65,11 @@ export async function pushScenario(ctx: BenchContext): Promise<Figure[]> {
     });
     const done = waitCounted(eddy.url, VIEW, records.length, 180_000, 10);
     const [sent, counted] = await Promise.all([load, done]);
+    const cpu = {
+      eddy: processCpuSeconds(eddy.pid) - cpuBefore.eddy,
+      redis: (await redisCpuSeconds(redis)) - cpuBefore.redis,
+    };
+    redis.disconnect();
     const endEpoch = Date.now() - (performance.now() - counted.at);
     const seconds = (endEpoch - sent.startedAtMs) / 1000;
     const rate = records.length / seconds;
@@ -73,7 +82,7 @@ export async function pushScenario(ctx: BenchContext): Promise<Figure[]> {
         unit: 'rec/s',
         baseline: null,
         target: { op: '>=', limit: 100_000 },
-        notes: `${seconds.toFixed(2)} s from the first request to all counted (${JSON.stringify(counted.counts)}); requests answered at ${Math.round(sendRate).toLocaleString('en-US')} rec/s, p99 ${sent.p99Ms.toFixed(0)} ms; ${processed(counted.counts)} counted`,
+        notes: `${seconds.toFixed(2)} s from the first request to all counted (${JSON.stringify(counted.counts)}); requests answered at ${Math.round(sendRate).toLocaleString('en-US')} rec/s, p99 ${sent.p99Ms.toFixed(0)} ms; ${processed(counted.counts)} counted; CPU of one core meanwhile: Eddy ${Math.round((100 * cpu.eddy) / seconds)}%, Redis ${Math.round((100 * cpu.redis) / seconds)}%`,
       }),
     ];
   } finally {
