@@ -47,19 +47,24 @@ export function laneFollowers(connection: Redis, keyPrefix: string, lanes: numbe
   return {
     async after(lane, head, maxEvents) {
       if (head.data.wait) return [];
-      const waiting = await queues[lane]!.getWaiting(0, LOOK_AHEAD - 1);
-      waiting.sort((a, b) => Number(a.id) - Number(b.id));
+      const queue = queues[lane]!;
+      // Ids first, then each job's data only while it fits: a long backlog is not read (and decoded) in vain.
+      const ids = (await queue.getRanges(['waiting'], 0, LOOK_AHEAD - 1, true)).sort(
+        (a, b) => Number(a) - Number(b),
+      );
       const out: PushJob[] = [];
       let events = head.data.events.length;
       let last = Number(head.number);
-      for (const job of waiting) {
+      for (const id of ids) {
+        if (Number(id) <= last) continue; // not behind the head (cannot happen in a FIFO lane)
+        const job = await queue.getJob(id);
+        if (!job) break; // taken meanwhile: stop at the gap
         const { data } = job;
-        if (Number(job.id) <= last) continue; // not behind the head (cannot happen in a FIFO lane)
         if (data.wait || data.view !== head.data.view || data.version !== head.data.version) break;
         events += data.events.length;
         if (events > maxEvents) break;
-        out.push({ number: job.id!, data });
-        last = Number(job.id);
+        out.push({ number: id, data });
+        last = Number(id);
       }
       return out;
     },
