@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- --quick] [-- --only=read,push,state,kinesis,freshness] [-- --profile]`
  *
- * Starts a private redis-server (and kinesalite, for the Kinesis scenarios) on 127.0.0.1, runs every scenario,
+ * Starts a private redis-server and kinesalite (every Eddy under test uses it) on 127.0.0.1, runs the scenarios,
  * prints the table and writes bench-results.json. Each server under test runs in its own process; load comes
  * from autocannon in another process. Every figure is a ratio to a baseline measured in the same run (or an
- * absolute target where the issue sets one), so a busy machine moves both sides.
+ * absolute target where the issue sets one), so a busy machine moves both sides. Exit code: 0 when every target
+ * holds, 1 when one does not, 2 when a scenario could not run.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
