@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileView, NO_FIELD } from '../../src/core/compile-view.js';
-import type { FeatureViewSpec } from '../../src/core/feature-view.js';
 import { resolveView } from '../../src/core/resolve-view.js';
+import { PRODUCT_EXAMPLE } from '../helpers/views.js';
 
-const EXAMPLE: FeatureViewSpec = {
-  name: 'sensor_stats',
-  entityKey: 'sensor_id',
-  eventTime: { field: 'ts' },
-  source: { type: 'kinesis', streamName: 'sensor-readings', startPosition: 'TRIM_HORIZON' },
-  granularity: '10s',
-  allowedLateness: '5m',
-  ttl: '7d',
-  eventIdField: 'reading_id',
-  features: [
-    { name: 'temp_avg_5m', agg: 'avg', field: 'temperature', window: '5m' },
-    { name: 'temp_max_1h', agg: 'max', field: 'temperature', window: '1h' },
-    { name: 'readings_5m', agg: 'count', window: '5m' },
-    { name: 'temp_std_50', agg: 'stddev', field: 'temperature', events: 50 },
-    { name: 'temp_last', agg: 'last', field: 'temperature' },
-  ],
-};
+const EXAMPLE = PRODUCT_EXAMPLE;
 
 test('the PRODUCT.md §2 example compiles to milliseconds, tiles and bounds', () => {
   const compiled = compileView(resolveView(EXAMPLE, 2, new Date(0)));

@@ -8,6 +8,7 @@ import type { FeatureView, FeatureViewSpec } from '../../src/core/feature-view.j
 import { resolveView } from '../../src/core/resolve-view.js';
 import type { FeatureViewBody, FeatureViewSpecBody } from '../../src/http/schemas/feature-view.js';
 import { FeatureViewSchema, FeatureViewSpecSchema } from '../../src/http/schemas/feature-view.js';
+import { PRODUCT_EXAMPLE } from '../helpers/views.js';
 
 // Compile-time: the schemas' Static types are assignable to the core interfaces (checked by `tsc --noEmit`).
 const specFromBody = (body: FeatureViewSpecBody): FeatureViewSpec => body;
@@ -15,25 +16,7 @@ const viewFromBody = (body: FeatureViewBody): FeatureView => body;
 void specFromBody;
 void viewFromBody;
 
-const EXAMPLE = {
-  name: 'sensor_stats',
-  description: 'Rolling statistics per machine sensor',
-  entityKey: 'sensor_id',
-  eventTime: { field: 'ts' },
-  source: { type: 'kinesis', streamName: 'sensor-readings', startPosition: 'TRIM_HORIZON' },
-  granularity: '10s',
-  allowedLateness: '5m',
-  ttl: '7d',
-  eventIdField: 'reading_id',
-  features: [
-    { name: 'temp_avg_5m', agg: 'avg', field: 'temperature', window: '5m' },
-    { name: 'temp_max_1h', agg: 'max', field: 'temperature', window: '1h' },
-    { name: 'readings_5m', agg: 'count', window: '5m' },
-    { name: 'temp_std_50', agg: 'stddev', field: 'temperature', events: 50 },
-    { name: 'temp_last', agg: 'last', field: 'temperature' },
-  ],
-  sinks: { sagemaker: { featureGroupName: 'sensor-stats' } },
-};
+const EXAMPLE = PRODUCT_EXAMPLE;
 const MINIMAL = {
   name: 'v',
   entityKey: 'id',

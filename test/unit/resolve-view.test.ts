@@ -5,29 +5,11 @@ import { formatDuration, parseDuration } from '../../src/core/duration.js';
 import { EddyError, ErrorCode } from '../../src/core/errors.js';
 import type { FeatureSpec, FeatureView, FeatureViewSpec } from '../../src/core/feature-view.js';
 import { resolveView, sameDefinition } from '../../src/core/resolve-view.js';
+import { PRODUCT_EXAMPLE } from '../helpers/views.js';
 
 const CREATED = new Date('2025-01-02T03:04:05.678Z');
 
-/** PRODUCT.md §2, verbatim. */
-const EXAMPLE: FeatureViewSpec = {
-  name: 'sensor_stats',
-  description: 'Rolling statistics per machine sensor',
-  entityKey: 'sensor_id',
-  eventTime: { field: 'ts' },
-  source: { type: 'kinesis', streamName: 'sensor-readings', startPosition: 'TRIM_HORIZON' },
-  granularity: '10s',
-  allowedLateness: '5m',
-  ttl: '7d',
-  eventIdField: 'reading_id',
-  features: [
-    { name: 'temp_avg_5m', agg: 'avg', field: 'temperature', window: '5m' },
-    { name: 'temp_max_1h', agg: 'max', field: 'temperature', window: '1h' },
-    { name: 'readings_5m', agg: 'count', window: '5m' },
-    { name: 'temp_std_50', agg: 'stddev', field: 'temperature', events: 50 },
-    { name: 'temp_last', agg: 'last', field: 'temperature' },
-  ],
-  sinks: { sagemaker: { featureGroupName: 'sensor-stats' } },
-};
+const EXAMPLE = PRODUCT_EXAMPLE;
 
 const spec = (overrides: Partial<FeatureViewSpec> = {}): FeatureViewSpec => ({
   name: 'v',
