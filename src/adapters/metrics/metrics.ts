@@ -89,6 +89,7 @@ export function createMetrics(sources: MetricsSources): EddyMetrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
+  const httpChildren = new Map<string, { observe(seconds: number): void }>();
   const collectErrors = new Counter({
     name: 'eddy_metrics_collect_errors_total',
     help: 'Scrape-time reads of Redis that failed or timed out, by collector',
@@ -158,7 +159,15 @@ export function createMetrics(sources: MetricsSources): EddyMetrics {
       redisErrors.inc({ connection });
     },
     observeHttp(method: string, route: string, status: number, seconds: number) {
-      http.observe({ method, route, status_code: String(status) }, seconds);
+      // One labelled child per (method, route pattern, status): hashing the labels on every request costs more
+      // than the observation. Bounded like the labels themselves (route patterns, not URLs).
+      const key = `${method} ${status} ${route}`;
+      let child = httpChildren.get(key);
+      if (!child) {
+        child = http.labels({ method, route, status_code: String(status) });
+        httpChildren.set(key, child);
+      }
+      child.observe(seconds);
     },
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };

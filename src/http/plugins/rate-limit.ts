@@ -1,6 +1,7 @@
 /**
- * Rate limiting (`EDDY_RATE_LIMIT` requests per minute) with @fastify/rate-limit and its Redis store, so the
- * limit holds across every API instance sharing the Redis. The bucket is the API key's principal (`key-<n>`)
+ * Rate limiting (`EDDY_RATE_LIMIT` requests per minute) with @fastify/rate-limit and a Redis store that leases
+ * permits in chunks (adapters/redis/leased-rate-limit-store.ts), so the limit holds across every API instance
+ * sharing the Redis without a Redis call per request. The bucket is the API key's principal (`key-<n>`)
  * or, for requests without a valid key, the client address. It runs before authorization, so failed key
  * guesses count too.
  *
@@ -12,6 +13,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import { leasedRateLimitStore } from '../../adapters/redis/leased-rate-limit-store.js';
 import { problem, sendProblem } from '../problem.js';
 import { principalOf } from './auth.js';
 
@@ -30,8 +32,7 @@ async function limits(app: FastifyInstance, options: RateLimitOptions) {
     global: false,
     max: options.max,
     timeWindow: options.windowMs ?? 60_000,
-    redis: options.redis,
-    nameSpace: `${options.keyPrefix}:rate-limit:`,
+    store: leasedRateLimitStore(options.redis, `${options.keyPrefix}:rate-limit:`),
     skipOnError: true,
     keyGenerator: (request) => principalOf(request)?.id ?? `ip:${request.ip}`,
   });
