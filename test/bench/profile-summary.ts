@@ -1,7 +1,8 @@
 /**
  * Summarizes a V8 CPU profile (`npm run bench -- --profile` writes one per server process): self time per
  * function, and total time per file, heaviest first.
- * Usage: node --import tsx test/bench/profile-summary.ts <file.cpuprofile> [top=25]
+ * Usage: node --import tsx test/bench/profile-summary.ts <file.cpuprofile> [top=25] [fn1,fn2,…] [--window=a-b]
+ * `--window=a-b` keeps only the samples taken a to b seconds after the profile started (one phase of a run).
  */
 import { readFileSync } from 'node:fs';
 
@@ -16,14 +17,20 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg, inclArg] = process.argv.slice(2);
+const windowArg = process.argv.find((a) => a.startsWith('--window='));
+const [file, topArg, inclArg] = process.argv.slice(2).filter((a) => !a.startsWith('--window='));
+const [fromS, toS] = windowArg ? windowArg.slice(9).split('-').map(Number) : [0, Infinity];
 if (!file) throw new Error('usage: profile-summary.ts <file.cpuprofile> [top] [fn1,fn2,… (inclusive times)]');
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();
+let elapsedUs = 0;
 profile.samples.forEach((id, i) => {
-  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const delta = profile.timeDeltas[i] ?? 0;
+  elapsedUs += delta;
+  if (elapsedUs < fromS! * 1e6 || elapsedUs > toS! * 1e6) return;
+  selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
 });
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 

@@ -1,8 +1,9 @@
 /**
- * Servers under test, each in its own process (`node --import tsx <entry> ...`), so they never share an event
- * loop with the load generator or with each other. Every server binds 127.0.0.1 on a free port.
+ * Servers under test, each in its own process (`node <flags> --import tsx <entry> ...`), so they never share an
+ * event loop with the load generator or with each other. Every server binds 127.0.0.1 on a free port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from '../../../src/runtime/redis-server.js';
@@ -14,6 +15,17 @@ export interface ServerProcess {
 }
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
+
+/**
+ * The Node flags `npm start` runs Eddy with (package.json), given to every server under test, the baseline too,
+ * so both sides run on the same runtime settings.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = (() => {
+  const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const flags = start.match(/^node ((?:--\S+ )*)--import tsx /);
+  if (!flags) throw new Error(`package.json scripts.start is not 'node [flags] --import tsx …': ${start}`);
+  return flags[1]!.trim().split(' ').filter(Boolean);
+})();
 
 export interface SpawnOptions {
   /** Extra environment (merged over a quiet default). */
@@ -57,7 +69,7 @@ async function startServer(
   options: SpawnOptions,
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const nodeArgs = ['--import', 'tsx'];
+  const nodeArgs = [...SERVER_NODE_FLAGS, '--import', 'tsx'];
   if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
     cwd: ROOT,
