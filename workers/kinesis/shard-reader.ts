@@ -7,7 +7,10 @@
  * 2. It starts at the earliest position its view versions need (core/kinesis/start-position.ts), from their
  *    marks, and starts again that way whenever its set of view versions changes.
  * 3. Each GetRecords result with records is one `kinesis-batch` job; it waits for the job, then saves its
- *    checkpoint (the last record; the views' marks, advanced by the job, are the exactly-once truth).
+ *    checkpoint (the last record; the views' marks, advanced by the job, are the exactly-once truth). While the
+ *    job runs and the shard is behind, it already reads the next page (read-ahead: one page, paced like any
+ *    call), so the stream is read while the previous batch is applied; the page is enqueued only after the job
+ *    finished, and dropped if the reader has to start again elsewhere.
  * 4. Pacing: at most 5 calls/s, idle when caught up (core/kinesis/pacing.ts); throttling backs off with jitter;
  *    an expired iterator is replaced by one AFTER_SEQUENCE_NUMBER the checkpoint.
  * 5. At SHARD_END (after a reshard) it marks the shard finished for its view versions, which lets the children
@@ -18,6 +21,7 @@ import type { Logger } from 'pino';
 import {
   type KinesisRecordIn,
   kinesisErrorKind,
+  type RecordsPage,
   type ShardApi,
 } from '../../src/adapters/kinesis/shard-api.js';
 import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
@@ -158,6 +162,31 @@ export class ShardReader {
     let lastCallAt = Number.NEGATIVE_INFINITY; // performance.now() at the start of the last GetRecords call
     let interval = 0;
     let progressAt = 0;
+    /**
+     * The next page, read while a batch applies: used only if `iterator` is still `ahead.iterator` when the loop
+     * comes to read. Dropping it cancels the call if it has not started yet (it waits for its pacing slot), so a
+     * dropped read-ahead never adds a call inside the 200 ms of the one that replaces it.
+     */
+    let ahead = null as { iterator: string; page: Promise<RecordsPage>; dropped: boolean } | null;
+    const readAhead = (from: string) => {
+      const next = { iterator: from, page: null as unknown as Promise<RecordsPage>, dropped: false };
+      next.page = (async () => {
+        const due = lastCallAt + MIN_CALL_INTERVAL_MS;
+        while (!next.dropped && performance.now() < due)
+          await sleep(Math.max(1, Math.ceil(due - performance.now())));
+        if (next.dropped) throw new Error('read-ahead dropped');
+        lastCallAt = performance.now();
+        return api.getRecords(from, this.deps.recordLimit);
+      })();
+      next.page.catch(() => {}); // a failure surfaces where the page is used (or nowhere, if it is dropped)
+      ahead = next;
+    };
+    const takeAhead = (current: string) => {
+      const taken = ahead?.iterator === current ? ahead.page : null;
+      if (ahead && !taken) ahead.dropped = true;
+      ahead = null;
+      return taken;
+    };
 
     const saveProgress = async (inflight: string | null) => {
       progressAt = Date.now();
@@ -174,6 +203,7 @@ export class ShardReader {
       const views = this.views;
       try {
         if (iterator === null || this.viewsChanged) {
+          takeAhead(''); // starting again elsewhere: the page read ahead is not needed
           if (this.viewsChanged || resumeFrom === null) {
             this.viewsChanged = false;
             const marks = await Promise.all(
@@ -189,20 +219,40 @@ export class ShardReader {
           resumeFrom = null;
           iterator = await api.iterator(this.stream, this.shardId, startSpec);
         }
-        // Monotonic clock; timers may fire a fraction of a millisecond early, so wait until the time has come.
-        const due = lastCallAt + interval;
-        while (!this.stopping && performance.now() < due)
-          await this.sleep(Math.max(1, Math.ceil(due - performance.now())));
-        if (this.stopping) break;
-        lastCallAt = performance.now();
-        interval = MIN_CALL_INTERVAL_MS; // whatever happens next, never two calls within 200 ms
-        const page = await api.getRecords(iterator, this.deps.recordLimit);
+        let page: RecordsPage;
+        const early = takeAhead(iterator);
+        if (early) {
+          interval = MIN_CALL_INTERVAL_MS;
+          page = await early;
+        } else {
+          // Monotonic clock; timers may fire a fraction of a millisecond early, so wait until the time has come.
+          const due = lastCallAt + interval;
+          while (!this.stopping && performance.now() < due)
+            await this.sleep(Math.max(1, Math.ceil(due - performance.now())));
+          if (this.stopping) break;
+          lastCallAt = performance.now();
+          interval = MIN_CALL_INTERVAL_MS; // whatever happens next, never two calls within 200 ms
+          page = await api.getRecords(iterator, this.deps.recordLimit);
+        }
         throttles = 0;
         millisBehind = page.millisBehindLatest;
         this.deps.metrics?.setMillisBehindLatest(this.stream, this.shardId, millisBehind);
         if (page.records.length > 0) {
+          const behind =
+            pollInterval(
+              {
+                records: page.records.length,
+                limit: this.deps.recordLimit,
+                millisBehindLatest: page.millisBehindLatest,
+              },
+              this.deps.idleMs,
+            ) === MIN_CALL_INTERVAL_MS;
+          if (behind && page.next !== null && !this.stopping) readAhead(page.next);
           const result = await this.runBatch(page.records, views, saveProgress);
-          if (!result) return 'aborted';
+          if (!result) {
+            takeAhead('');
+            return 'aborted';
+          }
           const last = page.records.at(-1)!;
           const end = page.records.find((r) => r.seq === result.batchEnd) ?? last;
           checkpoint = { seq: result.batchEnd, arrivalMs: end.arrivalMs };
@@ -240,6 +290,7 @@ export class ShardReader {
           this.deps.idleMs,
         );
       } catch (err) {
+        takeAhead('');
         if (this.aborted) return 'aborted';
         const kind = kinesisErrorKind(err);
         if (kind === 'throttled') {
@@ -261,6 +312,7 @@ export class ShardReader {
         lastCallAt = performance.now();
       }
     }
+    takeAhead('');
     return this.aborted ? 'aborted' : 'stopped';
   }
 
@@ -292,5 +344,6 @@ export class ShardReader {
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sortViews = (views: ReaderView[]) => [...views].sort((a, b) => a.ref.localeCompare(b.ref));
 const refsOf = (views: readonly ReaderView[]) => views.map((v) => v.ref).sort();

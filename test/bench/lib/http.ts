@@ -27,7 +27,7 @@ export const processed = (c: StatusCounts) => c.accepted + c.late + c.duplicate 
 
 /**
  * Polls the view's status every `everyMs` until `want` records are counted; returns the time (performance.now())
- * of the first poll that saw them. Throws after `timeoutMs`.
+ * of the first poll that saw them, and of the first poll that saw any. Throws after `timeoutMs`.
  */
 export async function waitCounted(
   base: string,
@@ -35,12 +35,14 @@ export async function waitCounted(
   want: number,
   timeoutMs: number,
   everyMs = 20,
-): Promise<{ at: number; counts: StatusCounts }> {
+): Promise<{ at: number; firstAt: number; counts: StatusCounts }> {
   const deadline = performance.now() + timeoutMs;
+  let firstAt = Number.NaN;
   for (;;) {
     const counts = await statusCounts(base, view);
     const at = performance.now();
-    if (processed(counts) >= want) return { at, counts };
+    if (Number.isNaN(firstAt) && processed(counts) > 0) firstAt = at;
+    if (processed(counts) >= want) return { at, firstAt, counts };
     if (at > deadline)
       throw new Error(`view ${view}: ${processed(counts)} of ${want} records counted in time`);
     await new Promise((r) => setTimeout(r, everyMs));
