@@ -140,6 +140,19 @@ export async function startKinesalite(): Promise<ServerProcess> {
   return { url, pid: child.pid!, stop: () => stopChild(child) };
 }
 
+/**
+ * A process keeping one core busy `share` of the time (test/bench/cpu-load-child.ts), for at most `seconds`;
+ * `stop()` ends it sooner.
+ */
+export function startCpuLoad(share: number, seconds: number): { stop(): void } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test/bench/cpu-load-child.ts'), String(share), String(seconds)],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  return { stop: () => void child.kill('SIGKILL') };
+}
+
 /** Runs a short-lived child (`node --import tsx <entry> ...args`) and returns the last line it prints. */
 export async function runChild(entry: string, args: string[], timeoutMs: number): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry), ...args], {
