@@ -131,3 +131,21 @@ test('start positions: a new version re-reads from TRIM_HORIZON, a LATEST view s
     l.kinesis.shards.map((s: { owner: string }) => s.owner),
   );
 });
+
+test('a LATEST view alone on a new, empty stream reads every record put after it was registered', async () => {
+  const stream = 'sensors-quiet';
+  await createStream(kinesis, stream, 2);
+  const view = await createView(
+    eddy.app,
+    kinesisViewSpec('sensor_quiet', stream, {
+      source: { type: 'kinesis', streamName: stream, startPosition: 'LATEST' },
+    }),
+  );
+  // Let the readers take their shards and ask for iterators while the stream is still empty.
+  await new Promise((r) => setTimeout(r, 1500));
+  const { items } = sensorDataset({ entities: 20, perEntity: 10, seed: 4, prefix: 'quiet' });
+  const put = await produce(kinesis.client, stream, items);
+  // Well inside the SDK's 30 s request timeout: a reader stuck on its iterator request would miss this.
+  await waitConsumed(eddy.app, 'sensor_quiet', items.length, 10_000);
+  await assertMatchesOracle(eddy.app, view, expectedFor(view, items, put.landed));
+});

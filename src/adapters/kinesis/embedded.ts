@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import kinesalite from 'kinesalite';
+import { kinesalite } from './kinesalite.js';
 
 export interface EmbeddedKinesis {
   url: string;
