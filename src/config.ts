@@ -184,7 +184,7 @@ export function parseConfig(env: Env): Config {
     readyMaxLagMs: integer(env, 'EDDY_READY_MAX_LAG_MS', 60_000, 0, 86_400_000),
     kinesisLeaseTtlMs: integer(env, 'EDDY_KINESIS_LEASE_TTL_MS', 10_000, 500, 120_000),
     kinesisDiscoveryMs: integer(env, 'EDDY_KINESIS_DISCOVERY_MS', 5000, 100, 300_000),
-    kinesisIdleMs: integer(env, 'EDDY_KINESIS_IDLE_MS', 1000, 200, 60_000),
+    kinesisIdleMs: integer(env, 'EDDY_KINESIS_IDLE_MS', 250, 200, 60_000),
     kinesisRecordLimit: integer(env, 'EDDY_KINESIS_RECORD_LIMIT', 10_000, 1, 10_000),
     sagemakerSink: {
       sendTtl: flag(env, 'EDDY_SAGEMAKER_SEND_TTL', false),
