@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { entityResultJson, JSON_CONTENT_TYPE } from '../../src/http/feature-json.js';
 import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
 import { type RouteApp, typed } from '../route-kit.js';
@@ -32,7 +33,7 @@ export default function entityFeaturesRoute(app: RouteApp) {
         response: { 200: Type.Ref('EntityResult'), ...errors(400, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { asOf, features, version } = request.query;
       const out = await readOnlineFeatures(app.deps, {
         featureView: request.params.name,
@@ -41,7 +42,7 @@ export default function entityFeaturesRoute(app: RouteApp) {
         features: features?.split(','),
         asOf: parseAsOf(asOf),
       });
-      return out.results[0]!;
+      return reply.type(JSON_CONTENT_TYPE).send(entityResultJson(out.results[0]!));
     },
   );
 }

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { JSON_CONTENT_TYPE, onlineFeaturesJson } from '../../src/http/feature-json.js';
 import { AsOfSchema, errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
 import { type RouteApp, typed } from '../route-kit.js';
@@ -32,15 +33,16 @@ export default function onlineFeaturesRoute(app: RouteApp) {
         response: { 200: Type.Ref('OnlineFeatures'), ...errors(400, 404, 413) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { featureView, version, entities, features, asOf } = request.body;
-      return readOnlineFeatures(app.deps, {
+      const out = await readOnlineFeatures(app.deps, {
         featureView,
         version,
         entities,
         features,
         asOf: parseAsOf(asOf),
       });
+      return reply.type(JSON_CONTENT_TYPE).send(onlineFeaturesJson(out));
     },
   );
 }
