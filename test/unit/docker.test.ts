@@ -64,8 +64,12 @@ test('every npm command in the image and compose file is a package.json script r
   const used = argvs.map(npmScript).filter((s): s is string => s !== null);
   assert.deepEqual([...new Set(used)].sort(), ['emulator:sagemaker', 'start:api', 'start:worker']);
   for (const script of used) assert.ok(scripts[script], `package.json has no script '${script}'`);
-  // The process tests spawn workers/main.ts with these roles: the scripts must stay that entry.
-  assert.equal(scripts['start:api'], 'tsx workers/main.ts api');
-  assert.equal(scripts['start:worker'], 'tsx workers/main.ts worker');
+  // The process tests spawn workers/main.ts with these roles: the scripts must stay that entry (through tsx, with
+  // the Node flags `npm start` uses).
+  assert.match(scripts['start:api']!, /^node (--\S+ )*--import tsx workers\/main\.ts api$/);
+  assert.match(scripts['start:worker']!, /^node (--\S+ )*--import tsx workers\/main\.ts worker$/);
+  const flags = (script: string) => script.replace(/--import tsx .*$/, '');
+  assert.equal(flags(scripts['start:api']!), flags(scripts.start!));
+  assert.equal(flags(scripts['start:worker']!), flags(scripts.start!));
   assert.equal(scripts['emulator:sagemaker'], 'tsx src/emulator/sagemaker/main.ts');
 });
