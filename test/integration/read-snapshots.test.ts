@@ -117,3 +117,48 @@ test('concurrent reads of a cold entity share one decoded state, then see a late
   const after = await Promise.all(Array.from({ length: 5 }, () => snapshots.read('snap', 1, ['hot'])));
   for (const [hot] of after) assert.equal(hot!.a, 4);
 });
+
+/** Script calls the private Redis has run so far (EVALSHA and EVAL), from INFO commandstats. */
+async function scriptCalls(): Promise<number> {
+  const stats = await worker.info('commandstats');
+  const calls = (name: string) =>
+    Number(stats.match(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm'))?.[1] ?? 0);
+  return calls('evalsha') + calls('eval');
+}
+
+test('reads started in one turn share one script call, duplicates included, and each gets its own answers', async () => {
+  const prefix = uniquePrefix('snap');
+  const snapshots = redisEntitySnapshots(request, keyLayout(prefix), { maxBytes: 1 << 20 });
+  await put(prefix, 'a', [1, 2]);
+  await put(prefix, 'b', [5]);
+  // Cached first (a read of an entity being fetched cold waits for that fetch, then asks again).
+  await snapshots.read('snap', 1, ['a', 'b']);
+  const before = await scriptCalls();
+  const [one, two, three] = await Promise.all([
+    snapshots.read('snap', 1, ['a', 'b']),
+    snapshots.read('snap', 1, ['b', 'missing', 'b']),
+    snapshots.read('snap', 1, ['a']),
+  ]);
+  assert.equal((await scriptCalls()) - before, 1);
+  assert.deepEqual(
+    [one, two, three].map((states) => states.map((s) => s?.a ?? null)),
+    [[2, 1], [1, null, 1], [2]],
+  );
+  assert.equal(two[0], two[2]); // the same cached object
+});
+
+test('a Redis error reaches every read of the shared call', async () => {
+  const prefix = uniquePrefix('snap');
+  const broken = connectRedis((await privateRedis()).url, 'request');
+  const snapshots = redisEntitySnapshots(broken, keyLayout(prefix), { maxBytes: 1 << 20 });
+  await broken.ping();
+  broken.disconnect();
+  const results = await Promise.allSettled([
+    snapshots.read('snap', 1, ['a']),
+    snapshots.read('snap', 1, ['b']),
+  ]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
+});

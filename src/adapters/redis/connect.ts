@@ -8,8 +8,8 @@ import { defineEddyCommands, type EddyRedis } from './scripts.js';
 export function connectRedis(url: string, role: 'request' | 'worker'): EddyRedis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 2,
-    // The request path issues many small commands concurrently: batch those of one tick into one write.
-    enableAutoPipelining: role === 'request',
+    // No auto-pipelining: the hot read path gathers one turn's reads into one script call itself
+    // (redis-entity-snapshots.ts); ioredis' auto-pipelining made young-generation collections slow under load.
     connectTimeout: 5000,
     connectionName: `eddy-${role}`,
   });

@@ -4,6 +4,12 @@
  * state), `v` alone (the cached state is current) or `v` and the encoded state (changed or not cached), so an
  * unchanged entity costs neither the transfer nor the decoding of its tiles.
  *
+ * Reads that start in the same event-loop turn share one script call (keys deduplicated, at most
+ * `MAX_KEYS_PER_CALL` per call), sent on the next turn: every read still asks Redis after it started. This is
+ * the read path's batching instead of ioredis auto-pipelining, which keeps each in-flight command reachable from
+ * the pipeline that follows it, so under load a tenth of all allocation survived young-generation collections
+ * and every collection took milliseconds.
+ *
  * Bounded: entries are evicted least-recently-read first once their encoded sizes add up to `maxBytes` (decoded
  * states take a few times that on the heap); a state larger than a quarter of the budget is never cached.
  * `maxBytes` 0 disables the cache (every read fetches and decodes).
@@ -35,6 +41,9 @@ return out
 `;
 
 const STALE = Symbol('stale');
+
+/** Keys per script call (a call runs atomically in Redis: bounded so no read stalls the server for long). */
+export const MAX_KEYS_PER_CALL = 2000;
 
 type Reply = Buffer | [Buffer, Buffer | null] | null;
 
@@ -110,11 +119,46 @@ export function redisEntitySnapshots(
     return state;
   };
 
+  interface Waiter {
+    at: number[];
+    resolve(replies: Reply[]): void;
+    reject(err: unknown): void;
+  }
+  /** The call being gathered this turn: unique keys (with their index) and the reads waiting for it. */
+  let gathering: { index: Map<string, number>; waiters: Waiter[] } | null = null;
+
   function fetch(keysToRead: readonly string[]): Promise<Reply[]> {
-    return r.eddyReadEntitiesBuffer(
-      keysToRead.length,
-      ...keysToRead,
-      ...keysToRead.map((key) => cache.get(key)?.v ?? ''),
+    if (gathering && gathering.index.size + keysToRead.length > MAX_KEYS_PER_CALL) send(gathering);
+    if (!gathering) {
+      const batch = { index: new Map<string, number>(), waiters: [] as Waiter[] };
+      gathering = batch;
+      setImmediate(() => send(batch));
+    }
+    const { index, waiters } = gathering;
+    const at = keysToRead.map((key) => {
+      let i = index.get(key);
+      if (i === undefined) {
+        i = index.size;
+        index.set(key, i);
+      }
+      return i;
+    });
+    return new Promise((resolve, reject) => waiters.push({ at, resolve, reject }));
+  }
+
+  function send(batch: { index: Map<string, number>; waiters: Waiter[] }) {
+    if (gathering === batch) gathering = null;
+    else if (batch.index.size === 0) return; // already sent
+    const unique = [...batch.index.keys()];
+    batch.index.clear();
+    // The version each key is cached at now, when the call leaves (not when each read joined it).
+    r.eddyReadEntitiesBuffer(unique.length, ...unique, ...unique.map((key) => cache.get(key)?.v ?? '')).then(
+      (replies) => {
+        for (const w of batch.waiters) w.resolve(w.at.map((i) => replies[i]!));
+      },
+      (err: unknown) => {
+        for (const w of batch.waiters) w.reject(err);
+      },
     );
   }
 
