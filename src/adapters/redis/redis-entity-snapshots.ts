@@ -10,8 +10,11 @@
  * the pipeline that follows it, so under load a tenth of all allocation survived young-generation collections
  * and every collection took milliseconds.
  *
- * Bounded: entries are evicted least-recently-read first once their encoded sizes add up to `maxBytes` (decoded
- * states take a few times that on the heap); a state larger than a quarter of the budget is never cached.
+ * Bounded: once the encoded sizes add up to `maxBytes` (decoded states take a few times that on the heap), entries
+ * are evicted oldest first, except that an entry read since it was last passed over gets a second chance (CLOCK,
+ * an approximation of least-recently-read: a read only sets a flag; re-inserting on every read rebuilt the
+ * map's table every few batch reads, garbage that young-generation collections had to copy). A state larger
+ * than a quarter of the budget is never cached.
  * `maxBytes` 0 disables the cache (every read fetches and decodes).
  */
 
@@ -22,8 +25,8 @@ import type { KeyLayout } from './keys.js';
 import { decodeEntity } from './state-codec.js';
 
 /**
- * KEYS: entity hashes. ARGV[i]: the `v` cached for KEYS[i] ('' for none). Returns, per key: nil (no state), `v`
- * (unchanged: the cached state is current) or {v, d}.
+ * KEYS: entity hashes. ARGV[i]: the `v` cached for KEYS[i] ('' for none). Returns, per key: nil (no state), 1
+ * (unchanged: `v` is still ARGV[i]) or {v, d}.
  *
  * The one script of Eddy that touches keys of many hash tags (one per entity): one call for a whole batch
  * costs a fifth of a pipeline of per-entity calls. Eddy connects to a standalone Redis; on a Redis Cluster the
@@ -34,7 +37,7 @@ local out = {}
 for i, key in ipairs(KEYS) do
   local v = redis.call('HGET', key, 'v')
   if not v then out[i] = false
-  elseif v == ARGV[i] then out[i] = v
+  elseif v == ARGV[i] then out[i] = 1
   else out[i] = {v, redis.call('HGET', key, 'd')} end
 end
 return out
@@ -45,7 +48,13 @@ const STALE = Symbol('stale');
 /** Keys per script call (a call runs atomically in Redis: bounded so no read stalls the server for long). */
 export const MAX_KEYS_PER_CALL = 2000;
 
-type Reply = Buffer | [Buffer, Buffer | null] | null;
+type Reply = 1 | [Buffer, Buffer | null] | null;
+
+/** A reply with the version the call sent for its key. */
+interface Answer {
+  reply: Reply;
+  sent: string;
+}
 
 interface ReadCommands {
   /** numkeys, keys, then one known version per key. */
@@ -56,6 +65,8 @@ interface Entry {
   v: string;
   state: EntityState;
   bytes: number;
+  /** Read since the eviction sweep last passed it. */
+  used: boolean;
 }
 
 export interface SnapshotCacheStats {
@@ -88,24 +99,28 @@ export function redisEntitySnapshots(
     if (entry.bytes > maxEntryBytes) return;
     cache.set(key, entry);
     cachedBytes += entry.bytes;
+    // Each entry is passed at most twice (a second chance moves it to the end, unflagged), so this ends.
     for (const [k, e] of cache) {
       if (cachedBytes <= options.maxBytes) break;
+      if (k === key) continue;
       cache.delete(k);
-      cachedBytes -= e.bytes;
+      if (e.used) {
+        e.used = false;
+        cache.set(k, e);
+      } else cachedBytes -= e.bytes;
     }
   };
 
   /** STALE: the store said "unchanged" but the cached entry is gone or newer (evicted or replaced meanwhile). */
-  const resolve = (key: string, reply: Reply): EntityState | null | typeof STALE => {
+  const resolve = (key: string, { reply, sent }: Answer): EntityState | null | typeof STALE => {
     if (reply === null) {
       forget(key);
       return null;
     }
     const cached = cache.get(key);
-    if (Buffer.isBuffer(reply)) {
-      if (cached && cached.v === reply.toString()) {
-        cache.delete(key); // re-insert: most recently read last
-        cache.set(key, cached);
+    if (reply === 1) {
+      if (cached && cached.v === sent) {
+        cached.used = true;
         return cached.state;
       }
       return STALE;
@@ -115,19 +130,19 @@ export function redisEntitySnapshots(
     if (cached && cached.v === v) return cached.state; // a concurrent read decoded it first
     if (d === null) return null;
     const state = decodeEntity(d).s;
-    remember(key, { v, state, bytes: d.length });
+    remember(key, { v, state, bytes: d.length, used: false });
     return state;
   };
 
   interface Waiter {
     at: number[];
-    resolve(replies: Reply[]): void;
+    resolve(answers: Answer[]): void;
     reject(err: unknown): void;
   }
   /** The call being gathered this turn: unique keys (with their index) and the reads waiting for it. */
   let gathering: { index: Map<string, number>; waiters: Waiter[] } | null = null;
 
-  function fetch(keysToRead: readonly string[]): Promise<Reply[]> {
+  function fetch(keysToRead: readonly string[]): Promise<Answer[]> {
     if (gathering && gathering.index.size + keysToRead.length > MAX_KEYS_PER_CALL) send(gathering);
     if (!gathering) {
       const batch = { index: new Map<string, number>(), waiters: [] as Waiter[] };
@@ -152,9 +167,11 @@ export function redisEntitySnapshots(
     const unique = [...batch.index.keys()];
     batch.index.clear();
     // The version each key is cached at now, when the call leaves (not when each read joined it).
-    r.eddyReadEntitiesBuffer(unique.length, ...unique, ...unique.map((key) => cache.get(key)?.v ?? '')).then(
+    const sent = unique.map((key) => cache.get(key)?.v ?? '');
+    r.eddyReadEntitiesBuffer(unique.length, ...unique, ...sent).then(
       (replies) => {
-        for (const w of batch.waiters) w.resolve(w.at.map((i) => replies[i]!));
+        const answers = replies.map((reply, i): Answer => ({ reply, sent: sent[i]! }));
+        for (const w of batch.waiters) w.resolve(w.at.map((i) => answers[i]!));
       },
       (err: unknown) => {
         for (const w of batch.waiters) w.reject(err);
@@ -171,7 +188,11 @@ export function redisEntitySnapshots(
   const cold = new Map<string, Promise<unknown>>();
 
   async function read(entityKeys: readonly string[]): Promise<(EntityState | null)[]> {
-    const waits = entityKeys.flatMap((k) => (cold.has(k) ? [cold.get(k)!] : []));
+    const waits: Promise<unknown>[] = [];
+    for (const k of entityKeys) {
+      const pending = cold.get(k);
+      if (pending) waits.push(pending);
+    }
     if (waits.length > 0) await Promise.all(waits);
     const sending = fetch(entityKeys);
     const mine = entityKeys.filter((k) => !cache.has(k) && !cold.has(k));
@@ -185,11 +206,12 @@ export function redisEntitySnapshots(
         for (const k of mine) if (cold.get(k) === settled) cold.delete(k);
       });
     }
-    const replies = await sending;
-    const out = entityKeys.map((key, i) => resolve(key, replies[i]!));
+    const answers = await sending;
+    const out = entityKeys.map((key, i) => resolve(key, answers[i]!));
     // Answered "unchanged" but the cached entry went meanwhile (evicted under cache pressure): ask again with
     // no known version.
-    const missed = out.flatMap((s, i) => (s === STALE ? [i] : []));
+    const missed: number[] = [];
+    for (let i = 0; i < out.length; i++) if (out[i] === STALE) missed.push(i);
     if (missed.length > 0) {
       for (const i of missed) forget(entityKeys[i]!);
       const again = await fetch(missed.map((i) => entityKeys[i]!));
