@@ -8,9 +8,12 @@
  *
  * Write-through cache (`cacheBytes` > 0, the workers' stores): a state this store wrote is kept, decoded, with
  * the version it was written as, so the next batch for the entity skips the round trip and the decoding. `load`
- * *takes* a cached state out of the cache (the caller may mutate it), and only a write that lands puts it back;
- * if anyone else wrote the entity meanwhile, the compare-and-set fails and the caller re-reads from Redis, so a
- * cached state can be stale only at the price of one failed write, never of a wrong one.
+ * *takes* a cached state (the caller may mutate it: a taken entry is not handed out again), and only a write
+ * that lands puts a state back; if anyone else wrote the entity meanwhile, the compare-and-set fails, the entry
+ * is dropped and the caller re-reads from Redis, so a cached state can be stale only at the price of one failed
+ * write, never of a wrong one. Entries stay in place in the map while taken and replaced (no delete and
+ * re-insert per batch: that rebuilt the map's table over and over); eviction is CLOCK, oldest first with a
+ * second chance for entries used since the sweep last passed them.
  */
 import type { StoredEntity } from '../../core/entity-batch.js';
 import type { EntityStore, EntityWrite, VersionedEntity } from '../../ports/entity-store.js';
@@ -61,6 +64,10 @@ interface Cached {
   v: string;
   stored: StoredEntity;
   bytes: number;
+  /** Handed out by `load` and not put back yet. */
+  taken: boolean;
+  /** Used since the eviction sweep last passed it. */
+  used: boolean;
 }
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -85,21 +92,33 @@ export function redisEntityStore(
 
   const take = (key: string): Cached | undefined => {
     const hit = cache.get(key);
-    if (hit) {
-      cache.delete(key);
-      cachedBytes -= hit.bytes;
-    }
+    if (!hit || hit.taken) return undefined;
+    hit.taken = true;
+    hit.used = true;
     return hit;
   };
+  const drop = (key: string) => {
+    const old = cache.get(key);
+    if (old) {
+      cache.delete(key);
+      cachedBytes -= old.bytes;
+    }
+  };
   const put = (key: string, entry: Cached) => {
-    take(key);
-    if (entry.bytes > maxBytes / 4) return;
-    cache.set(key, entry);
+    if (entry.bytes > maxBytes / 4) return drop(key);
+    const old = cache.get(key);
+    if (old) cachedBytes -= old.bytes;
+    cache.set(key, entry); // in place when the key is there
     cachedBytes += entry.bytes;
+    // Each entry is passed at most twice (a second chance moves it to the end, unflagged), so this ends.
     for (const [k, e] of cache) {
       if (cachedBytes <= maxBytes) break;
+      if (k === key) continue;
       cache.delete(k);
-      cachedBytes -= e.bytes;
+      if (e.used) {
+        e.used = false;
+        cache.set(k, e);
+      } else cachedBytes -= e.bytes;
     }
   };
 
@@ -146,9 +165,18 @@ export function redisEntityStore(
         }),
       );
       return replies.flat().map((reply, i) => {
-        if (reply === 0) return false;
+        if (reply === 0) {
+          if (maxBytes > 0) drop(entityKeys[i]!);
+          return false;
+        }
         if (maxBytes > 0)
-          put(entityKeys[i]!, { v: String(reply), stored: writes[i]!.stored, bytes: encoded[i]!.length });
+          put(entityKeys[i]!, {
+            v: String(reply),
+            stored: writes[i]!.stored,
+            bytes: encoded[i]!.length,
+            taken: false,
+            used: false,
+          });
         return true;
       });
     },
