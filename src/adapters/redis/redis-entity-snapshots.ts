@@ -11,16 +11,15 @@
  * and every collection took milliseconds.
  *
  * Bounded: once the encoded sizes add up to `maxBytes` (decoded states take a few times that on the heap), entries
- * are evicted oldest first, except that an entry read since it was last passed over gets a second chance (CLOCK,
- * an approximation of least-recently-read: a read only sets a flag; re-inserting on every read rebuilt the
- * map's table every few batch reads, garbage that young-generation collections had to copy). A state larger
- * than a quarter of the budget is never cached.
+ * are evicted by CLOCK, an approximation of least-recently-read (clock-cache.ts); a state larger than a quarter
+ * of the budget is never cached.
  * `maxBytes` 0 disables the cache (every read fetches and decodes).
  */
 
 import type { Redis } from 'ioredis';
 import type { EntityState } from '../../core/engine.js';
 import type { EntitySnapshots } from '../../ports/entity-snapshots.js';
+import { ClockCache, type Sized } from './clock-cache.js';
 import type { KeyLayout } from './keys.js';
 import { decodeEntity } from './state-codec.js';
 
@@ -61,12 +60,9 @@ interface ReadCommands {
   eddyReadEntitiesBuffer(numKeys: number, ...args: string[]): Promise<Reply[]>;
 }
 
-interface Entry {
+interface Entry extends Sized {
   v: string;
   state: EntityState;
-  bytes: number;
-  /** Read since the eviction sweep last passed it. */
-  used: boolean;
 }
 
 export interface SnapshotCacheStats {
@@ -82,34 +78,9 @@ export function redisEntitySnapshots(
   const r = redis as Redis & ReadCommands;
   if (typeof r.eddyReadEntitiesBuffer !== 'function')
     redis.defineCommand('eddyReadEntities', { lua: READ_ENTITIES });
-  const cache = new Map<string, Entry>();
-  let cachedBytes = 0;
-  const maxEntryBytes = options.maxBytes / 4;
-
-  const forget = (key: string) => {
-    const old = cache.get(key);
-    if (old) {
-      cachedBytes -= old.bytes;
-      cache.delete(key);
-    }
-  };
-
-  const remember = (key: string, entry: Entry) => {
-    forget(key);
-    if (entry.bytes > maxEntryBytes) return;
-    cache.set(key, entry);
-    cachedBytes += entry.bytes;
-    // Each entry is passed at most twice (a second chance moves it to the end, unflagged), so this ends.
-    for (const [k, e] of cache) {
-      if (cachedBytes <= options.maxBytes) break;
-      if (k === key) continue;
-      cache.delete(k);
-      if (e.used) {
-        e.used = false;
-        cache.set(k, e);
-      } else cachedBytes -= e.bytes;
-    }
-  };
+  const cache = new ClockCache<Entry>(options.maxBytes);
+  const forget = (key: string) => cache.delete(key);
+  const remember = (key: string, entry: Entry) => cache.set(key, entry);
 
   /** STALE: the store said "unchanged" but the cached entry is gone or newer (evicted or replaced meanwhile). */
   const resolve = (key: string, { reply, sent }: Answer): EntityState | null | typeof STALE => {
@@ -225,6 +196,6 @@ export function redisEntitySnapshots(
   return {
     read: (view, version, entities) =>
       entities.length === 0 ? Promise.resolve([]) : read(entities.map((e) => keys.entity(view, version, e))),
-    stats: () => ({ entries: cache.size, bytes: cachedBytes }),
+    stats: () => cache.stats(),
   };
 }

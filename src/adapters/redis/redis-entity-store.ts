@@ -12,11 +12,11 @@
  * that lands puts a state back; if anyone else wrote the entity meanwhile, the compare-and-set fails, the entry
  * is dropped and the caller re-reads from Redis, so a cached state can be stale only at the price of one failed
  * write, never of a wrong one. Entries stay in place in the map while taken and replaced (no delete and
- * re-insert per batch: that rebuilt the map's table over and over); eviction is CLOCK, oldest first with a
- * second chance for entries used since the sweep last passed them.
+ * re-insert per batch); eviction is CLOCK (clock-cache.ts).
  */
 import type { StoredEntity } from '../../core/entity-batch.js';
 import type { EntityStore, EntityWrite, VersionedEntity } from '../../ports/entity-store.js';
+import { ClockCache, type Sized } from './clock-cache.js';
 import type { KeyLayout } from './keys.js';
 import type { EddyRedis } from './scripts.js';
 import { decodeEntity, encodeEntity } from './state-codec.js';
@@ -60,14 +60,11 @@ interface BatchCommands {
   eddyCasEntities(numKeys: number, ...args: (string | number | Buffer)[]): Promise<(string | number)[]>;
 }
 
-interface Cached {
+interface Cached extends Sized {
   v: string;
   stored: StoredEntity;
-  bytes: number;
   /** Handed out by `load` and not put back yet. */
   taken: boolean;
-  /** Used since the eviction sweep last passed it. */
-  used: boolean;
 }
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -87,8 +84,7 @@ export function redisEntityStore(
     redis.defineCommand('eddyCasEntities', { lua: CAS_ENTITIES });
   }
   const maxBytes = options.cacheBytes ?? 0;
-  const cache = new Map<string, Cached>();
-  let cachedBytes = 0;
+  const cache = new ClockCache<Cached>(maxBytes);
 
   const take = (key: string): Cached | undefined => {
     const hit = cache.get(key);
@@ -96,30 +92,6 @@ export function redisEntityStore(
     hit.taken = true;
     hit.used = true;
     return hit;
-  };
-  const drop = (key: string) => {
-    const old = cache.get(key);
-    if (old) {
-      cache.delete(key);
-      cachedBytes -= old.bytes;
-    }
-  };
-  const put = (key: string, entry: Cached) => {
-    if (entry.bytes > maxBytes / 4) return drop(key);
-    const old = cache.get(key);
-    if (old) cachedBytes -= old.bytes;
-    cache.set(key, entry); // in place when the key is there
-    cachedBytes += entry.bytes;
-    // Each entry is passed at most twice (a second chance moves it to the end, unflagged), so this ends.
-    for (const [k, e] of cache) {
-      if (cachedBytes <= maxBytes) break;
-      if (k === key) continue;
-      cache.delete(k);
-      if (e.used) {
-        e.used = false;
-        cache.set(k, e);
-      } else cachedBytes -= e.bytes;
-    }
   };
 
   async function fetch(entityKeys: readonly string[]): Promise<VersionedEntity[]> {
@@ -166,11 +138,11 @@ export function redisEntityStore(
       );
       return replies.flat().map((reply, i) => {
         if (reply === 0) {
-          if (maxBytes > 0) drop(entityKeys[i]!);
+          if (maxBytes > 0) cache.delete(entityKeys[i]!);
           return false;
         }
         if (maxBytes > 0)
-          put(entityKeys[i]!, {
+          cache.set(entityKeys[i]!, {
             v: String(reply),
             stored: writes[i]!.stored,
             bytes: encoded[i]!.length,
