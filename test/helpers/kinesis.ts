@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from '../../src/adapters/kinesis/client.js';
 import { startEmbeddedKinesis } from '../../src/adapters/kinesis/embedded.js';
@@ -14,6 +15,7 @@ import { compileView } from '../../src/core/compile-view.js';
 import type { EngineEvent } from '../../src/core/event.js';
 import type { CompiledView, FeatureView } from '../../src/core/feature-view.js';
 import type { App } from '../../src/http/app.js';
+import { startEddy, type TestEddy } from './eddy.js';
 import { agrees, Oracle } from './oracle.js';
 
 export interface TestKinesis {
@@ -281,4 +283,44 @@ export function spawnWorker(env: Record<string, string>): WorkerChild {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   process.once('exit', () => child.kill('SIGKILL'));
   return { child, exited, output: () => out };
+}
+
+export interface WorkerProcessSuite {
+  readonly kinesis: TestKinesis;
+  /** Only the API runs in the test process (status and reads); the workers are child processes. */
+  readonly eddy: TestEddy;
+  /** Starts a worker process, killed when the test file ends. */
+  spawn(env: Record<string, string>): WorkerChild;
+}
+
+/**
+ * The set-up of a test file whose workers are real processes: kinesalite and an API-only Eddy before the tests,
+ * every worker it spawned killed and both closed after them.
+ */
+export function workerProcessSuite(): WorkerProcessSuite {
+  let kinesis: TestKinesis | undefined;
+  let eddy: TestEddy | undefined;
+  const children: WorkerChild[] = [];
+  before(async () => {
+    kinesis = await startKinesalite();
+    eddy = await startEddy({ LOG_LEVEL: 'silent' }, { api: true, worker: false });
+  });
+  after(async () => {
+    for (const c of children) c.child.kill('SIGKILL');
+    await eddy?.close();
+    await kinesis?.close();
+  });
+  return {
+    get kinesis() {
+      return kinesis!;
+    },
+    get eddy() {
+      return eddy!;
+    },
+    spawn(env) {
+      const w = spawnWorker(env);
+      children.push(w);
+      return w;
+    },
+  };
 }

@@ -6,9 +6,8 @@
  * records put. The test process runs only the API (status and reads) on the same Redis.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
-import { startEddy, type TestEddy } from '../helpers/eddy.js';
 import {
   assertMatchesOracle,
   createStream,
@@ -18,52 +17,34 @@ import {
   kinesisViewSpec,
   rng,
   sensorDataset,
-  spawnWorker,
-  startKinesalite,
   status,
-  type TestKinesis,
-  type WorkerChild,
   waitConsumed,
+  workerProcessSuite,
 } from '../helpers/kinesis.js';
 
-let kinesis: TestKinesis;
-let eddy: TestEddy;
-const children: WorkerChild[] = [];
-before(async () => {
-  kinesis = await startKinesalite();
-  eddy = await startEddy({ LOG_LEVEL: 'silent' }, { api: true, worker: false });
-});
-after(async () => {
-  for (const c of children) c.child.kill('SIGKILL');
-  await eddy?.close();
-  await kinesis?.close();
-});
+const suite = workerProcessSuite();
 
 const consumed = async (view: string) => {
-  const c = (await status(eddy.app, view)).counts;
+  const c = (await status(suite.eddy.app, view)).counts;
   return c.accepted + c.rejected + c.late + c.duplicate;
 };
 
 test('SIGKILL a worker process at random points 5+ times: exactly the oracle, counts add up', async (t) => {
-  await createStream(kinesis, 'crash', 4);
-  const view = await createView(eddy.app, kinesisViewSpec('crash_view', 'crash'));
+  await createStream(suite.kinesis, 'crash', 4);
+  const view = await createView(suite.eddy.app, kinesisViewSpec('crash_view', 'crash'));
   const { items } = sensorDataset({ entities: 200, perEntity: 102, seed: 11 });
   const env = {
     ...FAST_KINESIS_ENV,
     EDDY_KINESIS_LEASE_TTL_MS: '1000',
-    REDIS_URL: eddy.redisUrl,
-    EDDY_KEY_PREFIX: eddy.prefix,
-    KINESIS_ENDPOINT: kinesis.url,
+    REDIS_URL: suite.eddy.redisUrl,
+    EDDY_KEY_PREFIX: suite.eddy.prefix,
+    KINESIS_ENDPOINT: suite.kinesis.url,
   };
-  const spawn = () => {
-    const w = spawnWorker(env);
-    children.push(w);
-    return w;
-  };
+  const spawn = () => suite.spawn(env);
 
   // Produce at ~1,000 records/s (about 20 s, room for 5 kill-and-restart cycles on a loaded machine) while the
   // worker is killed and restarted.
-  const producing = produce(kinesis.client, 'crash', items, { rate: 1000 });
+  const producing = produce(suite.kinesis.client, 'crash', items, { rate: 1000 });
   const random = rng(7);
   let worker = spawn();
   let kills = 0;
@@ -87,8 +68,8 @@ test('SIGKILL a worker process at random points 5+ times: exactly the oracle, co
   const put = await producing;
   assert.equal(put.retried, 0);
   const expected = expectedFor(view, items, put.landed);
-  await waitConsumed(eddy.app, 'crash_view', items.length, 90_000);
-  await assertMatchesOracle(eddy.app, view, expected);
+  await waitConsumed(suite.eddy.app, 'crash_view', items.length, 90_000);
+  await assertMatchesOracle(suite.eddy.app, view, expected);
 
   worker.child.kill('SIGTERM');
   assert.equal(await worker.exited, 0, worker.output().slice(-2000));

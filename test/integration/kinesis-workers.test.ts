@@ -4,9 +4,8 @@
  * shards over within 30 s (here the lease TTL is 2 s) and the result is still exact.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
-import { startEddy, type TestEddy } from '../helpers/eddy.js';
 import {
   assertMatchesOracle,
   createStream,
@@ -15,29 +14,15 @@ import {
   FAST_KINESIS_ENV,
   kinesisViewSpec,
   sensorDataset,
-  spawnWorker,
-  startKinesalite,
   status,
-  type TestKinesis,
-  type WorkerChild,
   waitConsumed,
+  workerProcessSuite,
 } from '../helpers/kinesis.js';
 
-let kinesis: TestKinesis;
-let eddy: TestEddy;
-const children: WorkerChild[] = [];
-before(async () => {
-  kinesis = await startKinesalite();
-  eddy = await startEddy({ LOG_LEVEL: 'silent' }, { api: true, worker: false });
-});
-after(async () => {
-  for (const c of children) c.child.kill('SIGKILL');
-  await eddy?.close();
-  await kinesis?.close();
-});
+const suite = workerProcessSuite();
 
 const ownersOf = async (view: string): Promise<(string | null)[]> =>
-  (await status(eddy.app, view)).kinesis.shards.map((s: { owner: string | null }) => s.owner);
+  (await status(suite.eddy.app, view)).kinesis.shards.map((s: { owner: string | null }) => s.owner);
 const pidOf = (owner: string | null) => (owner ? Number(owner.split('/')[1]) : null);
 
 async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs: number): Promise<T> {
@@ -51,17 +36,16 @@ async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs:
 }
 
 test('two worker processes share the shards; killing one hands its shards to the other', async (t) => {
-  await createStream(kinesis, 'shared', 4);
-  const view = await createView(eddy.app, kinesisViewSpec('shared_view', 'shared'));
+  await createStream(suite.kinesis, 'shared', 4);
+  const view = await createView(suite.eddy.app, kinesisViewSpec('shared_view', 'shared'));
   const env = {
     ...FAST_KINESIS_ENV,
-    REDIS_URL: eddy.redisUrl,
-    EDDY_KEY_PREFIX: eddy.prefix,
-    KINESIS_ENDPOINT: kinesis.url,
+    REDIS_URL: suite.eddy.redisUrl,
+    EDDY_KEY_PREFIX: suite.eddy.prefix,
+    KINESIS_ENDPOINT: suite.kinesis.url,
   };
-  const a = spawnWorker(env);
-  const b = spawnWorker(env);
-  children.push(a, b);
+  const a = suite.spawn(env);
+  const b = suite.spawn(env);
   const pids = [a.child.pid, b.child.pid];
 
   // Balanced: each process holds two of the four shards.
@@ -76,12 +60,12 @@ test('two worker processes share the shards; killing one hands its shards to the
   );
 
   const { items } = sensorDataset({ entities: 200, perEntity: 102, seed: 21 });
-  const producing = produce(kinesis.client, 'shared', items, { rate: 2500 });
+  const producing = produce(suite.kinesis.client, 'shared', items, { rate: 2500 });
   // Both make progress on their own shards, then one dies mid-stream.
   await until(
     'records on every shard',
     async () => {
-      const shards = (await status(eddy.app, 'shared_view')).kinesis.shards;
+      const shards = (await status(suite.eddy.app, 'shared_view')).kinesis.shards;
       return shards.every((s: { counts: { accepted: number } }) => s.counts.accepted > 50) ? true : null;
     },
     30_000,
@@ -99,8 +83,8 @@ test('two worker processes share the shards; killing one hands its shards to the
 
   const put = await producing;
   const expected = expectedFor(view, items, put.landed);
-  await waitConsumed(eddy.app, 'shared_view', items.length, 60_000);
-  await assertMatchesOracle(eddy.app, view, expected);
+  await waitConsumed(suite.eddy.app, 'shared_view', items.length, 60_000);
+  await assertMatchesOracle(suite.eddy.app, view, expected);
 
   // A graceful stop hands the leases back at once.
   b.child.kill('SIGTERM');
