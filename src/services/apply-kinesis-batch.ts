@@ -7,6 +7,7 @@
  * `applySourceBatch` (source `k:<stream>:<shard>`, batch end = the last record's sequence number).
  */
 
+import { decodeWireRecords } from '../adapters/queue/kinesis-wire.js';
 import type { KinesisBatchData, KinesisBatchResult, ViewRef } from '../adapters/queue/registry.js';
 import { decodeJsonBytes, decodeRecord, type Rejected } from '../core/decode-record.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
@@ -50,10 +51,7 @@ export async function applyKinesisBatch(
     failed: 0,
   };
   // Bytes -> JSON once for every view version.
-  const parsed = data.records.map((r) => {
-    const bytes = Buffer.from(r.d, 'base64');
-    return { r, bytes, json: decodeJsonBytes(bytes) };
-  });
+  const parsed = decodeWireRecords(data.records).map((r) => ({ r, json: decodeJsonBytes(r.data) }));
 
   for (const ref of data.views) {
     const { name, version } = parseViewRef(ref);
@@ -78,18 +76,18 @@ export async function applyKinesisBatch(
         if (compareSeq(mark, data.batchEnd) >= 0) return; // applied and counted before
         const byEntity = new Map<string, SequencedEvent[]>();
         const letters: DeadLetter[] = [];
-        for (const { r, bytes, json } of parsed) {
-          if (!wantsRecord(startMs, mark, r.s, r.a)) continue;
-          const decoded = json.ok ? decodeRecord(compiled, json.value, r.a) : json;
+        for (const { r, json } of parsed) {
+          if (!wantsRecord(startMs, mark, r.seq, r.arrivalMs)) continue;
+          const decoded = json.ok ? decodeRecord(compiled, json.value, r.arrivalMs) : json;
           if (!decoded.ok) {
             letters.push(
               deadLetter(
                 data,
                 name,
                 version,
-                r.s,
+                r.seq,
                 decoded,
-                json.ok ? json.value : rawRecord(bytes, json),
+                json.ok ? json.value : rawRecord(r.data, json),
                 now,
               ),
             );
@@ -97,7 +95,7 @@ export async function applyKinesisBatch(
           }
           const events = byEntity.get(decoded.entity) ?? [];
           if (events.length === 0) byEntity.set(decoded.entity, events);
-          events.push({ ...decoded.event, seq: r.s });
+          events.push({ ...decoded.event, seq: r.seq });
         }
         await deps.deadLetters.add(name, version, letters);
         const count = await applySourceBatch(deps, compiled, {
@@ -116,14 +114,14 @@ export async function applyKinesisBatch(
       // so one broken view never blocks the shard for the others.
       onViewFailure(ref, err);
       const reason = `batch could not be applied: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}`;
-      const letters = parsed.map(({ r, bytes, json }) =>
+      const letters = parsed.map(({ r, json }) =>
         deadLetter(
           data,
           name,
           version,
-          r.s,
+          r.seq,
           { code: 'PROCESSING_FAILED', reason },
-          json.ok ? json.value : rawRecord(bytes, json),
+          json.ok ? json.value : rawRecord(r.data, json),
           now,
         ),
       );

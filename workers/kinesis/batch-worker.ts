@@ -60,7 +60,12 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
       );
       deps.metrics?.observeBatchApply('kinesis', (performance.now() - started) / 1000);
       log.debug(
-        { stream: job.data.stream, shardId: job.data.shardId, records: job.data.records.length, ...result },
+        {
+          stream: job.data.stream,
+          shardId: job.data.shardId,
+          records: job.data.records.sizes.length,
+          ...result,
+        },
         'batch applied',
       );
       return result;

@@ -25,6 +25,7 @@ import {
   type ShardApi,
 } from '../../src/adapters/kinesis/shard-api.js';
 import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
+import { encodeWireRecords } from '../../src/adapters/queue/kinesis-wire.js';
 import {
   type KinesisBatchResult,
   kinesisBatchJobId,
@@ -331,11 +332,7 @@ export class ShardReader {
         shardId: this.shardId,
         batchEnd: records.at(-1)!.seq,
         views: refs,
-        records: records.map((r) => ({
-          s: r.seq,
-          a: r.arrivalMs,
-          d: Buffer.from(r.data).toString('base64'),
-        })),
+        records: encodeWireRecords(records),
       },
       () => this.aborted,
     );

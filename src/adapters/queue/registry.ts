@@ -6,6 +6,8 @@
  * job-number order across every worker process; a crashed worker's job is returned to the head of the lane by
  * BullMQ's stalled-job recovery. The job number is the lane's sequence number (see core/entity-batch.ts).
  */
+import type { KinesisWireRecords } from './kinesis-wire.js';
+
 export const pushLaneQueueName = (lane: number) => `push-lane-${lane}`;
 export const PUSH_JOB = 'apply-push-batch';
 
@@ -58,16 +60,6 @@ export interface BatchResult {
 export const KINESIS_BATCH_QUEUE = 'kinesis-batch';
 export const KINESIS_JOB = 'apply-kinesis-batch';
 
-/** One Kinesis record on the wire. */
-export interface KinesisWireRecord {
-  /** SequenceNumber */
-  s: string;
-  /** ApproximateArrivalTimestamp, epoch ms */
-  a: number;
-  /** Data, base64 (payloads need not be UTF-8: bad ones are dead-lettered by the worker) */
-  d: string;
-}
-
 /** A view version a batch applies to, as `<name>@<version>`. */
 export type ViewRef = string;
 
@@ -77,7 +69,8 @@ export interface KinesisBatchData {
   /** Sequence number of the last record (the batch end; see core/entity-batch.ts). */
   batchEnd: string;
   views: ViewRef[];
-  records: KinesisWireRecord[];
+  /** The GetRecords result's records (kinesis-wire.ts). */
+  records: KinesisWireRecords;
 }
 
 export interface KinesisBatchResult {

@@ -1,0 +1,67 @@
+/**
+ * The `kinesis-batch` job's record columns: every page of records (any bytes, empty payloads, sequence numbers of
+ * Kinesis' shape) comes back from the job's JSON in order and byte for byte; a payload whose columns disagree is
+ * refused instead of being applied with records shifted.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { decodeWireRecords, encodeWireRecords } from '../../src/adapters/queue/kinesis-wire.js';
+
+const record = fc.record({
+  seq: fc.oneof(fc.constant('0'), fc.stringMatching(/^[1-9][0-9]{0,128}$/)),
+  arrivalMs: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+  data: fc.uint8Array({ maxLength: 300 }),
+});
+
+test('records survive the job payload in order, byte for byte', () => {
+  fc.assert(
+    fc.property(fc.array(record, { maxLength: 60 }), (records) => {
+      const wire = JSON.parse(JSON.stringify(encodeWireRecords(records)));
+      const back = decodeWireRecords(wire);
+      assert.deepEqual(
+        back.map((r) => ({ seq: r.seq, arrivalMs: r.arrivalMs, data: new Uint8Array(r.data) })),
+        records.map((r) => ({ seq: r.seq, arrivalMs: r.arrivalMs, data: new Uint8Array(r.data) })),
+      );
+    }),
+  );
+});
+
+test('a page of 10,000 sensor readings is a fraction of its base64-per-record size', () => {
+  const encoder = new TextEncoder();
+  const records = Array.from({ length: 10_000 }, (_, i) => ({
+    seq: `4963${String(10n ** 50n + BigInt(i) * 7919n)}`,
+    arrivalMs: 1_790_000_000_000 + i,
+    data: encoder.encode(
+      JSON.stringify({
+        sensor_id: `sensor-${i % 500}`,
+        ts: 1_790_000_000_000 + i * 10,
+        temperature: 20 + (i % 97) / 10,
+      }),
+    ),
+  }));
+  const perRecord = JSON.stringify(
+    records.map((r) => ({ s: r.seq, a: r.arrivalMs, d: Buffer.from(r.data).toString('base64') })),
+  ).length;
+  const columns = JSON.stringify(encodeWireRecords(records)).length;
+  assert.ok(columns * 4 < perRecord, `columns ${columns} B against ${perRecord} B one object per record`);
+  assert.equal(decodeWireRecords(JSON.parse(JSON.stringify(encodeWireRecords(records)))).length, 10_000);
+});
+
+test('columns that disagree are refused', () => {
+  const wire = encodeWireRecords([
+    { seq: '1', arrivalMs: 1, data: new Uint8Array([123, 125]) },
+    { seq: '2', arrivalMs: 2, data: new Uint8Array([91, 93]) },
+  ]);
+  assert.throws(() => decodeWireRecords({ ...wire, arrivals: [1] }), /arrivals and sizes/);
+  assert.throws(() => decodeWireRecords({ ...wire, sizes: [2, 3] }), /record sizes|buffer/i);
+  assert.throws(() => decodeWireRecords({ ...wire, sizes: [1, 1] }), /record sizes|buffer/i);
+  assert.throws(
+    () =>
+      decodeWireRecords({
+        ...wire,
+        seqs: encodeWireRecords([{ seq: '1', arrivalMs: 1, data: new Uint8Array() }]).seqs,
+      }),
+    /sequence numbers/,
+  );
+});
