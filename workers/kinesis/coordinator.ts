@@ -12,7 +12,8 @@
  * guarantees (one job per GetRecords result, deterministic ids, stalled-job recovery).
  *
  * Every discovery round also re-reads the view registry, so new views, new versions and deletions are picked up
- * within `discoveryMs`, and re-lists shards, so resharding is followed (core/kinesis/shard-lineage.ts).
+ * within `discoveryMs` (at once when `poke` is called: ingestion.ts calls it on the registry's change messages),
+ * and re-lists shards, so resharding is followed (core/kinesis/shard-lineage.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -51,6 +52,8 @@ export interface KinesisReaders {
   /** Shards this process reads now, as `<stream>/<shardId>`. */
   owned(): string[];
   running(): boolean;
+  /** Runs a discovery round now (after the one in progress, if any): a view changed. */
+  poke(): void;
   /** Stops the readers (finishing batches in flight), hands the leases back and leaves the registry. */
   close(): Promise<void>;
 }
@@ -185,15 +188,18 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
     }
   }
 
+  /** A poke arrived that no round has started since: the round in progress must not push it back. */
+  let poked = false;
   function schedule(delayMs: number) {
     if (closed) return;
     if (tickTimer) clearTimeout(tickTimer);
     tickTimer = setTimeout(() => {
       tickTimer = null;
+      poked = false;
       ticking = ticking
         .then(tick)
         .catch((err) => log.warn({ err: String(err) }, 'kinesis discovery round failed'))
-        .finally(() => schedule(deps.discoveryMs));
+        .finally(() => schedule(poked ? 0 : deps.discoveryMs));
     }, delayMs);
   }
 
@@ -215,6 +221,10 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
     processId,
     owned: () => [...readers.keys()].sort(),
     running: () => !closed,
+    poke() {
+      poked = true;
+      schedule(0);
+    },
     async close() {
       closed = true;
       if (tickTimer) clearTimeout(tickTimer);

@@ -1,6 +1,6 @@
 /**
  * Kinesis ingestion of one worker process, built from the config: the client (or the embedded emulator with
- * `KINESIS_ENDPOINT=embedded`), the `kinesis-batch` worker, and the shard readers (the queue itself comes from the
+ * `KINESIS_ENDPOINT=embedded`), the `kinesis-batch` worker, the shard readers (woken by view changes) (the queue itself comes from the
  * composition root, so API-only processes show it in the queue dashboard and metrics too). `close` stops the readers
  * first (they finish their batches and hand their leases back), then the batch worker, then the emulator.
  */
@@ -14,6 +14,7 @@ import type { KeyLayout } from '../../src/adapters/redis/keys.js';
 import { redisShardLeases } from '../../src/adapters/redis/redis-shard-leases.js';
 import { redisShardStore } from '../../src/adapters/redis/redis-shard-store.js';
 import type { EddyRedis } from '../../src/adapters/redis/scripts.js';
+import { subscribeViewChanges } from '../../src/adapters/redis/view-changes.js';
 import type { Config } from '../../src/config.js';
 import type { KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
 import { type KinesisBatchWorker, startKinesisBatchWorker } from './batch-worker.js';
@@ -85,12 +86,14 @@ export async function startKinesisIngestion(options: KinesisIngestionOptions): P
     log,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
+  const changes = await subscribeViewChanges(connection, keys, () => readers.poke(), log);
   return {
     readers,
     worker,
     endpoint,
     running: () => readers.running() && worker.running(),
     async close() {
+      await changes.close();
       await readers.close();
       await worker.close();
       if (!options.client) client.destroy();

@@ -18,6 +18,8 @@ export interface KeyLayout {
   viewVersionSeq(): string;
   /** Hash: `<version>` -> stored definition (JSON). */
   viewVersions(view: string): string;
+  /** Pub/sub channel: a view's name is published whenever it is created, versioned or deleted. */
+  viewChanges(): string;
   /** Hash: per-version counters (`<version>:accepted` …), source marks (`<version>:mark:<source>`), last batch outcomes. */
   viewCounters(view: string): string;
   /** Hash: dead-letter id -> entry (JSON). */
@@ -73,6 +75,7 @@ export function keyLayout(prefix: string): KeyLayout {
     viewIndex: () => `${p}:{registry}:views`,
     viewVersionSeq: () => `${p}:{registry}:version-seq`,
     viewVersions: (view) => `${p}:{registry}:view:${view}`,
+    viewChanges: () => `${p}:{registry}:changes`,
     viewCounters: (view) => `${p}:{${view}}:counters`,
     deadLetters: (view) => `${p}:{${view}}:dlq`,
     deadLetterIndex: (view) => `${p}:{${view}}:dlq-index`,

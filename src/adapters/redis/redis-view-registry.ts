@@ -5,6 +5,8 @@ import type { EddyRedis } from './scripts.js';
 
 export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegistryStore {
   const parse = (raw: string | null) => (raw ? (JSON.parse(raw) as FeatureView) : null);
+  // Tells the workers at once (view-changes.ts); they also find every change at their next discovery round.
+  const announce = (name: string) => redis.publish(keys.viewChanges(), name);
   return {
     async latestVersion(name) {
       const v = await redis.hget(keys.viewIndex(), name);
@@ -28,7 +30,7 @@ export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegist
         .filter((v): v is FeatureView => v !== null);
     },
     async register(view, mode, expectedIssued, expectedLatest): Promise<RegisterResult> {
-      return (await redis.eddyRegisterVersion(
+      const result = (await redis.eddyRegisterVersion(
         keys.viewIndex(),
         keys.viewVersionSeq(),
         keys.viewVersions(view.name),
@@ -39,12 +41,16 @@ export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegist
         mode,
         expectedLatest === null ? '' : String(expectedLatest),
       )) as RegisterResult;
+      if (result === 'ok') await announce(view.name);
+      return result;
     },
     async replaceMetadata(view) {
       await redis.hset(keys.viewVersions(view.name), String(view.version), JSON.stringify(view));
     },
     async remove(name) {
-      return (await redis.hdel(keys.viewIndex(), name)) === 1;
+      const removed = (await redis.hdel(keys.viewIndex(), name)) === 1;
+      if (removed) await announce(name);
+      return removed;
     },
   };
 }

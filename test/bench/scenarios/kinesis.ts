@@ -28,12 +28,12 @@ const SHARDS = 4;
 const encoder = new TextEncoder();
 
 /**
- * Eddy with its default Kinesis settings (a caught-up shard is polled every 250 ms), except that it looks for new
- * views every 200 ms instead of every few seconds, so a scenario does not wait for it.
+ * Eddy with its default Kinesis settings (a caught-up shard is polled every 250 ms; a registered view starts
+ * reading at once, woken by the registry's change message, and discovery rounds come every 5 s).
  */
 function startKinesisEddy(ctx: BenchContext, prefix: string): Promise<ServerProcess> {
   return startEddy(ctx.redisUrl, {
-    env: eddyEnv(ctx, prefix, { EDDY_KINESIS_DISCOVERY_MS: '200' }),
+    env: eddyEnv(ctx, prefix),
     ...(ctx.cpuProfileDir && { cpuProfileDir: ctx.cpuProfileDir }),
   });
 }
