@@ -14,16 +14,26 @@ import { type IdMemory, isRemembered, pruneIds, rememberId } from './event-ids.j
 import type { CompiledFeature, CompiledView } from './feature-view.js';
 import { LAST_SIZE, updateLast } from './last-value.js';
 import { emptyMoments, finalizeMoments, MOMENTS_SIZE, mergeMoments, updateMoments } from './moments.js';
-import { addToTile, fieldOffset, lowerBound, pruneTiles, tileAt, tileOf } from './tiles.js';
+import {
+  addToTile,
+  emptyTiles,
+  fieldOffset,
+  lowerBound,
+  pruneTiles,
+  tileAt,
+  tileOf,
+  tileStride,
+} from './tiles.js';
 
 /**
- * The state of one entity under one view version. Plain data (numbers, strings, arrays, objects) that survives
- * JSON and MessagePack round trips; every number is finite. Field slot i is CompiledView.fields[i].
+ * The state of one entity under one view version. Plain data (numbers, strings, arrays, objects, one
+ * Float64Array) that survives MessagePack round trips (adapters/redis/state-codec.ts); every number is finite.
+ * Field slot i is CompiledView.fields[i].
  *
  * - `w`  watermark: greatest event time accepted (epoch ms, UTC), null before the first accepted event.
  * - `a`  arrival counter: accepted events so far; the next accepted event gets arrival rank `a`.
- * - `t`  tiles, ascending by tile index, each a flat number array (layout in tiles.ts). Only tiles with
- *        index > tile(w) - retainedTiles are kept.
+ * - `t`  tiles, ascending by tile index, back to back in one Float64Array (layout in tiles.ts). Only tiles
+ *        with index > tile(w) - retainedTiles are kept.
  * - `c`  count-window lists per field slot, plus one at index fields.length for field-less `count` windows;
  *        flat (t, arrival, value) entries ascending (layout in count-window.ts). Empty when unused.
  * - `b`  lifetime-`last` base per field slot: [t, arrival, value] of the most recent event no longer in a
@@ -33,7 +43,7 @@ import { addToTile, fieldOffset, lowerBound, pruneTiles, tileAt, tileOf } from '
 export interface EntityState extends IdMemory {
   w: number | null;
   a: number;
-  t: number[][];
+  t: Float64Array;
   c: number[][];
   b: number[][];
 }
@@ -41,7 +51,15 @@ export interface EntityState extends IdMemory {
 /** Feature name → value; null where the aggregate is undefined (empty window, too few events). */
 export type FeatureValues = Record<string, number | null>;
 
-export const newEntityState = (): EntityState => ({ w: null, a: 0, t: [], c: [], b: [], d: {}, dm: null });
+export const newEntityState = (): EntityState => ({
+  w: null,
+  a: 0,
+  t: emptyTiles(),
+  c: [],
+  b: [],
+  d: {},
+  dm: null,
+});
 
 /** Greatest accepted event time (epoch ms), or null before any accepted event. */
 export const watermarkOf = (state: EntityState): number | null => state.w;
@@ -65,6 +83,7 @@ export function applyEvents(
 ): ApplyOutcome {
   const { granularityMs: g, allowedLatenessMs: lateness, retainedTiles, fields, caps } = planOf(view);
   const fieldCount = fields.length;
+  const stride = tileStride(fieldCount);
   const values = new Array<number | undefined>(fieldCount);
   const outcome: ApplyOutcome = { accepted: 0, late: 0, duplicate: 0 };
   for (const e of events) {
@@ -87,8 +106,10 @@ export function applyEvents(
       values[i] = typeof v === 'number' && Number.isFinite(v) ? v : undefined;
     }
     const idx = tileOf(e.t, g);
-    if (idx > tileOf(w, g) - retainedTiles) addToTile(tileAt(state.t, idx, fieldCount), values, e.t, arrival);
-    else {
+    if (idx > tileOf(w, g) - retainedTiles) {
+      const at = tileAt(state, idx, stride); // may replace state.t: read it after
+      addToTile(state.t, at, values, e.t, arrival);
+    } else {
       // Below the retention floor: only lifetime `last` (and count windows, below) can still see it.
       for (let i = 0; i < fieldCount; i++) {
         const v = values[i];
@@ -102,12 +123,13 @@ export function applyEvents(
     if (caps[fieldCount]! > 0) insertEntry(slotOf(state.c, fieldCount), caps[fieldCount]!, e.t, arrival, 0);
   }
   if (state.w !== null) {
-    for (const tile of pruneTiles(state.t, tileOf(state.w, g) - retainedTiles)) {
+    const pruned = pruneTiles(state, stride, tileOf(state.w, g) - retainedTiles);
+    for (let at = 0; at < pruned.length; at += stride) {
       for (let i = 0; i < fieldCount; i++) {
-        const o = fieldOffset(i);
-        if (tile[o]! > 0) {
+        const o = at + fieldOffset(i);
+        if (pruned[o]! > 0) {
           const l = o + MOMENTS_SIZE;
-          foldIntoBase(state.b, i, tile[l]!, tile[l + 1]!, tile[l + 2]!);
+          foldIntoBase(state.b, i, pruned[l]!, pruned[l + 1]!, pruned[l + 2]!);
         }
       }
     }
@@ -137,6 +159,7 @@ export function evaluate(
       ? plan.features
       : features.map((f) => featurePlan(f, plan.fields, plan.granularityMs));
   const asOfTile = tileOf(asOfMs, plan.granularityMs);
+  const stride = tileStride(plan.fields.length);
   const windows = new Map<string, number[]>();
   const out: FeatureValues = {};
   for (const f of list) {
@@ -145,7 +168,7 @@ export function evaluate(
       const key = `${f.field}/${f.windowTiles}`;
       let acc = windows.get(key);
       if (acc === undefined) {
-        acc = timeWindow(state.t, f.field, asOfTile - f.windowTiles + 1, asOfTile);
+        acc = timeWindow(state.t, stride, f.field, asOfTile - f.windowTiles + 1, asOfTile);
         windows.set(key, acc);
       }
       out[f.name] = finalizeWindow(acc, f);
@@ -153,7 +176,8 @@ export function evaluate(
       out[f.name] = countWindow(state.c[f.field === NO_FIELD ? plan.fields.length : f.field], f, asOfMs);
     } else {
       // Lifetime: the compiler allows only `last`; anything else reads as an empty window.
-      out[f.name] = f.agg === 'last' ? lifetimeLast(state, f.field, asOfTile, plan.granularityMs) : null;
+      out[f.name] =
+        f.agg === 'last' ? lifetimeLast(state, stride, f.field, asOfTile, plan.granularityMs) : null;
     }
   }
   return out;
@@ -163,20 +187,19 @@ export function evaluate(
  * Merges tiles lo..hi (inclusive) for a field slot into moments followed by a last triple. For the field-less
  * count, only the moment count is set (to the records in the range).
  */
-function timeWindow(tiles: readonly number[][], field: number, lo: number, hi: number): number[] {
+function timeWindow(tiles: Float64Array, stride: number, field: number, lo: number, hi: number): number[] {
   const acc = new Array<number>(MOMENTS_SIZE + LAST_SIZE).fill(0);
-  for (let k = lowerBound(tiles, lo); k < tiles.length; k++) {
-    const tile = tiles[k]!;
-    if (tile[0]! > hi) break;
+  for (let at = lowerBound(tiles, stride, lo) * stride; at < tiles.length; at += stride) {
+    if (tiles[at]! > hi) break;
     if (field === NO_FIELD) {
-      acc[0]! += tile[1]!;
+      acc[0]! += tiles[at + 1]!;
       continue;
     }
-    const o = fieldOffset(field);
-    if (tile[o]! === 0) continue;
-    mergeMoments(acc, 0, tile, o);
+    const o = at + fieldOffset(field);
+    if (tiles[o]! === 0) continue;
+    mergeMoments(acc, 0, tiles, o);
     // Tiles ascend and tile order follows event time, so the last non-empty tile holds the window's last.
-    for (let j = 0; j < LAST_SIZE; j++) acc[MOMENTS_SIZE + j] = tile[o + MOMENTS_SIZE + j]!;
+    for (let j = 0; j < LAST_SIZE; j++) acc[MOMENTS_SIZE + j] = tiles[o + MOMENTS_SIZE + j]!;
   }
   return acc;
 }
@@ -199,12 +222,18 @@ function countWindow(list: readonly number[] | undefined, f: FeaturePlan, asOfMs
 }
 
 /** The most recent value among events with tile <= asOfTile: newest such tile holding the field, else the base. */
-function lifetimeLast(state: EntityState, field: number, asOfTile: number, g: number): number | null {
+function lifetimeLast(
+  state: EntityState,
+  stride: number,
+  field: number,
+  asOfTile: number,
+  g: number,
+): number | null {
   if (field === NO_FIELD) return null;
-  const o = fieldOffset(field);
-  for (let k = lowerBound(state.t, asOfTile + 1) - 1; k >= 0; k--) {
-    const tile = state.t[k]!;
-    if (tile[o]! > 0) return tile[o + MOMENTS_SIZE + 2]!;
+  const tiles = state.t;
+  for (let k = lowerBound(tiles, stride, asOfTile + 1) - 1; k >= 0; k--) {
+    const o = k * stride + fieldOffset(field);
+    if (tiles[o]! > 0) return tiles[o + MOMENTS_SIZE + 2]!;
   }
   const base = state.b[field];
   if (base === undefined || base.length === 0 || tileOf(base[0]!, g) > asOfTile) return null;

@@ -3,7 +3,8 @@
  * (Chronon-style prepare / update / merge / finalize). One intermediate serves count, sum, avg, min, max and
  * the four variance aggregations.
  *
- * Layout: six numbers at an offset `o` of a plain number array, so tiles can embed moments without objects:
+ * Layout: six numbers at an offset `o` of a number array (plain or Float64Array: `Slots`), so tiles can embed
+ * moments without objects:
  *   [o+0] n     number of values
  *   [o+1] s     Neumaier sum (high part)
  *   [o+2] c     Neumaier compensation (low part); the sum is s + c
@@ -14,6 +15,9 @@
  * All entries stay finite for finite inputs below ~1e150 in magnitude (m2 squares deviations).
  */
 import type { Aggregation } from './feature-view.js';
+
+/** Where intermediates live: a plain number array (accumulators) or a Float64Array (tiles). */
+export type Slots = number[] | Float64Array;
 
 export const MOMENTS_SIZE = 6;
 const N = 0;
@@ -28,10 +32,10 @@ export const emptyMoments = (): number[] => [0, 0, 0, 0, 0, 0];
 /** The moments of a single value. */
 export const prepareMoments = (x: number): number[] => [1, x, 0, 0, x, x];
 
-const meanAt = (m: number[], o: number): number => (m[o + S]! + m[o + C]!) / m[o + N]!;
+const meanAt = (m: Slots, o: number): number => (m[o + S]! + m[o + C]!) / m[o + N]!;
 
 /** Neumaier step: adds x to the compensated sum at o. */
-function addToSum(m: number[], o: number, x: number): void {
+function addToSum(m: Slots, o: number, x: number): void {
   const s = m[o + S]!;
   const t = s + x;
   m[o + C]! += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
@@ -39,7 +43,7 @@ function addToSum(m: number[], o: number, x: number): void {
 }
 
 /** Welford update with one value. */
-export function updateMoments(m: number[], o: number, x: number): void {
+export function updateMoments(m: Slots, o: number, x: number): void {
   const n = m[o + N]!;
   if (n === 0) {
     m[o + N] = 1;
@@ -59,7 +63,7 @@ export function updateMoments(m: number[], o: number, x: number): void {
 }
 
 /** Chan merge: folds the moments at src[so] into dst[do]. src is not changed. */
-export function mergeMoments(dst: number[], d: number, src: number[], so: number): void {
+export function mergeMoments(dst: Slots, d: number, src: Slots, so: number): void {
   const nb = src[so + N]!;
   if (nb === 0) return;
   const na = dst[d + N]!;
@@ -81,7 +85,7 @@ export function mergeMoments(dst: number[], d: number, src: number[], so: number
  * The value of `agg` over the moments at o. Empty: count and sum are 0, the rest null; the sample
  * variance and deviation are null below 2 values. `last` is not a moment and yields null here.
  */
-export function finalizeMoments(m: number[], o: number, agg: Aggregation): number | null {
+export function finalizeMoments(m: Slots, o: number, agg: Aggregation): number | null {
   const n = m[o + N]!;
   if (agg === 'count') return n;
   if (agg === 'sum') return n === 0 ? 0 : m[o + S]! + m[o + C]!;

@@ -2,13 +2,22 @@
  * Tiles: one intermediate per granularity-sized slice of event time (Chronon/Feast tiling). A tile serves every
  * time window over every field, so a window of W ms as of T is the merge of tiles (tile(T) - W/g, tile(T)].
  *
- * A tile is a flat number array:
- *   [0] index     tile index = floor(t / g) of its events (t epoch ms UTC; negative t floors downward)
- *   [1] n         accepted records in the tile (the field-less `count`)
- *   then, per field i of the view (CompiledView.fields order), FIELD_SLOT numbers at fieldOffset(i):
+ * An entity's tiles sit back to back in one Float64Array (`EntityState.t`), `stride` numbers each
+ * (`tileStride(fieldCount)`), sorted by ascending index, without duplicates. A tile at offset o:
+ *   [o+0] index   tile index = floor(t / g) of its events (t epoch ms UTC; negative t floors downward)
+ *   [o+1] n       accepted records in the tile (the field-less `count`)
+ *   then, per field i of the view (CompiledView.fields order), FIELD_SLOT numbers at o + fieldOffset(i):
  *     moments (MOMENTS_SIZE, see moments.ts) followed by last (LAST_SIZE, see last-value.ts).
  *   A field with moment count 0 has no values in the tile; its other numbers are 0.
- * Tiles are kept in an array sorted by ascending index, without duplicates.
+ *
+ * Why one typed array and not an array per tile: an entity keeps hundreds of tiles (a 1-hour window of 10-second
+ * tiles is 360), and a worker keeps thousands of entities in its write-through cache. As arrays they were
+ * hundreds of thousands of small objects that every garbage collection copied or marked; as one typed array per
+ * entity they are one object, their numbers outside the JS heap, and they encode as one memory copy.
+ *
+ * The array is exactly the tiles: a view whose buffer may have room after it (so appending a tile is usually
+ * no copy) and, after a prune, before it. Functions that add tiles may replace the array: they take and update
+ * the holder (`TileHolder`), never a copy of `t`.
  */
 import { LAST_SIZE, updateLast } from './last-value.js';
 import { MOMENTS_SIZE, updateMoments } from './moments.js';
@@ -16,57 +25,91 @@ import { MOMENTS_SIZE, updateMoments } from './moments.js';
 export const FIELD_SLOT = MOMENTS_SIZE + LAST_SIZE;
 const HEADER = 2;
 
+/** The owner of a tile array (an entity state). */
+export interface TileHolder {
+  t: Float64Array;
+}
+
 export const tileOf = (t: number, granularityMs: number): number => Math.floor(t / granularityMs);
 
-/** Offset of field i's moments in a tile; its last follows at + MOMENTS_SIZE. */
+/** Numbers per tile for a view with `fieldCount` fields. */
+export const tileStride = (fieldCount: number): number => HEADER + fieldCount * FIELD_SLOT;
+
+/** Offset of field i's moments within a tile; its last follows at + MOMENTS_SIZE. */
 export const fieldOffset = (i: number): number => HEADER + i * FIELD_SLOT;
 
-/** Position of the first tile whose index is >= idx (tiles.length when none). */
-export function lowerBound(tiles: readonly number[][], idx: number): number {
+export const emptyTiles = (): Float64Array => new Float64Array(0);
+
+/** Position (in tiles) of the first tile whose index is >= idx (the tile count when none). */
+export function lowerBound(tiles: Float64Array, stride: number, idx: number): number {
   let lo = 0;
-  let hi = tiles.length;
+  let hi = tiles.length / stride;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tiles[mid]![0]! < idx) lo = mid + 1;
+    if (tiles[mid * stride]! < idx) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** The tile with index idx, inserted in order when absent. In-order streams hit the last tile: O(1). */
-export function tileAt(tiles: number[][], idx: number, fieldCount: number): number[] {
-  const last = tiles[tiles.length - 1];
-  if (last !== undefined && last[0] === idx) return last;
-  const pos = last === undefined || last[0]! < idx ? tiles.length : lowerBound(tiles, idx);
-  const found = tiles[pos];
-  if (found !== undefined && found[0] === idx) return found;
-  const tile = new Array<number>(HEADER + fieldCount * FIELD_SLOT).fill(0);
-  tile[0] = idx;
-  tiles.splice(pos, 0, tile);
-  return tile;
+/**
+ * Offset in `holder.t` of the tile with index idx, inserted in order (zeroed) when absent; `holder.t` may be
+ * replaced. In-order streams hit or append after the last tile: O(1) amortized.
+ */
+export function tileAt(holder: TileHolder, idx: number, stride: number): number {
+  const tiles = holder.t;
+  const count = tiles.length / stride;
+  const lastIdx = count > 0 ? tiles[(count - 1) * stride]! : Number.NEGATIVE_INFINITY;
+  if (lastIdx === idx) return (count - 1) * stride;
+  const pos = lastIdx < idx ? count : lowerBound(tiles, stride, idx);
+  if (pos < count && tiles[pos * stride] === idx) return pos * stride;
+  const grown = withOneMoreTile(tiles, stride);
+  const at = pos * stride;
+  if (pos < count) grown.copyWithin(at + stride, at, count * stride);
+  grown.fill(0, at, at + stride);
+  grown[at] = idx;
+  holder.t = grown;
+  return at;
 }
 
-/** Adds one record to a tile: `values[i]` is field i's value, or undefined when the record lacks it. */
+/** The tiles with room for one more at the end: the same buffer when it has room after the view, else a copy. */
+function withOneMoreTile(tiles: Float64Array, stride: number): Float64Array {
+  const length = tiles.length + stride;
+  if (tiles.byteOffset + length * Float64Array.BYTES_PER_ELEMENT <= tiles.buffer.byteLength)
+    return new Float64Array(tiles.buffer, tiles.byteOffset, length);
+  // Double the room (at least 8 tiles), so n appends copy O(n) numbers in all.
+  const grown = new Float64Array(new ArrayBuffer(Math.max(2 * length, 8 * stride) * 8), 0, length);
+  grown.set(tiles);
+  return grown;
+}
+
+/** Adds one record to the tile at offset o: `values[i]` is field i's value, or undefined when the record lacks it. */
 export function addToTile(
-  tile: number[],
+  tiles: Float64Array,
+  o: number,
   values: readonly (number | undefined)[],
   t: number,
   arrival: number,
 ): void {
-  tile[1]! += 1;
+  tiles[o + 1]! += 1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === undefined) continue;
-    const o = fieldOffset(i);
-    const had = tile[o]! > 0;
-    updateMoments(tile, o, v);
-    updateLast(tile, o + MOMENTS_SIZE, had, t, arrival, v);
+    const f = o + fieldOffset(i);
+    const had = tiles[f]! > 0;
+    updateMoments(tiles, f, v);
+    updateLast(tiles, f + MOMENTS_SIZE, had, t, arrival, v);
   }
 }
 
-/** Removes and returns the tiles with index <= floorIdx (a prefix, so O(removed) plus one move). */
-export function pruneTiles(tiles: number[][], floorIdx: number): number[][] {
-  const first = tiles[0];
-  if (first === undefined || first[0]! > floorIdx) return [];
-  return tiles.splice(0, lowerBound(tiles, floorIdx + 1));
+/**
+ * Removes the tiles with index <= floorIdx (a prefix: no copy, the view moves forward) and returns them, as a
+ * copy-free view that stays valid until tiles are added again.
+ */
+export function pruneTiles(holder: TileHolder, stride: number, floorIdx: number): Float64Array {
+  const tiles = holder.t;
+  const cut = lowerBound(tiles, stride, floorIdx + 1) * stride;
+  if (cut === 0) return emptyTiles();
+  holder.t = tiles.subarray(cut);
+  return tiles.subarray(0, cut);
 }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { arrivalOf, firstSeq, lastSeq, recordColumns } from '../../src/adapters/kinesis/record-columns.js';
 import { decodeWireRecords, encodeWireRecords } from '../../src/adapters/queue/kinesis-wire.js';
 
 const record = fc.record({
@@ -14,10 +15,24 @@ const record = fc.record({
   data: fc.uint8Array({ maxLength: 300 }),
 });
 
+test('a page as columns: first and last sequence number, arrival of a sequence number', () => {
+  fc.assert(
+    fc.property(fc.array(record, { minLength: 1, maxLength: 40 }), (records) => {
+      const columns = recordColumns(records);
+      assert.equal(columns.count, records.length);
+      assert.equal(firstSeq(columns), records[0]!.seq);
+      assert.equal(lastSeq(columns), records.at(-1)!.seq);
+      const pick = records[records.length >> 1]!;
+      assert.equal(arrivalOf(columns, pick.seq), records.find((r) => r.seq === pick.seq)!.arrivalMs);
+      assert.equal(arrivalOf(columns, '9'.repeat(131)), undefined); // longer than any generated one
+    }),
+  );
+});
+
 test('records survive the job payload in order, byte for byte', () => {
   fc.assert(
     fc.property(fc.array(record, { maxLength: 60 }), (records) => {
-      const wire = JSON.parse(JSON.stringify(encodeWireRecords(records)));
+      const wire = JSON.parse(JSON.stringify(encodeWireRecords(recordColumns(records))));
       const back = decodeWireRecords(wire);
       assert.deepEqual(
         back.map((r) => ({ seq: r.seq, arrivalMs: r.arrivalMs, data: new Uint8Array(r.data) })),
@@ -43,25 +58,30 @@ test('a page of 10,000 sensor readings is a fraction of its base64-per-record si
   const perRecord = JSON.stringify(
     records.map((r) => ({ s: r.seq, a: r.arrivalMs, d: Buffer.from(r.data).toString('base64') })),
   ).length;
-  const columns = JSON.stringify(encodeWireRecords(records)).length;
+  const columns = JSON.stringify(encodeWireRecords(recordColumns(records))).length;
   assert.ok(columns * 4 < perRecord, `columns ${columns} B against ${perRecord} B one object per record`);
-  assert.equal(decodeWireRecords(JSON.parse(JSON.stringify(encodeWireRecords(records)))).length, 10_000);
+  assert.equal(
+    decodeWireRecords(JSON.parse(JSON.stringify(encodeWireRecords(recordColumns(records))))).length,
+    10_000,
+  );
 });
 
 test('columns that disagree are refused', () => {
-  const wire = encodeWireRecords([
-    { seq: '1', arrivalMs: 1, data: new Uint8Array([123, 125]) },
-    { seq: '2', arrivalMs: 2, data: new Uint8Array([91, 93]) },
-  ]);
-  assert.throws(() => decodeWireRecords({ ...wire, arrivals: [1] }), /arrivals and sizes/);
+  const wire = encodeWireRecords(
+    recordColumns([
+      { seq: '1', arrivalMs: 1, data: new Uint8Array([123, 125]) },
+      { seq: '2', arrivalMs: 2, data: new Uint8Array([91, 93]) },
+    ]),
+  );
+  assert.throws(() => decodeWireRecords({ ...wire, arrivals: [1] }), /differ in length/);
   assert.throws(() => decodeWireRecords({ ...wire, sizes: [2, 3] }), /record sizes|buffer/i);
   assert.throws(() => decodeWireRecords({ ...wire, sizes: [1, 1] }), /record sizes|buffer/i);
   assert.throws(
     () =>
       decodeWireRecords({
         ...wire,
-        seqs: encodeWireRecords([{ seq: '1', arrivalMs: 1, data: new Uint8Array() }]).seqs,
+        seqs: encodeWireRecords(recordColumns([{ seq: '1', arrivalMs: 1, data: new Uint8Array() }])).seqs,
       }),
-    /sequence numbers/,
+    /differ in length/,
   );
 });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { recordColumns } from '../../src/adapters/kinesis/record-columns.js';
 import type { RecordsPage } from '../../src/adapters/kinesis/shard-api.js';
 import { ReadAhead } from '../../workers/kinesis/read-ahead.js';
 
@@ -18,7 +19,7 @@ function shard(pages: number) {
     calls.push(iterator);
     const i = Number(iterator.slice(3));
     return {
-      records: [{ seq: String(i), arrivalMs: i, data: new Uint8Array() }],
+      records: recordColumns([{ seq: String(i), arrivalMs: i, data: new Uint8Array() }]),
       next: i + 1 < pages ? `it-${i + 1}` : null,
       millisBehindLatest: i + 1 < pages ? 1000 : 0,
     };

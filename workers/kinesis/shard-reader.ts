@@ -19,11 +19,12 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
-  type KinesisRecordIn,
-  kinesisErrorKind,
-  type RecordsPage,
-  type ShardApi,
-} from '../../src/adapters/kinesis/shard-api.js';
+  arrivalOf,
+  firstSeq,
+  lastSeq,
+  type RecordColumns,
+} from '../../src/adapters/kinesis/record-columns.js';
+import { kinesisErrorKind, type RecordsPage, type ShardApi } from '../../src/adapters/kinesis/shard-api.js';
 import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
 import { encodeWireRecords } from '../../src/adapters/queue/kinesis-wire.js';
 import {
@@ -173,7 +174,7 @@ export class ShardReader {
     const behind = (page: RecordsPage) =>
       pollInterval(
         {
-          records: page.records.length,
+          records: page.records.count,
           limit: this.deps.recordLimit,
           millisBehindLatest: page.millisBehindLatest,
         },
@@ -245,16 +246,17 @@ export class ShardReader {
         throttles = 0;
         millisBehind = page.millisBehindLatest;
         this.deps.metrics?.setMillisBehindLatest(this.stream, this.shardId, millisBehind);
-        if (page.records.length > 0) {
+        if (page.records.count > 0) {
           if (behind(page) && page.next !== null && !this.stopping) ahead.follow(page.next);
           const result = await this.runBatch(page.records, views, saveProgress);
           if (!result) {
             ahead.drop();
             return 'aborted';
           }
-          const last = page.records.at(-1)!;
-          const end = page.records.find((r) => r.seq === result.batchEnd) ?? last;
-          checkpoint = { seq: result.batchEnd, arrivalMs: end.arrivalMs };
+          const last = lastSeq(page.records);
+          const endArrival =
+            arrivalOf(page.records, result.batchEnd) ?? page.records.arrivals[page.records.count - 1]!;
+          checkpoint = { seq: result.batchEnd, arrivalMs: endArrival };
           processedSinceStart = true;
           await saveProgress(null);
           if (refsOf(views).join(',') !== [...result.views].sort().join(',')) {
@@ -262,7 +264,7 @@ export class ShardReader {
             this.viewsChanged = true;
             continue;
           }
-          if (result.batchEnd !== last.seq) {
+          if (result.batchEnd !== last) {
             // An older job with the same first record ended earlier: go on right after its end.
             iterator = null;
             resumeFrom = { type: 'AFTER_SEQUENCE_NUMBER', seq: result.batchEnd };
@@ -282,7 +284,7 @@ export class ShardReader {
         iterator = page.next;
         interval = pollInterval(
           {
-            records: page.records.length,
+            records: page.records.count,
             limit: this.deps.recordLimit,
             millisBehindLatest: page.millisBehindLatest,
           },
@@ -317,20 +319,20 @@ export class ShardReader {
 
   /** Hands one GetRecords result to a batch job and waits for it (null when the lease was lost meanwhile). */
   private async runBatch(
-    records: readonly KinesisRecordIn[],
+    records: RecordColumns,
     views: readonly ReaderView[],
     saveProgress: (inflight: string | null) => Promise<void>,
   ): Promise<KinesisBatchResult | null> {
     const refs = refsOf(views);
     const digest = createHash('sha1').update(refs.join(',')).digest('hex').slice(0, 12);
-    const jobId = kinesisBatchJobId(this.stream, this.shardId, records[0]!.seq, digest);
+    const jobId = kinesisBatchJobId(this.stream, this.shardId, firstSeq(records), digest);
     await saveProgress(jobId);
     return this.deps.batches.run(
       jobId,
       {
         stream: this.stream,
         shardId: this.shardId,
-        batchEnd: records.at(-1)!.seq,
+        batchEnd: lastSeq(records),
         views: refs,
         records: encodeWireRecords(records),
       },

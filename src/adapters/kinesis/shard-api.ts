@@ -11,15 +11,11 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { StartSpec } from '../../core/kinesis/start-position.js';
 import type { StoredShard } from '../../ports/shard-store.js';
-
-export interface KinesisRecordIn {
-  seq: string;
-  arrivalMs: number;
-  data: Uint8Array;
-}
+import { type RecordColumns, recordColumns } from './record-columns.js';
 
 export interface RecordsPage {
-  records: KinesisRecordIn[];
+  /** The page's records, as columns (record-columns.ts: cheap to hold while the batch applies). */
+  records: RecordColumns;
   /** null at SHARD_END: the shard is closed and every record was returned. */
   next: string | null;
   millisBehindLatest: number;
@@ -82,11 +78,13 @@ export function shardApi(client: KinesisClient): ShardApi {
     async getRecords(iterator, limit) {
       const res = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
       return {
-        records: (res.Records ?? []).map((r) => ({
-          seq: r.SequenceNumber!,
-          arrivalMs: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
-          data: r.Data ?? new Uint8Array(0),
-        })),
+        records: recordColumns(
+          (res.Records ?? []).map((r) => ({
+            seq: r.SequenceNumber!,
+            arrivalMs: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
+            data: r.Data ?? new Uint8Array(0),
+          })),
+        ),
         next: res.NextShardIterator ?? null,
         millisBehindLatest: res.MillisBehindLatest ?? 0,
       };

@@ -1,0 +1,74 @@
+/**
+ * The records of one GetRecords page, column by column: sequence numbers joined into one string, arrival times
+ * and sizes in two number arrays, every payload in one buffer. A reader holds a page for as long as its batch
+ * applies (and the page read ahead while the one before applies); held as the SDK returns it, a page of 10,000
+ * records is some 30,000 objects (records, dates, byte arrays) that outlive young-generation collections and are
+ * copied by each. As columns it is five objects, its payload outside the JS heap.
+ *
+ * Sequence numbers are decimal digits (Kinesis: `0|([1-9]\d{0,128})`), so `,` separates them.
+ */
+
+/** One record, as the worker applies it. */
+export interface RecordRow {
+  seq: string;
+  arrivalMs: number;
+  data: Uint8Array;
+}
+
+export interface RecordColumns {
+  /** Records in the page. */
+  count: number;
+  /** SequenceNumber of every record, in page order, joined by `,` ('' when the page is empty). */
+  seqs: string;
+  /** ApproximateArrivalTimestamp of every record, epoch ms. */
+  arrivals: number[];
+  /** Byte length of every record's Data. */
+  sizes: number[];
+  /** Every record's Data, concatenated. */
+  data: Buffer;
+}
+
+export function recordColumns(rows: readonly RecordRow[]): RecordColumns {
+  return {
+    count: rows.length,
+    seqs: rows.map((r) => r.seq).join(','),
+    arrivals: rows.map((r) => r.arrivalMs),
+    sizes: rows.map((r) => r.data.length),
+    data: Buffer.concat(rows.map((r) => r.data)),
+  };
+}
+
+/** The rows back, in page order; each row's data is a view into `columns.data`. Throws when the columns disagree. */
+export function rowsOf(columns: RecordColumns): (RecordRow & { data: Buffer })[] {
+  const seqs = columns.count === 0 ? [] : columns.seqs.split(',');
+  const { count, arrivals, sizes } = columns;
+  if (seqs.length !== count || arrivals.length !== count || sizes.length !== count)
+    throw new Error('record columns: sequence numbers, arrivals and sizes differ in length');
+  const out = new Array<RecordRow & { data: Buffer }>(columns.count);
+  let offset = 0;
+  for (let i = 0; i < columns.count; i++) {
+    const size = columns.sizes[i]!;
+    out[i] = {
+      seq: seqs[i]!,
+      arrivalMs: columns.arrivals[i]!,
+      data: columns.data.subarray(offset, offset + size),
+    };
+    offset += size;
+  }
+  return out;
+}
+
+/** Sequence number of the first record (the page must not be empty). */
+export function firstSeq(c: RecordColumns): string {
+  const comma = c.seqs.indexOf(',');
+  return comma < 0 ? c.seqs : c.seqs.slice(0, comma);
+}
+
+/** Sequence number of the last record (the page must not be empty). */
+export const lastSeq = (c: RecordColumns): string => c.seqs.slice(c.seqs.lastIndexOf(',') + 1);
+
+/** Arrival time of the record with sequence number `seq`, or undefined when the page does not hold it. */
+export function arrivalOf(c: RecordColumns, seq: string): number | undefined {
+  const at = c.count === 0 ? -1 : c.seqs.split(',').indexOf(seq);
+  return at < 0 ? undefined : c.arrivals[at];
+}
