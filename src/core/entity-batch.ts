@@ -47,6 +47,7 @@ export interface EntityBatchResult {
 
 export const newStoredEntity = (): StoredEntity => ({ s: newEntityState(), m: {}, p: {} });
 
+/** `events`: the entity's events of the batch, in source order (their sequence numbers never decrease). */
 export function applyBatchToEntity(
   view: CompiledView,
   current: StoredEntity | null,
@@ -57,7 +58,11 @@ export function applyBatchToEntity(
 ): EntityBatchResult {
   const stored = current ?? newStoredEntity();
   const mark = stored.m[source] ?? SEQ_NONE;
-  const fresh = events.filter((e) => compareSeq(e.seq, mark) > 0);
+  // Events come in source order (sequence numbers never decrease): when the first is past the mark, all are.
+  const fresh =
+    events.length > 0 && compareSeq(events[0]!.seq, mark) > 0
+      ? events
+      : events.filter((e) => compareSeq(e.seq, mark) > 0);
   const prior = stored.p[source];
   const carried: [number, number, number] =
     prior && compareSeq(prior.e, viewMark) > 0 ? [...prior.o] : [0, 0, 0];

@@ -9,7 +9,7 @@
 
 import { decodeWireRecords } from '../adapters/queue/kinesis-wire.js';
 import type { KinesisBatchData, KinesisBatchResult, ViewRef } from '../adapters/queue/registry.js';
-import { decodeJsonBytes, decodeRecord, type Rejected } from '../core/decode-record.js';
+import { decodeJsonSlices, decodeRecord, type Rejected } from '../core/decode-record.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
 import { startTimeOf, wantsRecord } from '../core/kinesis/start-position.js';
@@ -50,8 +50,21 @@ export async function applyKinesisBatch(
     rejected: 0,
     failed: 0,
   };
-  // Bytes -> JSON once for every view version.
-  const parsed = decodeWireRecords(data.records).map((r) => ({ r, json: decodeJsonBytes(r.data) }));
+  // Bytes -> JSON once for every view version. Records are in shard order: sequence numbers ascend.
+  const columns = decodeWireRecords(data.records);
+  const seqs = columns.count === 0 ? [] : columns.seqs.split(',');
+  const payloads = decodeJsonSlices(columns.data, columns.sizes);
+  let offsets: number[] | undefined; // where each payload starts, for the few that need their bytes
+  /** Record i as a dead letter keeps it: its JSON value, or its text (base64 when it is not UTF-8). */
+  const recordOf = (i: number): unknown => {
+    const json = payloads[i]!;
+    if (json.ok) return json.value;
+    if (!offsets) {
+      offsets = new Array<number>(columns.count);
+      for (let k = 0, at = 0; k < columns.count; at += columns.sizes[k]!, k++) offsets[k] = at;
+    }
+    return rawRecord(columns.data.subarray(offsets[i]!, offsets[i]! + columns.sizes[i]!), json);
+  };
 
   for (const ref of data.views) {
     const { name, version } = parseViewRef(ref);
@@ -76,26 +89,24 @@ export async function applyKinesisBatch(
         if (compareSeq(mark, data.batchEnd) >= 0) return; // applied and counted before
         const byEntity = new Map<string, SequencedEvent[]>();
         const letters: DeadLetter[] = [];
-        for (const { r, json } of parsed) {
-          if (!wantsRecord(startMs, mark, r.seq, r.arrivalMs)) continue;
-          const decoded = json.ok ? decodeRecord(compiled, json.value, r.arrivalMs) : json;
+        // Usually the whole batch is past the mark: then only the start time is checked per record.
+        const pastMark = seqs.length > 0 && compareSeq(seqs[0]!, mark) > 0;
+        for (let i = 0; i < seqs.length; i++) {
+          const seq = seqs[i]!;
+          const arrivalMs = columns.arrivals[i]!;
+          if (
+            pastMark ? startMs !== null && arrivalMs < startMs : !wantsRecord(startMs, mark, seq, arrivalMs)
+          )
+            continue;
+          const json = payloads[i]!;
+          const decoded = json.ok ? decodeRecord(compiled, json.value, arrivalMs) : json;
           if (!decoded.ok) {
-            letters.push(
-              deadLetter(
-                data,
-                name,
-                version,
-                r.seq,
-                decoded,
-                json.ok ? json.value : rawRecord(r.data, json),
-                now,
-              ),
-            );
+            letters.push(deadLetter(data, name, version, seq, decoded, recordOf(i), now));
             continue;
           }
           const events = byEntity.get(decoded.entity) ?? [];
           if (events.length === 0) byEntity.set(decoded.entity, events);
-          events.push({ ...decoded.event, seq: r.seq });
+          events.push({ ...decoded.event, seq });
         }
         await deps.deadLetters.add(name, version, letters);
         const count = await applySourceBatch(deps, compiled, {
@@ -114,16 +125,8 @@ export async function applyKinesisBatch(
       // so one broken view never blocks the shard for the others.
       onViewFailure(ref, err);
       const reason = `batch could not be applied: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}`;
-      const letters = parsed.map(({ r, json }) =>
-        deadLetter(
-          data,
-          name,
-          version,
-          r.seq,
-          { code: 'PROCESSING_FAILED', reason },
-          json.ok ? json.value : rawRecord(r.data, json),
-          now,
-        ),
+      const letters = seqs.map((seq, i) =>
+        deadLetter(data, name, version, seq, { code: 'PROCESSING_FAILED', reason }, recordOf(i), now),
       );
       result.failed += await deps.deadLetters.add(name, version, letters);
     }

@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { arrivalOf, firstSeq, lastSeq, recordColumns } from '../../src/adapters/kinesis/record-columns.js';
+import {
+  arrivalOf,
+  firstSeq,
+  lastSeq,
+  recordColumns,
+  rowsOf,
+} from '../../src/adapters/kinesis/record-columns.js';
 import { decodeWireRecords, encodeWireRecords } from '../../src/adapters/queue/kinesis-wire.js';
 
 const record = fc.record({
@@ -33,7 +39,7 @@ test('records survive the job payload in order, byte for byte', () => {
   fc.assert(
     fc.property(fc.array(record, { maxLength: 60 }), (records) => {
       const wire = JSON.parse(JSON.stringify(encodeWireRecords(recordColumns(records))));
-      const back = decodeWireRecords(wire);
+      const back = rowsOf(decodeWireRecords(wire));
       assert.deepEqual(
         back.map((r) => ({ seq: r.seq, arrivalMs: r.arrivalMs, data: new Uint8Array(r.data) })),
         records.map((r) => ({ seq: r.seq, arrivalMs: r.arrivalMs, data: new Uint8Array(r.data) })),
@@ -61,7 +67,7 @@ test('a page of 10,000 sensor readings is a fraction of its base64-per-record si
   const columns = JSON.stringify(encodeWireRecords(recordColumns(records))).length;
   assert.ok(columns * 4 < perRecord, `columns ${columns} B against ${perRecord} B one object per record`);
   assert.equal(
-    decodeWireRecords(JSON.parse(JSON.stringify(encodeWireRecords(recordColumns(records))))).length,
+    decodeWireRecords(JSON.parse(JSON.stringify(encodeWireRecords(recordColumns(records))))).count,
     10_000,
   );
 });
@@ -76,6 +82,7 @@ test('columns that disagree are refused', () => {
   assert.throws(() => decodeWireRecords({ ...wire, arrivals: [1] }), /differ in length/);
   assert.throws(() => decodeWireRecords({ ...wire, sizes: [2, 3] }), /record sizes|buffer/i);
   assert.throws(() => decodeWireRecords({ ...wire, sizes: [1, 1] }), /record sizes|buffer/i);
+  assert.throws(() => decodeWireRecords({ ...wire, sizes: [-1, 5] }), /non-negative/);
   assert.throws(
     () =>
       decodeWireRecords({

@@ -6,11 +6,12 @@
  * each side; this form is about 330 KB and a handful of strings and arrays (`npm run bench` measures the effect
  * on Kinesis ingestion).
  *
- * Contract: `decodeWireRecords(encodeWireRecords(columns))` gives back every record, in order, with the same
- * sequence number, arrival time and bytes; a payload whose columns disagree is refused, never applied shifted.
+ * Contract: `decodeWireRecords(encodeWireRecords(columns))` gives back the same columns (every record, in order,
+ * with the same sequence number, arrival time and bytes); a payload whose columns disagree is refused, never
+ * applied shifted.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { type RecordColumns, type RecordRow, rowsOf } from '../kinesis/record-columns.js';
+import type { RecordColumns } from '../kinesis/record-columns.js';
 
 /** The records of one job. */
 export interface KinesisWireRecords {
@@ -36,12 +37,25 @@ export function encodeWireRecords(columns: RecordColumns): KinesisWireRecords {
   };
 }
 
-/** The records back, in order; throws when the columns disagree (a payload not written by encodeWireRecords). */
-export function decodeWireRecords(wire: KinesisWireRecords): (RecordRow & { data: Buffer })[] {
+/** The page's columns back; throws when they disagree (a payload not written by encodeWireRecords). */
+export function decodeWireRecords(wire: KinesisWireRecords): RecordColumns {
   const count = wire.sizes.length;
+  if (!wire.sizes.every((n) => Number.isInteger(n) && n >= 0))
+    throw new Error('kinesis batch: record sizes must be non-negative integers');
   const total = wire.sizes.reduce((a, b) => a + b, 0);
   const data = inflateRawSync(Buffer.from(wire.data, 'base64'), { maxOutputLength: Math.max(1, total) });
   if (data.length !== total) throw new Error('kinesis batch: payload bytes do not match the record sizes');
   const seqs = inflateRawSync(Buffer.from(wire.seqs, 'base64')).toString('latin1');
-  return rowsOf({ count, seqs, arrivals: wire.arrivals, sizes: wire.sizes, data });
+  const columns = { count, seqs, arrivals: wire.arrivals, sizes: wire.sizes, data };
+  if (countSeqs(seqs) !== count || wire.arrivals.length !== count)
+    throw new Error('kinesis batch: sequence numbers, arrivals and sizes differ in length');
+  return columns;
+}
+
+/** Sequence numbers in a `,`-joined list, counted without splitting it. */
+function countSeqs(joined: string): number {
+  if (joined.length === 0) return 0;
+  let n = 1;
+  for (let at = joined.indexOf(','); at >= 0; at = joined.indexOf(',', at + 1)) n++;
+  return n;
 }
