@@ -1,7 +1,8 @@
 /**
- * CPU time of a process (user + system, from /proc/<pid>/stat; Linux only) and of the Redis server (INFO cpu).
- * Under a busy machine, CPU per request moves far less than requests per second: the figures use it to say
- * which process sets the ceiling.
+ * CPU time of a process (user + system, from /proc/<pid>/stat; Linux only) and of the Redis server (INFO cpu),
+ * and how long a process's main thread sat ready to run but waiting for a CPU (/proc/<pid>/schedstat: the
+ * scheduler's run-queue wait). Under a busy machine, CPU per request moves far less than requests per second: the
+ * figures use them to say which process sets the ceiling, and whether it was short of a core.
  */
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
@@ -20,6 +21,16 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
+/** Seconds the process's main thread has waited on a run queue (ready, no CPU free) so far; NaN without /proc. */
+export function runQueueWaitSeconds(pid: number): number {
+  try {
+    const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/);
+    return Number(waitNs) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Seconds of CPU the Redis server has used so far (main thread and children). */
 export async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
@@ -27,17 +38,27 @@ export async function redisCpuSeconds(redis: Redis): Promise<number> {
   return get('used_cpu_sys') + get('used_cpu_user');
 }
 
-/** Runs `work` and returns its result with the CPU seconds each process used meanwhile. */
+/**
+ * Runs `work` and returns its result with the CPU seconds each process used meanwhile, and the seconds each
+ * process's main thread waited for a CPU.
+ */
 export async function measureCpu<T>(
   pids: Record<string, number>,
   redis: Redis | null,
   work: () => Promise<T>,
-): Promise<{ result: T; cpu: Record<string, number> }> {
+): Promise<{ result: T; cpu: Record<string, number>; waited: Record<string, number> }> {
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, processCpuSeconds(pid)]));
+  const waitBefore = Object.fromEntries(
+    Object.entries(pids).map(([k, pid]) => [k, runQueueWaitSeconds(pid)]),
+  );
   const redisBefore = redis ? await redisCpuSeconds(redis) : 0;
   const result = await work();
   const cpu: Record<string, number> = {};
-  for (const [k, pid] of Object.entries(pids)) cpu[k] = processCpuSeconds(pid) - before[k]!;
+  const waited: Record<string, number> = {};
+  for (const [k, pid] of Object.entries(pids)) {
+    cpu[k] = processCpuSeconds(pid) - before[k]!;
+    waited[k] = runQueueWaitSeconds(pid) - waitBefore[k]!;
+  }
   if (redis) cpu.redis = (await redisCpuSeconds(redis)) - redisBefore;
-  return { result, cpu };
+  return { result, cpu, waited };
 }

@@ -69,7 +69,7 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
       );
       const out = JSON.parse(run.result) as { records: number; seconds: number };
       if (out.records < n) throw new Error(`the GetRecords loop read ${out.records} of ${n} records`);
-      return { ...out, kinesaliteCpu: run.cpu.kinesalite! };
+      return { ...out, kinesaliteCpu: run.cpu.kinesalite!, kinesaliteWaited: run.waited.kinesalite! };
     };
     ctx.log('kinesis: bare GetRecords loop');
     const bareBefore = await bareLoop();
@@ -102,6 +102,7 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
         records: bareBefore.records + bareAfter.records,
         seconds: bareBefore.seconds + bareAfter.seconds,
         kinesaliteCpu: bareBefore.kinesaliteCpu + bareAfter.kinesaliteCpu,
+        kinesaliteWaited: bareBefore.kinesaliteWaited + bareAfter.kinesaliteWaited,
       };
 
       const share = (cpu: number, s: number) => `${Math.round((100 * cpu) / s)}%`;
@@ -121,11 +122,14 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
             `${bareBefore.seconds.toFixed(2)} s before Eddy, ${bareAfter.seconds.toFixed(2)} s after. CPU of one core while Eddy ran: kinesalite ` +
             `${share(run.cpu.kinesalite!, seconds)}, Eddy ${share(run.cpu.eddy!, seconds)}, Redis ` +
             `${share(run.cpu.redis!, seconds)}; while the loop ran: kinesalite ` +
-            `${share(bare.kinesaliteCpu, bare.seconds)}. kinesalite CPU per 1,000 records: ` +
+            `${share(bare.kinesaliteCpu, bare.seconds)}. kinesalite's main thread waited for a free core ` +
+            `${share(run.waited.kinesalite!, seconds)} of the time while Eddy ran, ` +
+            `${share(bare.kinesaliteWaited, bare.seconds)} while the loop ran. kinesalite CPU per 1,000 records: ` +
             `${((1000 * bare.kinesaliteCpu) / bare.records).toFixed(3)} s (loop), ${((1000 * run.cpu.kinesalite!) / n).toFixed(3)} s (Eddy). ` +
             `Ceiling on this machine: the loop beside a process busy ${share(eddyShare, 1)} of a core (Eddy's share) ` +
             `drains ${Math.round(contendedRate).toLocaleString('en-US')} rec/s ` +
-            `(${(contendedRate / (bare.records / bare.seconds)).toFixed(2)}× of alone); Eddy reaches ` +
+            `(${(contendedRate / (bare.records / bare.seconds)).toFixed(2)}× of alone; kinesalite waited for a core ` +
+            `${share(contended.kinesaliteWaited, contended.seconds)} of the time); Eddy reaches ` +
             `${(rate / contendedRate).toFixed(2)}× of that`,
         }),
       ];
