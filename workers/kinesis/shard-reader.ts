@@ -254,8 +254,11 @@ export class ShardReader {
             return 'aborted';
           }
           const last = lastSeq(page.records);
+          const lastArrival = page.records.arrivals[page.records.count - 1]!;
           const endArrival =
-            arrivalOf(page.records, result.batchEnd) ?? page.records.arrivals[page.records.count - 1]!;
+            result.batchEnd === last
+              ? lastArrival
+              : (arrivalOf(page.records, result.batchEnd) ?? lastArrival);
           checkpoint = { seq: result.batchEnd, arrivalMs: endArrival };
           processedSinceStart = true;
           await saveProgress(null);

@@ -8,7 +8,7 @@
  * Sequence numbers are decimal digits (Kinesis: `0|([1-9]\d{0,128})`), so `,` separates them.
  */
 
-/** One record, as the worker applies it. */
+/** One record of a page. */
 export interface RecordRow {
   seq: string;
   arrivalMs: number;
@@ -36,26 +36,6 @@ export function recordColumns(rows: readonly RecordRow[]): RecordColumns {
     sizes: rows.map((r) => r.data.length),
     data: Buffer.concat(rows.map((r) => r.data)),
   };
-}
-
-/** The rows back, in page order; each row's data is a view into `columns.data`. Throws when the columns disagree. */
-export function rowsOf(columns: RecordColumns): (RecordRow & { data: Buffer })[] {
-  const seqs = columns.count === 0 ? [] : columns.seqs.split(',');
-  const { count, arrivals, sizes } = columns;
-  if (seqs.length !== count || arrivals.length !== count || sizes.length !== count)
-    throw new Error('record columns: sequence numbers, arrivals and sizes differ in length');
-  const out = new Array<RecordRow & { data: Buffer }>(columns.count);
-  let offset = 0;
-  for (let i = 0; i < columns.count; i++) {
-    const size = columns.sizes[i]!;
-    out[i] = {
-      seq: seqs[i]!,
-      arrivalMs: columns.arrivals[i]!,
-      data: columns.data.subarray(offset, offset + size),
-    };
-    offset += size;
-  }
-  return out;
 }
 
 /** Sequence number of the first record (the page must not be empty). */

@@ -5,8 +5,9 @@ import type { EddyRedis } from './scripts.js';
 
 export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegistryStore {
   const parse = (raw: string | null) => (raw ? (JSON.parse(raw) as FeatureView) : null);
-  // Tells the workers at once (view-changes.ts); they also find every change at their next discovery round.
-  const announce = (name: string) => redis.publish(keys.viewChanges(), name);
+  // Tells the workers at once (view-changes.ts). Best effort: the change is stored, and the workers' next
+  // discovery round finds it anyway, so a failed message never fails the request that made the change.
+  const announce = (name: string) => redis.publish(keys.viewChanges(), name).catch(() => 0);
   return {
     async latestVersion(name) {
       const v = await redis.hget(keys.viewIndex(), name);
