@@ -53,7 +53,8 @@ test('compose: Redis with AOF and noeviction, kinesalite, the SageMaker emulator
   assert.ok(redis.join(' ').includes('--appendonly yes'), 'AOF');
   assert.ok(redis.join(' ').includes('--maxmemory-policy noeviction'), 'noeviction');
   assert.match(s.get('worker')!, /replicas: 2/);
-  assert.match(s.get('kinesalite')!, /require\('kinesalite'\).*listen\(4567, '0\.0\.0\.0'\)/);
+  assert.equal(npmScript(commands(s.get('kinesalite')!, /command:\s*(\[[^\]]*\])/g)[0]!), 'emulator:kinesis');
+  assert.match(s.get('kinesalite')!, /HOST: 0\.0\.0\.0/);
 });
 
 test('every npm command in the image and compose file is a package.json script running the tested entry', () => {
@@ -62,7 +63,12 @@ test('every npm command in the image and compose file is a package.json script r
     ...commands(compose, /command:\s*(\[[^\]]*\])/g),
   ];
   const used = argvs.map(npmScript).filter((s): s is string => s !== null);
-  assert.deepEqual([...new Set(used)].sort(), ['emulator:sagemaker', 'start:api', 'start:worker']);
+  assert.deepEqual([...new Set(used)].sort(), [
+    'emulator:kinesis',
+    'emulator:sagemaker',
+    'start:api',
+    'start:worker',
+  ]);
   for (const script of used) assert.ok(scripts[script], `package.json has no script '${script}'`);
   // The process tests spawn workers/main.ts with these roles: the scripts must stay that entry (through tsx, with
   // the Node flags `npm start` uses).
@@ -72,4 +78,5 @@ test('every npm command in the image and compose file is a package.json script r
   assert.equal(flags(scripts['start:api']!), flags(scripts.start!));
   assert.equal(flags(scripts['start:worker']!), flags(scripts.start!));
   assert.equal(scripts['emulator:sagemaker'], 'tsx src/emulator/sagemaker/main.ts');
+  assert.equal(scripts['emulator:kinesis'], 'tsx src/emulator/kinesis/main.ts');
 });

@@ -18,9 +18,9 @@ export const EMBEDDED_KINESIS_PORT = 4567;
 export async function startEmbeddedKinesis(preferredPort = EMBEDDED_KINESIS_PORT): Promise<EmbeddedKinesis> {
   let server: Server;
   try {
-    server = await listen(preferredPort);
+    server = await listenKinesalite(preferredPort);
   } catch {
-    server = await listen(0);
+    server = await listenKinesalite(0);
   }
   const { port } = server.address() as AddressInfo;
   return {
@@ -34,11 +34,15 @@ export async function startEmbeddedKinesis(preferredPort = EMBEDDED_KINESIS_PORT
   };
 }
 
-function listen(port: number): Promise<Server> {
+/**
+ * Eddy's kinesalite (kinesalite.ts: with the AT_TIMESTAMP fix), in memory, listening on `host:port` (port 0: a
+ * free one). Also the entry of the compose file's Kinesis emulator (src/emulator/kinesis/main.ts).
+ */
+export function listenKinesalite(port: number, host = '127.0.0.1'): Promise<Server> {
   const server = kinesalite({ createStreamMs: 50, deleteStreamMs: 50, updateStreamMs: 50, shardLimit: 100 });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve(server);
     });
