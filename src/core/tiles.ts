@@ -103,8 +103,8 @@ export function addToTile(
 }
 
 /**
- * Removes the tiles with index <= floorIdx (a prefix: no copy, the view moves forward) and returns them, as a
- * copy-free view that stays valid until tiles are added again.
+ * Removes the tiles with index <= floorIdx (a prefix: no copy, the view moves forward) and returns them as a
+ * view of the same buffer; nothing writes there again (appends and moves stay inside or after the new view).
  */
 export function pruneTiles(holder: TileHolder, stride: number, floorIdx: number): Float64Array {
   const tiles = holder.t;
