@@ -177,10 +177,12 @@ test('a split and a merge in the middle of the stream: exactly the oracle', asyn
 test('injected throttling and expired iterators: exactly the oracle', async () => {
   const stream = 'faulty';
   await createStream(kinesis, stream, 4);
-  const view = await createView(eddy.app, kinesisViewSpec('faulty_view', stream));
-  const { items } = sensorDataset({ entities: 100, perEntity: 60, seed: 41 });
+  // Faults from before the registration: a registration wakes the readers at once, so their first shard listing
+  // and iterators (where LimitExceededException is injected) come right after it.
   faults.on = true;
   try {
+    const view = await createView(eddy.app, kinesisViewSpec('faulty_view', stream));
+    const { items } = sensorDataset({ entities: 100, perEntity: 60, seed: 41 });
     const put = await produce(kinesis.client, stream, items, { rate: 3000 });
     const expected = expectedFor(view, items, put.landed);
     await waitConsumed(eddy.app, 'faulty_view', items.length, 90_000);
