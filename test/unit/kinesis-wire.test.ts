@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { arrivalOf, firstSeq, lastSeq, recordColumns } from '../../src/adapters/kinesis/record-columns.js';
+import { arrivalOf, firstSeq, lastSeq } from '../../src/adapters/kinesis/record-columns.js';
 import { decodeWireRecords, encodeWireRecords } from '../../src/adapters/queue/kinesis-wire.js';
+import { columnsOf } from '../helpers/record-rows.js';
 
 const record = fc.record({
   seq: fc.oneof(fc.constant('0'), fc.stringMatching(/^[1-9][0-9]{0,128}$/)),
@@ -18,7 +19,7 @@ const record = fc.record({
 test('a page as columns: first and last sequence number, arrival of a sequence number', () => {
   fc.assert(
     fc.property(fc.array(record, { minLength: 1, maxLength: 40 }), (records) => {
-      const columns = recordColumns(records);
+      const columns = columnsOf(records);
       assert.equal(columns.count, records.length);
       assert.equal(firstSeq(columns), records[0]!.seq);
       assert.equal(lastSeq(columns), records.at(-1)!.seq);
@@ -32,7 +33,7 @@ test('a page as columns: first and last sequence number, arrival of a sequence n
 test('records survive the job payload in order, byte for byte', () => {
   fc.assert(
     fc.property(fc.array(record, { maxLength: 60 }), (records) => {
-      const wire = JSON.parse(JSON.stringify(encodeWireRecords(recordColumns(records))));
+      const wire = JSON.parse(JSON.stringify(encodeWireRecords(columnsOf(records))));
       const back = decodeWireRecords(wire);
       assert.equal(back.count, records.length);
       assert.deepEqual(
@@ -71,17 +72,17 @@ test('a page of 10,000 sensor readings is a fraction of its base64-per-record si
   const perRecord = JSON.stringify(
     records.map((r) => ({ s: r.seq, a: r.arrivalMs, d: Buffer.from(r.data).toString('base64') })),
   ).length;
-  const columns = JSON.stringify(encodeWireRecords(recordColumns(records))).length;
+  const columns = JSON.stringify(encodeWireRecords(columnsOf(records))).length;
   assert.ok(columns * 4 < perRecord, `columns ${columns} B against ${perRecord} B one object per record`);
   assert.equal(
-    decodeWireRecords(JSON.parse(JSON.stringify(encodeWireRecords(recordColumns(records))))).count,
+    decodeWireRecords(JSON.parse(JSON.stringify(encodeWireRecords(columnsOf(records))))).count,
     10_000,
   );
 });
 
 test('columns that disagree are refused', () => {
   const wire = encodeWireRecords(
-    recordColumns([
+    columnsOf([
       { seq: '1', arrivalMs: 1, data: new Uint8Array([123, 125]) },
       { seq: '2', arrivalMs: 2, data: new Uint8Array([91, 93]) },
     ]),
@@ -94,7 +95,7 @@ test('columns that disagree are refused', () => {
     () =>
       decodeWireRecords({
         ...wire,
-        seqs: encodeWireRecords(recordColumns([{ seq: '1', arrivalMs: 1, data: new Uint8Array() }])).seqs,
+        seqs: encodeWireRecords(columnsOf([{ seq: '1', arrivalMs: 1, data: new Uint8Array() }])).seqs,
       }),
     /differ in length/,
   );

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recordColumns } from '../../src/adapters/kinesis/record-columns.js';
 import type { RecordsPage } from '../../src/adapters/kinesis/shard-api.js';
 import { ReadAhead } from '../../workers/kinesis/read-ahead.js';
+import { columnsOf } from '../helpers/record-rows.js';
 
 /** A shard of `pages` pages: page i is read from iterator `it-i`; the last one is caught up. */
 function shard(pages: number) {
@@ -19,7 +19,7 @@ function shard(pages: number) {
     calls.push(iterator);
     const i = Number(iterator.slice(3));
     return {
-      records: recordColumns([{ seq: String(i), arrivalMs: i, data: new Uint8Array() }]),
+      records: columnsOf([{ seq: String(i), arrivalMs: i, data: new Uint8Array() }]),
       next: i + 1 < pages ? `it-${i + 1}` : null,
       millisBehindLatest: i + 1 < pages ? 1000 : 0,
     };

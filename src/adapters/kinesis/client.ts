@@ -9,6 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { KinesisProtocol } from './get-records-protocol.js';
 
 export interface KinesisClientOptions {
   endpoint: string | null;
@@ -30,6 +31,7 @@ export function createKinesisClient(options: KinesisClientOptions): KinesisClien
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(dummy ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    protocol: KinesisProtocol, // the SDK's JSON protocol, with a lighter GetRecords reader
     requestHandler: new NodeHttpHandler({
       httpAgent: new http.Agent({ keepAlive: true }),
       httpsAgent: new https.Agent({ keepAlive: true }),

@@ -7,13 +7,7 @@
  *
  * Sequence numbers are decimal digits (Kinesis: `0|([1-9]\d{0,128})`), so `,` separates them.
  */
-
-/** One record of a page. */
-export interface RecordRow {
-  seq: string;
-  arrivalMs: number;
-  data: Uint8Array;
-}
+import type { _Record } from '@aws-sdk/client-kinesis';
 
 export interface RecordColumns {
   /** Records in the page. */
@@ -28,14 +22,31 @@ export interface RecordColumns {
   data: Buffer;
 }
 
-export function recordColumns(rows: readonly RecordRow[]): RecordColumns {
+/**
+ * A page as the SDK returns it, as columns. A record without ApproximateArrivalTimestamp gets `now`. The payloads
+ * are copied only when they do not already lie back to back in one buffer (as get-records-protocol.ts reads them).
+ */
+export function recordColumns(records: readonly _Record[], now = Date.now()): RecordColumns {
   return {
-    count: rows.length,
-    seqs: rows.map((r) => r.seq).join(','),
-    arrivals: rows.map((r) => r.arrivalMs),
-    sizes: rows.map((r) => r.data.length),
-    data: Buffer.concat(rows.map((r) => r.data)),
+    count: records.length,
+    seqs: records.map((r) => r.SequenceNumber!).join(','),
+    arrivals: records.map((r) => r.ApproximateArrivalTimestamp?.getTime() ?? now),
+    sizes: records.map((r) => r.Data?.byteLength ?? 0),
+    data: contiguousData(records) ?? Buffer.concat(records.map((r) => r.Data ?? new Uint8Array(0))),
   };
+}
+
+/** The payloads of `records` as one buffer without copying, when they are views laid back to back. */
+function contiguousData(records: readonly _Record[]): Buffer | null {
+  const first = records[0]?.Data;
+  if (!first) return null;
+  let end = first.byteOffset;
+  for (const r of records) {
+    const d = r.Data;
+    if (!d || d.buffer !== first.buffer || d.byteOffset !== end) return null;
+    end += d.byteLength;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
 }
 
 /** Sequence number of the first record (the page must not be empty). */

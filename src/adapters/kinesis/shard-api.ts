@@ -78,13 +78,7 @@ export function shardApi(client: KinesisClient): ShardApi {
     async getRecords(iterator, limit) {
       const res = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
       return {
-        records: recordColumns(
-          (res.Records ?? []).map((r) => ({
-            seq: r.SequenceNumber!,
-            arrivalMs: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
-            data: r.Data ?? new Uint8Array(0),
-          })),
-        ),
+        records: recordColumns(res.Records ?? []),
         next: res.NextShardIterator ?? null,
         millisBehindLatest: res.MillisBehindLatest ?? 0,
       };
