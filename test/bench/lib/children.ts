@@ -34,6 +34,19 @@ export interface SpawnOptions {
   cpuProfileDir?: string;
   /** Name of the process in errors. */
   label: string;
+  /** Run under the idle scheduling policy (see `spawnNode`). */
+  idle?: boolean;
+}
+
+/**
+ * `node <args>`; with `idle`, under Linux's SCHED_IDLE policy (`chrt --idle 0`, util-linux): its threads run only
+ * on a core no other process wants, and any other process that wakes takes the core at once. Set at exec, so every
+ * thread V8 and libuv start inherits it (a policy set on a running process reaches one thread only).
+ */
+function spawnNode(args: string[], idle: boolean | undefined, options: Parameters<typeof spawn>[2]) {
+  return idle
+    ? spawn('chrt', ['--idle', '0', process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
 }
 
 /**
@@ -71,7 +84,7 @@ async function startServer(
   const port = await freePort();
   const nodeArgs = [...SERVER_NODE_FLAGS, '--import', 'tsx'];
   if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-  const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
+  const child = spawnNode([...nodeArgs, entry, ...args], options.idle, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
@@ -153,9 +166,17 @@ export function startCpuLoad(share: number, seconds: number): { stop(): void } {
   return { stop: () => void child.kill('SIGKILL') };
 }
 
-/** Runs a short-lived child (`node --import tsx <entry> ...args`) and returns the last line it prints. */
-export async function runChild(entry: string, args: string[], timeoutMs: number): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry), ...args], {
+/**
+ * Runs a short-lived child (`node --import tsx <entry> ...args`, under the idle policy with `idle`) and returns the
+ * last line it prints.
+ */
+export async function runChild(
+  entry: string,
+  args: string[],
+  timeoutMs: number,
+  idle?: boolean,
+): Promise<string> {
+  const child = spawnNode(['--import', 'tsx', join(ROOT, entry), ...args], idle, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -14,9 +14,10 @@ export interface Figure {
   baseline: { label: string; value: number } | null;
   /** value / baseline.value (or value itself for an absolute target). */
   ratio: number;
-  /** How the ratio must compare with `limit`. */
-  target: { op: '>=' | '<='; limit: number; text: string };
-  pass: boolean;
+  /** How the ratio must compare with `limit`; null for a figure shown but not judged. */
+  target: { op: '>=' | '<='; limit: number; text: string } | null;
+  /** null when not judged. */
+  pass: boolean | null;
   /** Anything a reader needs to judge the figure (counts, settings). */
   notes?: string;
 }
@@ -35,6 +36,11 @@ export function judge(
   return { ...rest, ratio, target: { op, limit, text }, pass };
 }
 
+/** A figure shown beside a judged one to explain it, with no target of its own. */
+export function observe(f: Omit<Figure, 'ratio' | 'pass' | 'target'>): Figure {
+  return { ...f, ratio: f.baseline ? f.value / f.baseline.value : f.value, target: null, pass: null };
+}
+
 export function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const abs = Math.abs(n);
@@ -51,8 +57,8 @@ export function table(figures: readonly Figure[]): string {
     `${fmt(f.value)} ${f.unit}`,
     f.baseline ? `${fmt(f.baseline.value)} ${f.unit} (${f.baseline.label})` : '—',
     f.baseline ? `${f.ratio.toFixed(2)}×` : '—',
-    f.target.text,
-    f.pass ? 'pass' : 'FAIL',
+    f.target?.text ?? '—',
+    f.pass === null ? 'not judged' : f.pass ? 'pass' : 'FAIL',
   ]);
   const head = ['scenario', 'figure', 'value', 'baseline', 'ratio', 'target', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
