@@ -28,7 +28,7 @@ export function judge(
     unitOfTarget?: string;
   },
 ): Figure {
-  const ratio = f.baseline ? f.value / f.baseline.value : f.value;
+  const ratio = ratioOf(f);
   const { op, limit } = f.target;
   const pass = Number.isFinite(ratio) && (op === '>=' ? ratio >= limit : ratio <= limit);
   const text = f.baseline ? `${op} ${limit}×` : `${op} ${fmt(limit)} ${f.unitOfTarget ?? f.unit}`;
@@ -38,8 +38,11 @@ export function judge(
 
 /** A figure shown beside a judged one to explain it, with no target of its own. */
 export function observe(f: Omit<Figure, 'ratio' | 'pass' | 'target'>): Figure {
-  return { ...f, ratio: f.baseline ? f.value / f.baseline.value : f.value, target: null, pass: null };
+  return { ...f, ratio: ratioOf(f), target: null, pass: null };
 }
+
+const ratioOf = (f: Pick<Figure, 'value' | 'baseline'>) =>
+  f.baseline ? f.value / f.baseline.value : f.value;
 
 export function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
