@@ -293,20 +293,34 @@ export interface WorkerProcessSuite {
   spawn(env: Record<string, string>): WorkerChild;
 }
 
+export interface InProcessSuite {
+  readonly kinesis: TestKinesis;
+  readonly eddy: TestEddy;
+}
+
 /**
- * The set-up of a test file whose workers are real processes: kinesalite and an API-only Eddy before the tests,
- * every worker it spawned killed and both closed after them.
+ * kinesalite and an in-process Eddy (API and workers, or the given roles) reading from it, for the tests of one
+ * file: started before them, closed after. `env` goes over FAST_KINESIS_ENV.
  */
-export function workerProcessSuite(): WorkerProcessSuite {
+export function inProcessSuite(
+  env: Record<string, string> = {},
+  roles = { api: true, worker: true },
+): InProcessSuite {
   let kinesis: TestKinesis | undefined;
   let eddy: TestEddy | undefined;
-  const children: WorkerChild[] = [];
   before(async () => {
     kinesis = await startKinesalite();
-    eddy = await startEddy({ LOG_LEVEL: 'silent' }, { api: true, worker: false });
+    eddy = await startEddy(
+      {
+        ...FAST_KINESIS_ENV,
+        KINESIS_ENDPOINT: kinesis.url,
+        LOG_LEVEL: process.env.EDDY_LOG ?? 'silent',
+        ...env,
+      },
+      roles,
+    );
   });
   after(async () => {
-    for (const c of children) c.child.kill('SIGKILL');
     await eddy?.close();
     await kinesis?.close();
   });
@@ -317,10 +331,23 @@ export function workerProcessSuite(): WorkerProcessSuite {
     get eddy() {
       return eddy!;
     },
-    spawn(env) {
+  };
+}
+
+/**
+ * The set-up of a test file whose workers are real processes: kinesalite and an API-only Eddy before the tests,
+ * every worker it spawned killed and both closed after them.
+ */
+export function workerProcessSuite(): WorkerProcessSuite {
+  const children: WorkerChild[] = [];
+  after(() => {
+    for (const c of children) c.child.kill('SIGKILL'); // before the API and kinesalite close (hooks run in order)
+  });
+  return Object.assign(inProcessSuite({}, { api: true, worker: false }), {
+    spawn(env: Record<string, string>) {
       const w = spawnWorker(env);
       children.push(w);
       return w;
     },
-  };
+  });
 }

@@ -6,51 +6,35 @@
  * number and reason.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
 import { compileView } from '../../src/core/compile-view.js';
 import type { FeatureView } from '../../src/core/feature-view.js';
-import { startEddy, type TestEddy } from '../helpers/eddy.js';
 import {
   assertMatchesOracle,
   createStream,
   createView,
   expectedFor,
-  FAST_KINESIS_ENV,
+  inProcessSuite,
   kinesisViewSpec,
   sensorDataset,
-  startKinesalite,
   status,
-  type TestKinesis,
   waitConsumed,
 } from '../helpers/kinesis.js';
 
-let kinesis: TestKinesis;
-let eddy: TestEddy;
-before(async () => {
-  kinesis = await startKinesalite();
-  eddy = await startEddy({
-    ...FAST_KINESIS_ENV,
-    KINESIS_ENDPOINT: kinesis.url,
-    LOG_LEVEL: process.env.EDDY_LOG ?? 'silent',
-  });
-});
-after(async () => {
-  await eddy?.close();
-  await kinesis?.close();
-});
+const suite = inProcessSuite();
 
 test('4 shards, 20,400 records over 200 entities: online values equal the oracle, counts add up', async () => {
-  await createStream(kinesis, 'sensors-a', 4);
-  const view = await createView(eddy.app, kinesisViewSpec('sensor_a', 'sensors-a'));
+  await createStream(suite.kinesis, 'sensors-a', 4);
+  const view = await createView(suite.eddy.app, kinesisViewSpec('sensor_a', 'sensors-a'));
   const { items } = sensorDataset({ entities: 200, perEntity: 102, seed: 1 });
-  const put = await produce(kinesis.client, 'sensors-a', items, { rate: 0 });
+  const put = await produce(suite.kinesis.client, 'sensors-a', items, { rate: 0 });
   assert.equal(Object.keys(put.perShard).length, 4);
   const expected = expectedFor(view, items, put.landed);
   assert.ok(expected.counts.late > 100 && expected.counts.duplicate > 100 && expected.counts.rejected > 300);
 
-  const s = await waitConsumed(eddy.app, 'sensor_a', items.length);
-  await assertMatchesOracle(eddy.app, view, expected);
+  const s = await waitConsumed(suite.eddy.app, 'sensor_a', items.length);
+  await assertMatchesOracle(suite.eddy.app, view, expected);
 
   // Per shard: the view's checkpoint is the last record put there; outcomes add up to what was put there.
   assert.equal(s.kinesis.streamName, 'sensors-a');
@@ -65,7 +49,7 @@ test('4 shards, 20,400 records over 200 entities: online values equal the oracle
   }
 
   // Bad records are dead letters with their shard, sequence number and reason.
-  const dl = await eddy.app.inject({ url: '/v1/feature-views/sensor_a/dead-letters?limit=1000' });
+  const dl = await suite.eddy.app.inject({ url: '/v1/feature-views/sensor_a/dead-letters?limit=1000' });
   assert.equal(dl.statusCode, 200, dl.body);
   const letters = dl.json();
   assert.equal(letters.total, expected.counts.rejected);
@@ -88,11 +72,11 @@ test('4 shards, 20,400 records over 200 entities: online values equal the oracle
 
 test('start positions: a new version re-reads from TRIM_HORIZON, a LATEST view sees only later records', async () => {
   const stream = 'sensors-b';
-  await createStream(kinesis, stream, 2);
-  await createView(eddy.app, kinesisViewSpec('sensor_b', stream));
+  await createStream(suite.kinesis, stream, 2);
+  await createView(suite.eddy.app, kinesisViewSpec('sensor_b', stream));
   const first = sensorDataset({ entities: 40, perEntity: 30, seed: 2, prefix: 'old' });
-  const put1 = await produce(kinesis.client, stream, first.items);
-  await waitConsumed(eddy.app, 'sensor_b', first.items.length);
+  const put1 = await produce(suite.kinesis.client, stream, first.items);
+  await waitConsumed(suite.eddy.app, 'sensor_b', first.items.length);
 
   // Version 2 (one more feature) and a LATEST view, both registered after the first records arrived.
   const v2spec = kinesisViewSpec('sensor_b', stream);
@@ -100,32 +84,36 @@ test('start positions: a new version re-reads from TRIM_HORIZON, a LATEST view s
     ...v2spec.features,
     { name: 'temp_min_10m', agg: 'min', field: 'temperature', window: '10m' },
   ];
-  const res = await eddy.app.inject({ method: 'PUT', url: '/v1/feature-views/sensor_b', payload: v2spec });
+  const res = await suite.eddy.app.inject({
+    method: 'PUT',
+    url: '/v1/feature-views/sensor_b',
+    payload: v2spec,
+  });
   assert.equal(res.statusCode, 200, res.body);
   const v2 = compileView(res.json() as FeatureView);
   assert.equal(v2.version, 2);
   const latest = await createView(
-    eddy.app,
+    suite.eddy.app,
     kinesisViewSpec('sensor_b_latest', stream, {
       source: { type: 'kinesis', streamName: stream, startPosition: 'LATEST' },
     }),
   );
   await new Promise((r) => setTimeout(r, 20)); // arrival times strictly after the LATEST view's registration
   const second = sensorDataset({ entities: 40, perEntity: 30, seed: 3, prefix: 'new' });
-  const put2 = await produce(kinesis.client, stream, second.items);
+  const put2 = await produce(suite.kinesis.client, stream, second.items);
 
   const all = [...first.items, ...second.items];
   const allLanded = [...put1.landed, ...put2.landed];
-  await waitConsumed(eddy.app, 'sensor_b', all.length);
-  await waitConsumed(eddy.app, 'sensor_b_latest', second.items.length);
-  await assertMatchesOracle(eddy.app, v2, expectedFor(v2, all, allLanded));
-  await assertMatchesOracle(eddy.app, latest, expectedFor(latest, second.items, put2.landed));
+  await waitConsumed(suite.eddy.app, 'sensor_b', all.length);
+  await waitConsumed(suite.eddy.app, 'sensor_b_latest', second.items.length);
+  await assertMatchesOracle(suite.eddy.app, v2, expectedFor(v2, all, allLanded));
+  await assertMatchesOracle(suite.eddy.app, latest, expectedFor(latest, second.items, put2.landed));
 
   // Version 1 stopped where version 2 took over; one reader (one lease holder) per shard served both views.
-  const v1 = (await eddy.app.inject({ url: '/v1/feature-views/sensor_b/status?version=1' })).json();
+  const v1 = (await suite.eddy.app.inject({ url: '/v1/feature-views/sensor_b/status?version=1' })).json();
   const c = v1.counts;
   assert.ok(c.accepted + c.rejected + c.late + c.duplicate <= all.length);
-  const [b, l] = [await status(eddy.app, 'sensor_b'), await status(eddy.app, 'sensor_b_latest')];
+  const [b, l] = [await status(suite.eddy.app, 'sensor_b'), await status(suite.eddy.app, 'sensor_b_latest')];
   assert.deepEqual(
     b.kinesis.shards.map((s: { owner: string }) => s.owner),
     l.kinesis.shards.map((s: { owner: string }) => s.owner),
@@ -134,9 +122,9 @@ test('start positions: a new version re-reads from TRIM_HORIZON, a LATEST view s
 
 test('a LATEST view alone on a new, empty stream reads every record put after it was registered', async () => {
   const stream = 'sensors-quiet';
-  await createStream(kinesis, stream, 2);
+  await createStream(suite.kinesis, stream, 2);
   const view = await createView(
-    eddy.app,
+    suite.eddy.app,
     kinesisViewSpec('sensor_quiet', stream, {
       source: { type: 'kinesis', streamName: stream, startPosition: 'LATEST' },
     }),
@@ -144,8 +132,8 @@ test('a LATEST view alone on a new, empty stream reads every record put after it
   // Let the readers take their shards and ask for iterators while the stream is still empty.
   await new Promise((r) => setTimeout(r, 1500));
   const { items } = sensorDataset({ entities: 20, perEntity: 10, seed: 4, prefix: 'quiet' });
-  const put = await produce(kinesis.client, stream, items);
+  const put = await produce(suite.kinesis.client, stream, items);
   // Well inside the SDK's 30 s request timeout: a reader stuck on its iterator request would miss this.
-  await waitConsumed(eddy.app, 'sensor_quiet', items.length, 10_000);
-  await assertMatchesOracle(eddy.app, view, expectedFor(view, items, put.landed));
+  await waitConsumed(suite.eddy.app, 'sensor_quiet', items.length, 10_000);
+  await assertMatchesOracle(suite.eddy.app, view, expectedFor(view, items, put.landed));
 });

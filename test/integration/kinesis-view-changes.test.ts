@@ -4,54 +4,39 @@
  * is five minutes, so without the message nothing would be read within the test's limits.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
-import { startEddy, type TestEddy } from '../helpers/eddy.js';
 import {
   createStream,
   createView,
-  FAST_KINESIS_ENV,
+  inProcessSuite,
   kinesisViewSpec,
   sensorDataset,
-  startKinesalite,
   status,
-  type TestKinesis,
   waitConsumed,
 } from '../helpers/kinesis.js';
 
-let kinesis: TestKinesis;
-let eddy: TestEddy;
+const suite = inProcessSuite({ EDDY_KINESIS_DISCOVERY_MS: '300000' });
 before(async () => {
-  kinesis = await startKinesalite();
-  eddy = await startEddy({
-    ...FAST_KINESIS_ENV,
-    EDDY_KINESIS_DISCOVERY_MS: '300000',
-    KINESIS_ENDPOINT: kinesis.url,
-    LOG_LEVEL: process.env.EDDY_LOG ?? 'silent',
-  });
   // The start-up round has run (it finds no view): from here on only a change message can start a reader.
   await new Promise((r) => setTimeout(r, 500));
-});
-after(async () => {
-  await eddy?.close();
-  await kinesis?.close();
 });
 
 test('registering a view, and a new version of it, starts reading at once despite a 5-minute discovery interval', async () => {
   const stream = 'sensors-announced';
-  await createStream(kinesis, stream, 2);
+  await createStream(suite.kinesis, stream, 2);
   const { items } = sensorDataset({ entities: 10, perEntity: 20, seed: 8, prefix: 'announced' });
-  await produce(kinesis.client, stream, items);
+  await produce(suite.kinesis.client, stream, items);
 
   const started = performance.now();
-  await createView(eddy.app, kinesisViewSpec('sensor_announced', stream));
-  await waitConsumed(eddy.app, 'sensor_announced', items.length, 10_000);
+  await createView(suite.eddy.app, kinesisViewSpec('sensor_announced', stream));
+  await waitConsumed(suite.eddy.app, 'sensor_announced', items.length, 10_000);
   const firstMs = performance.now() - started;
   assert.ok(firstMs < 10_000, `consumed after ${Math.round(firstMs)} ms`);
 
   // A new version (another window) reads the stream again from TRIM_HORIZON, also without waiting for a round.
   const again = performance.now();
-  const res = await eddy.app.inject({
+  const res = await suite.eddy.app.inject({
     method: 'PUT',
     url: '/v1/feature-views/sensor_announced',
     payload: kinesisViewSpec('sensor_announced', stream, {
@@ -59,8 +44,8 @@ test('registering a view, and a new version of it, starts reading at once despit
     }),
   });
   assert.equal(res.statusCode, 200, res.body);
-  await waitConsumed(eddy.app, 'sensor_announced', items.length, 10_000);
-  assert.equal((await status(eddy.app, 'sensor_announced')).version, 2);
+  await waitConsumed(suite.eddy.app, 'sensor_announced', items.length, 10_000);
+  assert.equal((await status(suite.eddy.app, 'sensor_announced')).version, 2);
   const secondMs = performance.now() - again;
   assert.ok(secondMs < 10_000, `version 2 consumed after ${Math.round(secondMs)} ms`);
 });
