@@ -12,13 +12,15 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
 import { laneFollowers } from '../src/adapters/queue/push-lane-followers.js';
+import { forEachPushEvent, pushEventCount } from '../src/adapters/queue/push-wire.js';
 import {
   type BatchResult,
   type PushBatchData,
   type PushJob,
   pushLaneQueueName,
 } from '../src/adapters/queue/registry.js';
-import type { DeadLetterStore } from '../src/ports/dead-letters.js';
+import { recordOf } from '../src/core/decode-record.js';
+import type { DeadLetter, DeadLetterStore } from '../src/ports/dead-letters.js';
 import type { IngestMetrics } from '../src/ports/metrics.js';
 import { applyPushBatch, applyPushBatches } from '../src/services/apply-push-batch.js';
 import type { ApplyDeps } from '../src/services/apply-source-batch.js';
@@ -93,7 +95,7 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
             { lane, job: job.id, err },
             'batch could not be applied; records go to the dead-letter store',
           );
-          return deadLetterBatch(deps.deadLetters, job.id!, job.data, err);
+          return deadLetterBatch(deps, job.id!, job.data, err);
         } finally {
           deps.metrics?.observeBatchApply('push', (performance.now() - started) / 1000);
         }
@@ -114,28 +116,54 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
   };
 }
 
+/**
+ * Keeps every record of a batch that could not be applied in the dead-letter store, rebuilt in the view's record
+ * shape (core/decode-record.ts `recordOf`) so that a replay applies it; when the view version cannot be read
+ * either, as `{entity, t, id, values}`.
+ */
 async function deadLetterBatch(
-  store: DeadLetterStore,
+  deps: { deadLetters: DeadLetterStore; catalog: ViewCatalog },
   jobId: string,
   data: PushBatchData,
   err: unknown,
 ): Promise<BatchResult> {
+  const view = await deps.catalog.get(data.view, data.version).then(
+    (found) => found.compiled,
+    () => null,
+  );
   const storedAt = new Date().toISOString();
   const reason = `batch could not be applied: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}`;
-  await store.add(
-    data.view,
-    data.version,
-    data.events.map((e, index) => ({
-      id: `push:${data.requestId}:job-${jobId}:${index}`,
+  const records: DeadLetter[] = [];
+  try {
+    forEachPushEvent(data, (entity, event) => {
+      const index = records.length;
+      records.push({
+        id: `push:${data.requestId}:job-${jobId}:${index}`,
+        view: data.view,
+        version: data.version,
+        code: 'PROCESSING_FAILED',
+        reason,
+        storedAt,
+        source: { type: 'push' as const, index },
+        record: view ? recordOf(view, entity, event) : { entity, ...event },
+        replays: 0,
+      });
+    });
+  } catch (decodeErr) {
+    // The job's own payload is damaged: keep it whole, as one dead letter.
+    records.length = 0;
+    records.push({
+      id: `push:${data.requestId}:job-${jobId}`,
       view: data.view,
       version: data.version,
       code: 'PROCESSING_FAILED',
-      reason,
+      reason: `${reason}; the job payload could not be read: ${String(decodeErr).slice(0, 200)}`,
       storedAt,
-      source: { type: 'push' as const, index },
-      record: e,
+      source: { type: 'push' as const, index: 0 },
+      record: data,
       replays: 0,
-    })),
-  );
-  return { accepted: 0, late: 0, duplicate: 0, failed: data.events.length };
+    });
+  }
+  await deps.deadLetters.add(data.view, data.version, records);
+  return { accepted: 0, late: 0, duplicate: 0, failed: pushEventCount(data) };
 }

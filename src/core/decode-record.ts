@@ -137,6 +137,19 @@ export function decodeRecord(view: CompiledView, raw: unknown, arrivalMs: number
   return { ok: true, entity, event };
 }
 
+/**
+ * The inverse of `decodeRecord`: a record that decodes to `entity` and `event` again (the time as epoch ms). A view
+ * without an event-time field takes the time of arrival, so the time is not in the record.
+ */
+export function recordOf(view: CompiledView, entity: string, event: EngineEvent): Record<string, unknown> {
+  const record: Record<string, unknown> = { [view.entityKey]: entity };
+  if (view.eventTimeField !== undefined) record[view.eventTimeField] = event.t;
+  if (view.eventIdField !== undefined && event.id !== undefined) record[view.eventIdField] = event.id;
+  for (const field of view.fields)
+    if (Object.hasOwn(event.values, field)) record[field] = event.values[field];
+  return record;
+}
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes a Kinesis payload: UTF-8 (a leading BOM is ignored), then JSON. The value may be any JSON value. */

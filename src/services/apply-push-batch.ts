@@ -7,6 +7,7 @@
  * its own job's number, and when the jobs behind come up they find the view's mark at or past their number and
  * return at once (core/entity-batch.ts; a batch may be re-run batched differently).
  */
+import { forEachPushEvent } from '../adapters/queue/push-wire.js';
 import type { BatchResult, PushBatchData, PushJob } from '../adapters/queue/registry.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
@@ -45,14 +46,15 @@ export async function applyPushBatches(
   const byEntity = new Map<string, SequencedEvent[]>();
   for (const { number: seq, data } of jobs) {
     if (data.view !== view || data.version !== version) throw new Error('push jobs of different views');
-    for (const w of data.events) {
-      let list = byEntity.get(w.e);
+    forEachPushEvent(data, (entity, event) => {
+      let list = byEntity.get(entity);
       if (!list) {
         list = [];
-        byEntity.set(w.e, list);
+        byEntity.set(entity, list);
       }
-      list.push(w.i === undefined ? { t: w.t, values: w.v, seq } : { t: w.t, id: w.i, values: w.v, seq });
-    }
+      (event as SequencedEvent).seq = seq;
+      list.push(event as SequencedEvent);
+    });
   }
   const count = await applySourceBatch(deps, compiled, {
     source: pushSource(lane),

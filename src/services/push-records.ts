@@ -1,10 +1,12 @@
 /**
  * Push ingestion (PRODUCT.md §4): decode every record against the view's latest version, keep bad ones in the
- * dead-letter store with their reason, and enqueue the good ones as one micro-batch job per push lane.
+ * dead-letter store with their reason, and enqueue the good ones as one micro-batch job per push lane (events as
+ * columns: adapters/queue/push-wire.ts).
  * Records of one entity always land in the same lane, in array order, so they are judged in arrival order.
  */
 import { randomUUID } from 'node:crypto';
 import type { PushLanes } from '../adapters/queue/push-lanes.js';
+import { encodePushEvents, type PushEvent } from '../adapters/queue/push-wire.js';
 import type { BatchResult, PushBatchData } from '../adapters/queue/registry.js';
 import { decodeRecord } from '../core/decode-record.js';
 import type { CompiledView } from '../core/feature-view.js';
@@ -33,7 +35,7 @@ export async function pushRecords(
 ): Promise<PushReceipt> {
   const now = (deps.clock ?? Date.now)();
   const requestId = randomUUID();
-  const batches = new Map<number, PushBatchData>();
+  const byLane = new Map<number, PushEvent[]>();
   const rejected: PushReceipt['rejected'] = [];
   const letters: DeadLetter[] = [];
 
@@ -55,17 +57,25 @@ export async function pushRecords(
       return;
     }
     const lane = laneOf(view.name, decoded.entity, deps.lanes.count);
-    let batch = batches.get(lane);
-    if (!batch) {
-      batch = { view: view.name, version: view.version, requestId, events: [] };
-      if (options.wait) batch.wait = true;
-      batches.set(lane, batch);
+    let events = byLane.get(lane);
+    if (!events) {
+      events = [];
+      byLane.set(lane, events);
     }
-    const { t, id, values } = decoded.event;
-    batch.events.push(
-      id === undefined ? { e: decoded.entity, t, v: values } : { e: decoded.entity, t, i: id, v: values },
-    );
+    events.push(decoded);
   });
+
+  const batches = new Map<number, PushBatchData>();
+  for (const [lane, events] of byLane) {
+    const batch: PushBatchData = {
+      view: view.name,
+      version: view.version,
+      requestId,
+      columns: encodePushEvents(events, view.fields),
+    };
+    if (options.wait) batch.wait = true;
+    batches.set(lane, batch);
+  }
 
   await deps.deadLetters.add(view.name, view.version, letters);
   const jobs = await deps.lanes.enqueue(batches);

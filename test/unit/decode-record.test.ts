@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { compileView } from '../../src/core/compile-view.js';
 import type { RejectCode } from '../../src/core/decode-record.js';
 import {
@@ -7,6 +8,7 @@ import {
   decodeRecord,
   parseIsoInstant,
   REJECT_CODES,
+  recordOf,
 } from '../../src/core/decode-record.js';
 import type { CompiledView, FeatureViewSpec } from '../../src/core/feature-view.js';
 import { resolveView } from '../../src/core/resolve-view.js';
@@ -303,4 +305,41 @@ test('parseIsoInstant agrees with Date.parse on well-formed instants', () => {
 
 test('every reject code is listed once', () => {
   assert.equal(new Set(REJECT_CODES).size, REJECT_CODES.length);
+});
+
+test('recordOf is the inverse of decodeRecord: its record, through JSON, decodes to the same entity and event', () => {
+  const id = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 });
+  const event = fc.record(
+    {
+      t: fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }),
+      id,
+      values: fc.record(
+        {
+          temperature: fc.double({ noNaN: true, noDefaultInfinity: true }),
+          humidity: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: ['t', 'values'] },
+  );
+  const withoutTime = compile({ eventTime: undefined, eventIdField: undefined });
+  fc.assert(
+    fc.property(id, event, (entity, e) => {
+      // Numbers go through JSON text (as a dead letter does), which writes -0 as 0.
+      const want = JSON.parse(JSON.stringify({ ...e, values: { ...e.values } }));
+      assert.deepEqual(decode(JSON.parse(JSON.stringify(recordOf(VIEW, entity, want)))), {
+        ok: true,
+        entity,
+        event: want,
+      });
+      // Without an event-time field the time is the arrival's, and ids are not read.
+      const { id: _id, ...noId } = want;
+      assert.deepEqual(decode(recordOf(withoutTime, entity, want), withoutTime), {
+        ok: true,
+        entity,
+        event: { ...noId, t: ARRIVAL },
+      });
+    }),
+  );
 });

@@ -1,7 +1,7 @@
 /**
  * The stored encoding of entity state: the tiles (one typed array in memory) travel as the numbers of the view
- * only, not the room around it, and come back as one typed array; a state written when tiles were an array per
- * tile still reads, with the same features.
+ * only, not the room around it, and come back as one typed array; states written by earlier versions (tiles as a
+ * plain array of numbers, or as an array per tile) still read, with the same features.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -38,6 +38,21 @@ test('tiles are written as the numbers of the view only, and read back equal', (
   assert.equal(back.t.length % stride, 0);
   for (const asOf of [200, 250, 265, 273, 300])
     assert.deepEqual(evaluate(view, back, asOf), evaluate(view, state, asOf));
+});
+
+test('a state stored with the tiles as a plain array of numbers reads as the same state', () => {
+  const state = newEntityState();
+  applyEvents(view, state, events);
+  const old = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true }).pack({
+    s: { ...state, t: [...state.t] },
+    m: { 'k:s:0': '7' },
+    p: {},
+  });
+  const back = decodeEntity(old);
+  assert.ok(back.s.t instanceof Float64Array);
+  assert.deepEqual([...back.s.t], [...state.t]);
+  for (const asOf of [200, 265, 273])
+    assert.deepEqual(evaluate(view, back.s, asOf), evaluate(view, state, asOf));
 });
 
 test('a state stored with one array per tile reads as the same state', () => {

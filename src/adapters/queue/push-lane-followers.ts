@@ -7,6 +7,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { bullPrefix } from './bull-prefix.js';
+import { pushEventCount } from './push-wire.js';
 import { type BatchResult, type PushBatchData, type PushJob, pushLaneQueueName } from './registry.js';
 
 export interface LaneFollowers {
@@ -53,7 +54,7 @@ export function laneFollowers(connection: Redis, keyPrefix: string, lanes: numbe
         (a, b) => Number(a) - Number(b),
       );
       const out: PushJob[] = [];
-      let events = head.data.events.length;
+      let events = pushEventCount(head.data);
       let last = Number(head.number);
       for (const id of ids) {
         if (Number(id) <= last) continue; // not behind the head (cannot happen in a FIFO lane)
@@ -61,7 +62,7 @@ export function laneFollowers(connection: Redis, keyPrefix: string, lanes: numbe
         if (!job) break; // taken meanwhile: stop at the gap
         const { data } = job;
         if (data.wait || data.view !== head.data.view || data.version !== head.data.version) break;
-        events += data.events.length;
+        events += pushEventCount(data);
         if (events > maxEvents) break;
         out.push({ number: id, data });
         last = Number(id);

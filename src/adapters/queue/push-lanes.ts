@@ -49,11 +49,10 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
     count,
     async enqueue(batches) {
       await ready;
-      const jobs: Job<PushBatchData, BatchResult>[] = [];
-      for (const [lane, data] of [...batches].sort(([a], [b]) => a - b)) {
-        jobs.push(await queues[lane]!.add(PUSH_JOB, data));
-      }
-      return jobs;
+      // All at once: one connection sends the commands in this order, so the lanes still get them in lane order.
+      return Promise.all(
+        [...batches].sort(([a], [b]) => a - b).map(([lane, data]) => queues[lane]!.add(PUSH_JOB, data)),
+      );
     },
     async waitFor(jobs, timeoutMs) {
       return Promise.all(jobs.map((job) => waitForJob(queues, job, eventsFor(job.queueName), timeoutMs)));

@@ -7,23 +7,12 @@
  * BullMQ's stalled-job recovery. The job number is the lane's sequence number (see core/entity-batch.ts).
  */
 import type { KinesisWireRecords } from './kinesis-wire.js';
+import type { PushWireEvents } from './push-wire.js';
 
 export const pushLaneQueueName = (lane: number) => `push-lane-${lane}`;
 export const PUSH_JOB = 'apply-push-batch';
 
-/** One pushed event on the wire (compact: jobs hold up to 10,000 of them). */
-export interface WireEvent {
-  /** entity */
-  e: string;
-  /** event time, epoch ms */
-  t: number;
-  /** event id */
-  i?: string;
-  /** field values */
-  v: Record<string, number>;
-}
-
-export interface PushBatchData {
+export interface PushBatchData extends PushWireEvents {
   view: string;
   version: number;
   /** The push request this batch came from (for dead letters and logs). */
@@ -33,7 +22,6 @@ export interface PushBatchData {
    * its neighbours in the lane (see workers/push-lane-worker.ts).
    */
   wait?: boolean;
-  events: WireEvent[];
 }
 
 /** A push-lane job as the apply step sees it. */

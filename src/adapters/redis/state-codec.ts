@@ -1,28 +1,28 @@
 /**
  * Binary encoding of stored entity state (MessagePack; numbers stay IEEE doubles, integers stay exact). The
- * tiles (one Float64Array in memory, core/tiles.ts) are written as one flat MessagePack array of numbers, so
- * small integers and zeros take one byte where the typed array's raw bytes would take eight (for the
- * benchmark's view that is 29 KB against 41 KB an entity). States written when tiles were an array per tile
- * (nested arrays) read as well.
+ * tiles (one Float64Array in memory, core/tiles.ts) are written by tile-codec.ts as a MessagePack array of
+ * numbers, carried as one MessagePack bin: small integers and zeros take one byte where the typed array's raw
+ * bytes would take eight (for the benchmark's view that is 29 KB against 41 KB an entity), at the cost of a
+ * memory copy rather than of an array of numbers built and packed one by one.
+ *
+ * States written by earlier versions read as well: tiles as a plain MessagePack array of numbers, or as an
+ * array per tile (nested arrays).
  */
 import { Packr } from 'msgpackr';
 import type { StoredEntity } from '../../core/entity-batch.js';
+import { decodeTiles, encodeTiles } from './tile-codec.js';
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
 
 export const encodeEntity = (stored: StoredEntity): Buffer =>
-  packr.pack({ ...stored, s: { ...stored.s, t: plainArray(stored.s.t) } });
-
-/** A copy as a plain array (a counted loop: `Array.from` of a typed array takes the iterator path, 3× slower). */
-function plainArray(tiles: Float64Array): number[] {
-  const out = new Array<number>(tiles.length);
-  for (let i = 0; i < tiles.length; i++) out[i] = tiles[i]!;
-  return out;
-}
+  packr.pack({ ...stored, s: { ...stored.s, t: encodeTiles(stored.s.t) } });
 
 export function decodeEntity(bytes: Buffer): StoredEntity {
   const stored = packr.unpack(bytes) as StoredEntity;
-  const tiles = stored.s.t as unknown as number[] | number[][];
-  stored.s.t = Float64Array.from(tiles.flat());
+  const tiles = stored.s.t as unknown as Uint8Array | number[] | number[][];
+  if (tiles instanceof Uint8Array) stored.s.t = decodeTiles(tiles);
+  // Earlier encodings. `flat` only where needed: on a flat array of numbers it costs ~40× the copy.
+  else if (Array.isArray(tiles[0])) stored.s.t = new Float64Array((tiles as number[][]).flat());
+  else stored.s.t = new Float64Array(tiles as number[]);
   return stored;
 }
