@@ -7,8 +7,8 @@
  *   small stream of its own, as in the push scenario), and the rates are compared. The judged figure has
  *   kinesalite first on the CPU (both readers, loop and Eddy, under the idle policy): kinesalite stands in for a
  *   remote service, and on 2 cores it would otherwise be slowed by whichever reader spends more CPU beside it.
- *   Eddy drains twice and the loop three times around them, since kinesalite's speed drifts (once and twice with
- *   --quick). A second figure (full run only), shown but not judged, runs everything under the normal policy, with the ceiling of that set-up in its notes:
+ *   Eddy drains three times and the loop four times around them, since kinesalite's speed drifts (once and twice
+ *   with --quick). A second figure (full run only), shown but not judged, runs everything under the normal policy, with the ceiling of that set-up in its notes:
  *   the loop again, beside a process keeping a core as busy as Eddy kept it.
  * - Freshness: a steady 2,000 records/s over 4 shards (a PutRecords of 200 every 100 ms). Every batch carries one
  *   probe record per shard whose value is the batch's number; a poller reads the probes through the online API
@@ -71,7 +71,7 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
   const n = ctx.quick ? 60_000 : 400_000;
   const warmUpRecords = ctx.quick ? WARM_UP_RECORDS.quick : WARM_UP_RECORDS.full;
   /** Eddy's drains in the judged figure; the loop drains once more, around them. */
-  const eddyDrains = ctx.quick ? 1 : 2;
+  const eddyDrains = ctx.quick ? 1 : 3;
   const sensors = 2_000;
   const stream = `bench-ingest-${Date.now()}`;
   const warmStream = `${stream}-warm-up`;
@@ -178,8 +178,8 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
     // 1. Judged: kinesalite first on the CPU. kinesalite stands in for Kinesis, a service on machines of its own:
     //    both readers (the loop, Eddy) run under the idle policy, so the figure compares the readers, not how much
     //    of kinesalite's core each one takes. kinesalite's own speed drifts by several percent from one drain to
-    //    the next: Eddy drains twice (once with --quick), the loop before, between and after, and each side is its
-    //    drains added up.
+    //    the next: Eddy drains three times (once with --quick), the loop before, between and after, and each side
+    //    is its drains added up.
     const firstLoops: Drain[] = [];
     const firstEddy: EddyDrain[] = [];
     ctx.log('kinesis: kinesalite first on the CPU (readers under SCHED_IDLE): bare GetRecords loop');
