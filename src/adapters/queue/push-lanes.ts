@@ -5,7 +5,7 @@ import { type BatchResult, PUSH_JOB, type PushBatchData, pushLaneQueueName } fro
 
 export interface PushLanes {
   readonly count: number;
-  /** Enqueues one batch per lane (in lane order); returns the jobs. */
+  /** Enqueues one batch per lane; returns the jobs, in lane order. */
   enqueue(batches: ReadonlyMap<number, PushBatchData>): Promise<Job<PushBatchData, BatchResult>[]>;
   /** Resolves with each job's result once applied; rejects after `timeoutMs`. */
   waitFor(jobs: readonly Job<PushBatchData, BatchResult>[], timeoutMs: number): Promise<BatchResult[]>;
@@ -49,7 +49,7 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
     count,
     async enqueue(batches) {
       await ready;
-      // All at once: one connection sends the commands in this order, so the lanes still get them in lane order.
+      // Lanes are independent queues (each orders its own jobs), so the jobs are added concurrently.
       return Promise.all(
         [...batches].sort(([a], [b]) => a - b).map(([lane, data]) => queues[lane]!.add(PUSH_JOB, data)),
       );
