@@ -162,3 +162,21 @@ test('a Redis error reaches every read of the shared call', async () => {
     ['rejected', 'rejected'],
   );
 });
+
+test('the read script judges each key by its own known version, wherever known and unknown ones stand', async () => {
+  const prefix = uniquePrefix();
+  const keys = keyLayout(prefix);
+  redisEntitySnapshots(request, keys, { maxBytes: 1 << 20 }); // defines the script on this connection
+  for (const entity of ['x', 'a', 'b', 'c', 'y']) await put(prefix, entity, [1]);
+  await put(prefix, 'b', [2]); // b is at version 2, the others at 1
+  const call = (
+    request as unknown as {
+      eddyReadEntitiesBuffer(n: number, ...args: string[]): Promise<(1 | [Buffer, Buffer] | null)[]>;
+    }
+  ).eddyReadEntitiesBuffer.bind(request);
+  const entityKeys = ['x', 'a', 'b', 'c', 'y', 'none'].map((e) => keys.entity('snap', 1, e));
+  // Unknown first and last, a and c known at their version, b known at an older one, 'none' absent.
+  const replies = await call(6, ...entityKeys, ['', '1', '1', '1', '', ''].join(','));
+  const shape = replies.map((r) => (r === null ? null : r === 1 ? 1 : r[0].toString()));
+  assert.deepEqual(shape, ['1', 1, '2', 1, '1', null]);
+});
