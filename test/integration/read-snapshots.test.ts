@@ -176,7 +176,7 @@ test('the read script judges each key by its own known version, wherever known a
   ).eddyReadEntitiesBuffer.bind(request);
   const entityKeys = ['x', 'a', 'b', 'c', 'y', 'none'].map((e) => keys.entity('snap', 1, e));
   // Unknown first and last, a and c known at their version, b known at an older one, 'none' absent.
-  const replies = await call(6, ...entityKeys, ['', '1', '1', '1', '', ''].join(','));
+  const replies = await call(6, ...entityKeys, '', '1', '1', '1', '', '');
   const shape = replies.map((r) => (r === null ? null : r === 1 ? 1 : r[0].toString()));
   assert.deepEqual(shape, ['1', 1, '2', 1, '1', null]);
 });
