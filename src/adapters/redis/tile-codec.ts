@@ -77,6 +77,20 @@ export function encodeTiles(tiles: Float64Array): Uint8Array {
   return new Uint8Array(out.buffer, 0, at);
 }
 
+/** MessagePack's number forms after their type byte (fixints aside): payload size and reader (big-endian). */
+const NUMBER_FORMS = new Map<number, { size: number; read: (v: DataView, at: number) => number }>([
+  [0xca, { size: 4, read: (v, at) => v.getFloat32(at) }],
+  [0xcb, { size: 8, read: (v, at) => v.getFloat64(at) }],
+  [0xcc, { size: 1, read: (v, at) => v.getUint8(at) }],
+  [0xcd, { size: 2, read: (v, at) => v.getUint16(at) }],
+  [0xce, { size: 4, read: (v, at) => v.getUint32(at) }],
+  [0xcf, { size: 8, read: (v, at) => Number(v.getBigUint64(at)) }],
+  [0xd0, { size: 1, read: (v, at) => v.getInt8(at) }],
+  [0xd1, { size: 2, read: (v, at) => v.getInt16(at) }],
+  [0xd2, { size: 4, read: (v, at) => v.getInt32(at) }],
+  [0xd3, { size: 8, read: (v, at) => Number(v.getBigInt64(at)) }],
+]);
+
 export function decodeTiles(bytes: Uint8Array): Float64Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = bytes.byteLength;
@@ -111,63 +125,12 @@ export function decodeTiles(bytes: Uint8Array): Float64Array {
       tiles[i] = type - 0x100;
       at += 1;
     } else {
-      at += 1;
-      switch (type) {
-        case 0xcb:
-          need(at, 8);
-          tiles[i] = view.getFloat64(at);
-          at += 8;
-          break;
-        case 0xca:
-          need(at, 4);
-          tiles[i] = view.getFloat32(at);
-          at += 4;
-          break;
-        case 0xcc:
-          need(at, 1);
-          tiles[i] = view.getUint8(at);
-          at += 1;
-          break;
-        case 0xcd:
-          need(at, 2);
-          tiles[i] = view.getUint16(at);
-          at += 2;
-          break;
-        case 0xce:
-          need(at, 4);
-          tiles[i] = view.getUint32(at);
-          at += 4;
-          break;
-        case 0xcf:
-          need(at, 8);
-          tiles[i] = Number(view.getBigUint64(at));
-          at += 8;
-          break;
-        case 0xd0:
-          need(at, 1);
-          tiles[i] = view.getInt8(at);
-          at += 1;
-          break;
-        case 0xd1:
-          need(at, 2);
-          tiles[i] = view.getInt16(at);
-          at += 2;
-          break;
-        case 0xd2:
-          need(at, 4);
-          tiles[i] = view.getInt32(at);
-          at += 4;
-          break;
-        case 0xd3:
-          need(at, 8);
-          tiles[i] = Number(view.getBigInt64(at));
-          at += 8;
-          break;
-        default:
-          throw new Error(
-            `tiles: number ${i} has MessagePack type byte 0x${type.toString(16)}, not a number`,
-          );
-      }
+      const form = NUMBER_FORMS.get(type);
+      if (!form)
+        throw new Error(`tiles: number ${i} has MessagePack type byte 0x${type.toString(16)}, not a number`);
+      need(at + 1, form.size);
+      tiles[i] = form.read(view, at + 1);
+      at += 1 + form.size;
     }
   }
   if (at !== end) throw new Error(`tiles: ${end - at} bytes after the MessagePack array`);
