@@ -117,7 +117,7 @@ test('every hostile id gets its own state, readable only under its own id', asyn
   for (const r of miss.json().results) assert.equal(r.status, 'NOT_FOUND', JSON.stringify(r.entity));
 });
 
-test('the Redis keys: one per id, one hash tag each, escaped to [A-Za-z0-9_.%-], mapping back to the id', async () => {
+test('the Redis keys: a state hash and a version key per id, one hash tag each, escaped to [A-Za-z0-9_.%-], mapping back to the id', async () => {
   const redis = eddy.runtime.deps.redis;
   const keys: string[] = [];
   let cursor = '0';
@@ -132,15 +132,17 @@ test('the Redis keys: one per id, one hash tag each, escaped to [A-Za-z0-9_.%-],
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0');
-  assert.equal(keys.length, HOSTILE.length);
-  const shape = new RegExp(`^${eddy.prefix}:\\{sensor_stats:1:([A-Za-z0-9_.%-]+)\\}:state$`);
-  const ids = keys.map((key) => {
+  assert.equal(keys.length, 2 * HOSTILE.length);
+  const shape = new RegExp(`^${eddy.prefix}:\\{sensor_stats:1:([A-Za-z0-9_.%-]+)\\}:(state|ver)$`);
+  const byKind: Record<string, string[]> = { state: [], ver: [] };
+  for (const key of keys) {
     const m = shape.exec(key);
     assert.ok(m, `unexpected key ${JSON.stringify(key)}`);
     assert.equal(key.split('{').length, 2, 'exactly one hash tag');
     assert.equal(key.split('}').length, 2, 'exactly one hash tag');
-    return unescapeKeyPart(m[1]!);
-  });
-  assert.deepEqual(ids.sort(), [...HOSTILE].sort());
-  for (const key of keys) assert.equal(await redis.type(key), 'hash');
+    byKind[m[2]!]!.push(unescapeKeyPart(m[1]!));
+    assert.equal(await redis.type(key), m[2] === 'state' ? 'hash' : 'string');
+  }
+  assert.deepEqual(byKind.state!.sort(), [...HOSTILE].sort());
+  assert.deepEqual(byKind.ver!.sort(), [...HOSTILE].sort());
 });

@@ -74,8 +74,40 @@ test('a read sees every completed write; unchanged entities come back as the sam
   assert.notEqual(a3, a1);
   assert.equal(a3!.a, 3);
 
-  await worker.del(keyLayout(prefix).entity('snap', 1, 'a'));
+  // Expiry removes the state and its version key together (the same expiry, set in the same script).
+  const keys = keyLayout(prefix);
+  await worker.del(keys.entity('snap', 1, 'a'), keys.entityVersion('snap', 1, 'a'));
   assert.deepEqual(await snapshots.read('snap', 1, ['a']), [null]);
+});
+
+test('the version key copies the state hash version, with the same expiry', async () => {
+  const prefix = uniquePrefix();
+  const keys = keyLayout(prefix);
+  await put(prefix, 'a', [1]);
+  await put(prefix, 'a', [2]);
+  const state = keys.entity('snap', 1, 'a');
+  const version = keys.entityVersion('snap', 1, 'a');
+  assert.equal(await worker.get(version), await worker.hget(state, 'v'));
+  assert.equal(await worker.get(version), '2');
+  const [stateTtl, versionTtl] = [await worker.pttl(state), await worker.pttl(version)];
+  assert.ok(stateTtl > 59_000 && stateTtl <= 60_000, `state expires in ${stateTtl} ms`);
+  assert.ok(Math.abs(stateTtl - versionTtl) < 50, `state ${stateTtl} ms vs version ${versionTtl} ms`);
+});
+
+test('a state without a version key (written before it existed) is still read, and current after a write', async () => {
+  const prefix = uniquePrefix();
+  const keys = keyLayout(prefix);
+  const snapshots = redisEntitySnapshots(request, keys, { maxBytes: 1 << 20 });
+  await put(prefix, 'old', [1, 2]);
+  const [first] = await snapshots.read('snap', 1, ['old']);
+  assert.equal(first!.a, 2);
+  await worker.del(keys.entityVersion('snap', 1, 'old'));
+  const [cached] = await snapshots.read('snap', 1, ['old']);
+  assert.equal(cached, first, 'no version key: the script still finds the cached version current');
+  await put(prefix, 'old', [3]);
+  assert.equal(await worker.get(keys.entityVersion('snap', 1, 'old')), '2');
+  const [changed] = await snapshots.read('snap', 1, ['old']);
+  assert.equal(changed!.a, 3);
 });
 
 test('a tight budget evicts least recently read entries and every answer stays right', async () => {
@@ -118,33 +150,69 @@ test('concurrent reads of a cold entity share one decoded state, then see a late
   for (const [hot] of after) assert.equal(hot!.a, 4);
 });
 
-/** Script calls the private Redis has run so far (EVALSHA and EVAL), from INFO commandstats. */
-async function scriptCalls(): Promise<number> {
+/** Script calls (EVALSHA and EVAL) and MGETs the private Redis has run so far, from INFO commandstats. */
+async function commandCalls(): Promise<{ scripts: number; mgets: number }> {
   const stats = await worker.info('commandstats');
   const calls = (name: string) =>
     Number(stats.match(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm'))?.[1] ?? 0);
-  return calls('evalsha') + calls('eval');
+  return { scripts: calls('evalsha') + calls('eval'), mgets: calls('mget') };
 }
 
-test('reads started in one turn share one script call, duplicates included, and each gets its own answers', async () => {
+/** The commands `run` sent, counted by the private Redis. */
+async function commandsOf(run: () => Promise<unknown>): Promise<{ scripts: number; mgets: number }> {
+  const before = await commandCalls();
+  await run();
+  const after = await commandCalls();
+  return { scripts: after.scripts - before.scripts, mgets: after.mgets - before.mgets };
+}
+
+test('reads started in one turn share one MGET and one script call, duplicates included, and each gets its own answers', async () => {
   const prefix = uniquePrefix('snap');
   const snapshots = redisEntitySnapshots(request, keyLayout(prefix), { maxBytes: 1 << 20 });
   await put(prefix, 'a', [1, 2]);
   await put(prefix, 'b', [5]);
   // Cached first (a read of an entity being fetched cold waits for that fetch, then asks again).
   await snapshots.read('snap', 1, ['a', 'b']);
-  const before = await scriptCalls();
-  const [one, two, three] = await Promise.all([
-    snapshots.read('snap', 1, ['a', 'b']),
-    snapshots.read('snap', 1, ['b', 'missing', 'b']),
-    snapshots.read('snap', 1, ['a']),
-  ]);
-  assert.equal((await scriptCalls()) - before, 1);
+  let one: unknown[] = [];
+  let two: unknown[] = [];
+  let three: unknown[] = [];
+  const sent = await commandsOf(async () => {
+    [one, two, three] = await Promise.all([
+      snapshots.read('snap', 1, ['a', 'b']),
+      snapshots.read('snap', 1, ['b', 'missing', 'b']),
+      snapshots.read('snap', 1, ['a']),
+    ]);
+  });
+  // a and b are cached: their version keys in one MGET; 'missing' is not: the script.
+  assert.deepEqual(sent, { scripts: 1, mgets: 1 });
   assert.deepEqual(
-    [one, two, three].map((states) => states.map((s) => s?.a ?? null)),
+    [one, two, three].map((states) => (states as ({ a: number } | null)[]).map((s) => s?.a ?? null)),
     [[2, 1], [1, null, 1], [2]],
   );
   assert.equal(two[0], two[2]); // the same cached object
+});
+
+test('unchanged cached entities cost one MGET and no script; only a changed one goes on to the script', async () => {
+  const prefix = uniquePrefix('snap');
+  const snapshots = redisEntitySnapshots(request, keyLayout(prefix), { maxBytes: 1 << 20 });
+  const entities = Array.from({ length: 50 }, (_, i) => `e${i}`);
+  for (const e of entities) await put(prefix, e, [1]);
+  await snapshots.read('snap', 1, entities);
+  let states: ({ a: number } | null)[] = [];
+  const unchanged = await commandsOf(async () => {
+    states = await snapshots.read('snap', 1, entities);
+  });
+  assert.deepEqual(unchanged, { scripts: 0, mgets: 1 });
+  assert.ok(states.every((s) => s?.a === 1));
+  await put(prefix, 'e7', [4, 5]);
+  const oneChanged = await commandsOf(async () => {
+    states = await snapshots.read('snap', 1, entities);
+  });
+  assert.deepEqual(oneChanged, { scripts: 1, mgets: 1 });
+  assert.deepEqual(
+    states.map((s) => s?.a),
+    entities.map((e) => (e === 'e7' ? 3 : 1)),
+  );
 });
 
 test('a Redis error reaches every read of the shared call', async () => {

@@ -4,7 +4,7 @@
  *
  * - `{registry}`: the feature-view registry (one slot; it is small).
  * - `{<view>}`: per-view counters, checkpoints of every source, dead letters.
- * - `{<view>:<version>:<entity>}`: one entity's state for one view version.
+ * - `{<view>:<version>:<entity>}`: one entity's state for one view version, and a copy of its CAS version.
  *
  * Entity ids come from producers, so they are escaped (`escapeKeyPart`) before they become part of a key: the
  * escaped form contains only `[A-Za-z0-9_.-]` and `%XX`, never `{`, `}`, `:` or whitespace, and distinct ids
@@ -28,6 +28,8 @@ export interface KeyLayout {
   deadLetterIndex(view: string): string;
   /** Hash with fields `v` (CAS version) and `d` (encoded state). */
   entity(view: string, version: number, entity: string): string;
+  /** String: a copy of the entity hash's `v`, written with it (see `entityVersionKey`). */
+  entityVersion(view: string, version: number, entity: string): string;
   /** SageMaker sink of a view: zset `<version>:<entity>` -> generation (entities still to be written). */
   sinkPending(view: string): string;
   /** SageMaker sink: counter of generations and drain arms. */
@@ -68,6 +70,20 @@ export function escapeKeyPart(raw: string): string {
   return out;
 }
 
+const STATE = ':state';
+const VERSION = ':ver';
+
+/**
+ * The key holding a copy of an entity's CAS version, next to its state hash (same hash tag). Every write of the
+ * state sets both in one script with the same expiry, so a matching copy proves the hash holds that version: the
+ * read path checks many entities with one MGET of these keys (a plain command, several times cheaper in Redis
+ * than a script that reads each hash) and fetches only those whose version it does not hold.
+ */
+export function entityVersionKey(entityKey: string): string {
+  if (!entityKey.endsWith(STATE)) throw new Error(`not an entity key: '${entityKey}'`);
+  return entityKey.slice(0, -STATE.length) + VERSION;
+}
+
 export function keyLayout(prefix: string): KeyLayout {
   const p = prefix;
   return {
@@ -79,7 +95,8 @@ export function keyLayout(prefix: string): KeyLayout {
     viewCounters: (view) => `${p}:{${view}}:counters`,
     deadLetters: (view) => `${p}:{${view}}:dlq`,
     deadLetterIndex: (view) => `${p}:{${view}}:dlq-index`,
-    entity: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}:state`,
+    entity: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}${STATE}`,
+    entityVersion: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}${VERSION}`,
     sinkPending: (view) => `${p}:{${view}}:sm-pending`,
     sinkSeq: (view) => `${p}:{${view}}:sm-seq`,
     sinkArmed: (view) => `${p}:{${view}}:sm-armed`,

@@ -1,8 +1,11 @@
 /**
  * The read path's entity states, with a per-process cache of decoded states keyed by entity key and CAS version
- * `v`. One round trip per read, whatever the cache holds: one script call answers, per entity, nothing (no
- * state), `v` alone (the cached state is current) or `v` and the encoded state (changed or not cached), so an
- * unchanged entity costs neither the transfer nor the decoding of its tiles.
+ * `v`. An entity the cache holds costs one MGET of its version key (keys.ts, `entityVersionKey`): when the
+ * version still matches, neither the transfer nor the decoding of its tiles. Entities not cached, and cached
+ * ones whose version moved, go to one script call that answers, per entity, nothing (no state), `v` alone (the
+ * cached state is current) or `v` and the encoded state. So a read of unchanged entities is one round trip, of
+ * entities not cached one round trip, and of changed ones two; each entity's answer is a state it held after
+ * the read started (a batch is not one snapshot across entities: each entity is current on its own).
  *
  * Reads that start in the same event-loop turn share one script call (keys deduplicated, at most
  * `MAX_KEYS_PER_CALL` per call), sent on the next turn: every read still asks Redis after it started. This is
@@ -20,15 +23,15 @@ import type { Redis } from 'ioredis';
 import type { EntityState } from '../../core/engine.js';
 import type { EntitySnapshots } from '../../ports/entity-snapshots.js';
 import { ClockCache, type Sized } from './clock-cache.js';
-import type { KeyLayout } from './keys.js';
+import { entityVersionKey, type KeyLayout } from './keys.js';
 import { decodeEntity } from './state-codec.js';
 
 /**
  * KEYS: entity hashes. ARGV[i]: the `v` cached for KEYS[i] ('' for none). Returns, per key: nil (no state), 1
  * (unchanged: `v` is still ARGV[i]) or {v, d}.
  *
- * The one script of Eddy that touches keys of many hash tags (one per entity): one call for a whole batch
- * costs a fifth of a pipeline of per-entity calls. Eddy connects to a standalone Redis; on a Redis Cluster the
+ * Touches keys of many hash tags (one per entity): one call for a whole batch costs a fifth of a pipeline of
+ * per-entity calls. Eddy connects to a standalone Redis; on a Redis Cluster the
  * keys would have to be grouped by slot, one call per group.
  */
 const READ_ENTITIES = `
@@ -132,16 +135,55 @@ export function redisEntitySnapshots(
     return new Promise((resolve, reject) => waiters.push({ at, resolve, reject }));
   }
 
+  /** The read script for some of `unique` (indices `at`), each with the version it is cached at ('' = none). */
+  async function readScript(
+    unique: string[],
+    sent: string[],
+    at: number[],
+    answers: Answer[],
+  ): Promise<void> {
+    const replies = await r.eddyReadEntitiesBuffer(
+      at.length,
+      ...at.map((i) => unique[i]!),
+      ...at.map((i) => sent[i]!),
+    );
+    at.forEach((i, j) => {
+      answers[i] = { reply: replies[j]!, sent: sent[i]! };
+    });
+  }
+
+  /**
+   * Cached keys first ask one MGET of their version keys; only those whose version moved (or that have no
+   * version key yet: states written before it existed) go on to the script, with the keys not cached at all.
+   */
+  async function ask(unique: string[]): Promise<Answer[]> {
+    // The version each key is cached at now, when the call leaves (not when each read joined it).
+    const sent = unique.map((key) => cache.get(key)?.v ?? '');
+    const answers: Answer[] = new Array(unique.length);
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < sent.length; i++) (sent[i] === '' ? unknown : known).push(i);
+    const checkKnown = async () => {
+      if (known.length === 0) return;
+      const current = await r.mget(known.map((i) => entityVersionKey(unique[i]!)));
+      const moved: number[] = [];
+      known.forEach((i, j) => {
+        if (current[j] === sent[i]) answers[i] = { reply: 1, sent: sent[i]! };
+        else moved.push(i);
+      });
+      if (moved.length > 0) await readScript(unique, sent, moved, answers);
+    };
+    await Promise.all([checkKnown(), unknown.length > 0 && readScript(unique, sent, unknown, answers)]);
+    return answers;
+  }
+
   function send(batch: { index: Map<string, number>; waiters: Waiter[] }) {
     if (gathering === batch) gathering = null;
     else if (batch.index.size === 0) return; // already sent
     const unique = [...batch.index.keys()];
     batch.index.clear();
-    // The version each key is cached at now, when the call leaves (not when each read joined it).
-    const sent = unique.map((key) => cache.get(key)?.v ?? '');
-    r.eddyReadEntitiesBuffer(unique.length, ...unique, ...sent).then(
-      (replies) => {
-        const answers = replies.map((reply, i): Answer => ({ reply, sent: sent[i]! }));
+    ask(unique).then(
+      (answers) => {
         for (const w of batch.waiters) w.resolve(w.at.map((i) => answers[i]!));
       },
       (err: unknown) => {

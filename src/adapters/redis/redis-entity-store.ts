@@ -1,5 +1,6 @@
 /**
- * Entity state as a hash `{v, d}` per entity (v: CAS version, d: encoded state); writes are compare-and-set on `v`.
+ * Entity state as a hash `{v, d}` per entity (v: CAS version, d: encoded state); writes are compare-and-set on `v`
+ * and also set the entity's version key (a copy of `v` that the read path checks with one MGET).
  *
  * Batched: `load` and `write` each send one script call per chunk of entities instead of one command per
  * entity (the client-side cost of a command, not Redis, bounds ingestion). These scripts touch the keys of
@@ -17,7 +18,7 @@
 import type { StoredEntity } from '../../core/entity-batch.js';
 import type { EntityStore, EntityWrite, VersionedEntity } from '../../ports/entity-store.js';
 import { ClockCache, type Sized } from './clock-cache.js';
-import type { KeyLayout } from './keys.js';
+import { entityVersionKey, type KeyLayout } from './keys.js';
 import type { EddyRedis } from './scripts.js';
 import { decodeEntity, encodeEntity } from './state-codec.js';
 
@@ -32,20 +33,24 @@ return out
 `;
 
 /**
- * Compare-and-set of many entities. KEYS: entity hashes. ARGV: ttl ms, then per key the expected version ('' =
- * absent) and the encoded state. Returns, per key, the new version, or 0 when the version moved (the caller
- * re-reads and recomputes that entity).
+ * Compare-and-set of n entities. KEYS: n entity hashes, then their n version keys (keys.ts, `entityVersionKey`).
+ * ARGV: ttl ms, then per entity the expected version ('' = absent) and the encoded state. Returns, per entity,
+ * the new version, or 0 when the version moved (the caller re-reads and recomputes that entity). The hash's `v`
+ * is the version compared; its copy is written with it, with the same expiry.
  */
 const CAS_ENTITIES = `
 local ttl = ARGV[1]
+local n = #KEYS / 2
 local out = {}
-for i, key in ipairs(KEYS) do
+for i = 1, n do
+  local key = KEYS[i]
   local v = redis.call('HGET', key, 'v')
   if (v or '') ~= ARGV[2 * i] then out[i] = 0
   else
     local next = tostring((tonumber(v) or 0) + 1)
     redis.call('HSET', key, 'v', next, 'd', ARGV[2 * i + 1])
     redis.call('PEXPIRE', key, ttl)
+    redis.call('SET', KEYS[n + i], next, 'PX', ttl)
     out[i] = next
   end
 end
@@ -131,9 +136,10 @@ export function redisEntityStore(
       const replies = await Promise.all(
         parts.map((part) => {
           const args: (string | number | Buffer)[] = part.map((i) => entityKeys[i]!);
+          for (const i of part) args.push(entityVersionKey(entityKeys[i]!));
           args.push(ttlMs);
           for (const i of part) args.push(writes[i]!.expected, encoded[i]!);
-          return r.eddyCasEntities(part.length, ...args);
+          return r.eddyCasEntities(2 * part.length, ...args);
         }),
       );
       return replies.flat().map((reply, i) => {

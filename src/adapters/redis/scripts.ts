@@ -3,25 +3,13 @@
  * (see keys.ts), so each runs unchanged on Redis Cluster. Sequence numbers are compared as strings
  * (length, then bytes), never with tonumber: Kinesis sequence numbers have up to 128 digits.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 const SEQ_GREATER = `
 local function seq_greater(a, b)
   if #a ~= #b then return #a > #b end
   return a > b
 end
-`;
-
-/**
- * Compare-and-set of one entity's state. KEYS[1] entity hash. ARGV: expected version ('' = absent), encoded
- * state, ttl ms. Returns 1 when written, 0 when the version moved (the caller re-reads and recomputes).
- */
-export const CAS_ENTITY = `
-local v = redis.call('HGET', KEYS[1], 'v')
-if (v or '') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', (tonumber(v) or 0) + 1, 'd', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
 `;
 
 /**
@@ -98,19 +86,14 @@ type Arg = string | number | Buffer;
 
 /** The scripts as typed ioredis commands (ioredis loads them by SHA and falls back to EVAL, pipelines too). */
 export interface EddyCommands {
-  eddyCasEntity(key: string, expected: string, state: Buffer, ttlMs: number): Promise<number>;
   eddyCountBatch(key: string, ...args: Arg[]): Promise<number>;
   eddyAddDeadLetters(dlq: string, index: string, counters: string, ...args: Arg[]): Promise<[number, number]>;
   eddyRegisterVersion(index: string, seq: string, versions: string, ...args: Arg[]): Promise<string>;
-}
-export interface EddyPipelineCommands {
-  eddyCasEntity(key: string, expected: string, state: Buffer, ttlMs: number): ChainableCommander;
 }
 
 export type EddyRedis = Redis & EddyCommands;
 
 export function defineEddyCommands(redis: Redis): EddyRedis {
-  redis.defineCommand('eddyCasEntity', { numberOfKeys: 1, lua: CAS_ENTITY });
   redis.defineCommand('eddyCountBatch', { numberOfKeys: 1, lua: COUNT_BATCH });
   redis.defineCommand('eddyAddDeadLetters', { numberOfKeys: 3, lua: ADD_DEAD_LETTERS });
   redis.defineCommand('eddyRegisterVersion', { numberOfKeys: 3, lua: REGISTER_VERSION });
