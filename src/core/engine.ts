@@ -20,6 +20,7 @@ import {
   fieldOffset,
   lowerBound,
   pruneTiles,
+  reserveTiles,
   tileAt,
   tileOf,
   tileStride,
@@ -64,6 +65,18 @@ export const newEntityState = (): EntityState => ({
 /** Greatest accepted event time (epoch ms), or null before any accepted event. */
 export const watermarkOf = (state: EntityState): number | null => state.w;
 
+/** Runs of consecutive events in the same tile: at least the number of distinct tiles the events touch. */
+function tileRuns(events: readonly EngineEvent[], g: number): number {
+  let runs = 0;
+  let previous = Number.NaN;
+  for (const e of events) {
+    const idx = tileOf(e.t, g);
+    if (idx !== previous) runs++;
+    previous = idx;
+  }
+  return runs;
+}
+
 /** Slot i of a per-field array, created (with all slots before it, never holes) when missing. */
 function slotOf(lists: number[][], i: number): number[] {
   while (lists.length <= i) lists.push([]);
@@ -86,6 +99,7 @@ export function applyEvents(
   const stride = tileStride(fieldCount);
   const values = new Array<number | undefined>(fieldCount);
   const outcome: ApplyOutcome = { accepted: 0, late: 0, duplicate: 0 };
+  reserveTiles(state, stride, Math.min(tileRuns(events, g), retainedTiles + 1));
   for (const e of events) {
     const wm = state.w;
     if (wm !== null && e.t < wm - lateness) {

@@ -75,12 +75,34 @@ export function tileAt(holder: TileHolder, idx: number, stride: number): number 
 /** The tiles with room for one more at the end: the same buffer when it has room after the view, else a copy. */
 function withOneMoreTile(tiles: Float64Array, stride: number): Float64Array {
   const length = tiles.length + stride;
-  if (tiles.byteOffset + length * Float64Array.BYTES_PER_ELEMENT <= tiles.buffer.byteLength)
-    return new Float64Array(tiles.buffer, tiles.byteOffset, length);
+  if (roomAfter(tiles) >= stride) return new Float64Array(tiles.buffer, tiles.byteOffset, length);
   // Double the room (at least 8 tiles), so n appends copy O(n) numbers in all.
-  const grown = new Float64Array(new ArrayBuffer(Math.max(2 * length, 8 * stride) * 8), 0, length);
+  return copyWithRoom(tiles, Math.max(2 * length, 8 * stride), length);
+}
+
+/** Numbers that fit in the buffer after the view. */
+const roomAfter = (tiles: Float64Array): number =>
+  tiles.buffer.byteLength / Float64Array.BYTES_PER_ELEMENT -
+  tiles.byteOffset / Float64Array.BYTES_PER_ELEMENT -
+  tiles.length;
+
+/** `tiles` copied to the start of a new buffer of `capacity` numbers, as a view of `length` numbers. */
+function copyWithRoom(tiles: Float64Array, capacity: number, length: number): Float64Array {
+  const grown = new Float64Array(new ArrayBuffer(capacity * Float64Array.BYTES_PER_ELEMENT), 0, length);
   grown.set(tiles);
   return grown;
+}
+
+/**
+ * Makes room after the tiles for `more` tiles in one allocation (at least doubling, as appends do), so a batch
+ * that adds several tiles to an entity copies and allocates once rather than at every doubling (allocating
+ * array buffers is what costs: each is a native allocation the collector tracks). Leaves `holder.t`'s numbers as
+ * they are; only its buffer may change.
+ */
+export function reserveTiles(holder: TileHolder, stride: number, more: number): void {
+  const tiles = holder.t;
+  if (more <= 0 || roomAfter(tiles) >= more * stride) return;
+  holder.t = copyWithRoom(tiles, Math.max(tiles.length + more * stride, 2 * tiles.length), tiles.length);
 }
 
 /** Adds one record to the tile at offset o: `values[i]` is field i's value, or undefined when the record lacks it. */

@@ -16,9 +16,19 @@ export interface SourceBatch {
   /** Sequence number covering every record of the batch. */
   batchEnd: string;
   /** Events grouped by entity, each group in arrival order. */
-  byEntity: ReadonlyMap<string, readonly SequencedEvent[]>;
+  byEntity: EventsByEntity;
   /** Records of the batch that were rejected (dead-lettered) for this view; only counted per source. */
   rejected?: number;
+}
+
+/**
+ * A batch's events by entity (a Map is one). `get` may build the group anew at each call, so that a batch of many
+ * records need not hold an object per record while it applies: each group is asked for when its entity is
+ * applied, and again only if its compare-and-set has to be retried.
+ */
+export interface EventsByEntity {
+  keys(): Iterable<string>;
+  get(entity: string): readonly SequencedEvent[] | undefined;
 }
 
 export interface ApplyDeps {

@@ -105,15 +105,12 @@ test('a re-read that batches records differently still applies each record once 
   const store = redisEntityStore(redis, keys);
   const counters = redisViewCounters(redis, keys);
   const ev = (seq: string, t: number): SequencedEvent => ({ t, values: { x: 1 }, seq });
-  const first: SourceBatch = {
-    source: 'k:s:0',
-    batchEnd: '10',
-    byEntity: new Map([['e0', [ev('5', 0), ev('10', 1000)]]]),
-  };
+  const firstEvents = new Map([['e0', [ev('5', 0), ev('10', 1000)]]]);
+  const first: SourceBatch = { source: 'k:s:0', batchEnd: '10', byEntity: firstEvents };
   await assert.rejects(
     applySourceBatch({ entities: crashingAfter(store, 1), counters }, view, {
       ...first,
-      byEntity: new Map([...first.byEntity, ['e1', [ev('7', 0)]]]),
+      byEntity: new Map([...firstEvents, ['e1', [ev('7', 0)]]]),
     }),
   );
   // The re-read returns the same records and more, in one larger batch.

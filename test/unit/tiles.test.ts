@@ -2,6 +2,7 @@
  * The tile array (core/tiles.ts) against a model (a sorted map of tile index to its contents) under generated
  * sequences of inserts (in order, out of order, repeated) and prunes: the tiles stay sorted and unique, every
  * tile keeps its numbers through growth, moves and prunes, and a prune hands back exactly the tiles it removed.
+ * A reservation of n tiles changes no number and lets the next n appends happen without a new buffer.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,6 +11,7 @@ import {
   emptyTiles,
   lowerBound,
   pruneTiles,
+  reserveTiles,
   type TileHolder,
   tileAt,
   tileStride,
@@ -32,6 +34,10 @@ const op = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('prune' as const), floor: fc.integer({ min: -60, max: 220 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('reserve' as const), more: fc.integer({ min: 0, max: 40 }) }),
   },
 );
 
@@ -60,6 +66,18 @@ test('tiles stay sorted, unique and intact through inserts, appends and prunes',
           else if (o.kind === 'append') {
             next = Math.max(next, ...model.keys()) + o.step;
             touch(next, next);
+          } else if (o.kind === 'reserve') {
+            reserveTiles(holder, stride, o.more);
+            const buffer = holder.t.buffer;
+            for (let i = 0; i < o.more; i++) {
+              next = Math.max(next, ...model.keys()) + 1;
+              touch(next, next);
+            }
+            assert.equal(
+              holder.t.buffer,
+              buffer,
+              `${o.more} appends after reserving ${o.more} kept the buffer`,
+            );
           } else {
             const removed = pruneTiles(holder, stride, o.floor);
             const gone = [...model.keys()].filter((k) => k <= o.floor).sort((a, b) => a - b);

@@ -86,6 +86,50 @@ export function encodePushEvents(events: readonly PushEvent[], fields: readonly 
 export const pushEventCount = (wire: PushWireEvents): number =>
   wire.columns ? wire.columns.entities.length : (wire.events?.length ?? 0);
 
+/** A job's events, decoded and checked, without an object per event: `eventAt(k)` builds event k when asked. */
+export interface PushEventColumns {
+  /** Entity of every event, in order. */
+  readonly entities: readonly string[];
+  /** Event k (0 <= k < entities.length) as a new object (the caller may keep or change it). */
+  eventAt(k: number): EngineEvent;
+}
+
+/**
+ * The job's events as columns. Throws when the columns disagree in length or a payload is not a whole number of
+ * doubles: nothing of such a job is ever applied shifted.
+ */
+export function decodePushEvents(wire: PushWireEvents): PushEventColumns {
+  if (!wire.columns) {
+    const events = wire.events ?? [];
+    return {
+      entities: events.map((w) => w.e),
+      eventAt(k) {
+        const w = events[k]!;
+        return w.i === undefined ? { t: w.t, values: w.v } : { t: w.t, id: w.i, values: w.v };
+      },
+    };
+  }
+  const { entities, ids, fields } = wire.columns;
+  const count = entities.length;
+  const times = doubles(wire.columns.times, count, 'times');
+  if (fields.length !== wire.columns.values.length)
+    throw new Error('push batch: fields and value columns differ in number');
+  const values = wire.columns.values.map((column, j) => doubles(column, count, `values of '${fields[j]}'`));
+  if (ids && ids.length !== count) throw new Error('push batch: event ids and entities differ in length');
+  return {
+    entities,
+    eventAt(k) {
+      const record: Record<string, number> = {};
+      for (let j = 0; j < fields.length; j++) {
+        const v = values[j]![k]!;
+        if (!Number.isNaN(v)) record[fields[j]!] = v;
+      }
+      const id = ids?.[k];
+      return id ? { t: times[k]!, id, values: record } : { t: times[k]!, values: record };
+    },
+  };
+}
+
 /**
  * Calls `visit` with every event of the job, in order; `event` is a new object each time (the visitor may keep
  * it). Throws, before any visit, when the columns disagree in length or a payload is not a whole number of
@@ -95,27 +139,8 @@ export function forEachPushEvent(
   wire: PushWireEvents,
   visit: (entity: string, event: EngineEvent) => void,
 ): void {
-  if (!wire.columns) {
-    for (const w of wire.events ?? [])
-      visit(w.e, w.i === undefined ? { t: w.t, values: w.v } : { t: w.t, id: w.i, values: w.v });
-    return;
-  }
-  const { entities, ids, fields } = wire.columns;
-  const count = entities.length;
-  const times = doubles(wire.columns.times, count, 'times');
-  if (fields.length !== wire.columns.values.length)
-    throw new Error('push batch: fields and value columns differ in number');
-  const values = wire.columns.values.map((column, j) => doubles(column, count, `values of '${fields[j]}'`));
-  if (ids && ids.length !== count) throw new Error('push batch: event ids and entities differ in length');
-  for (let k = 0; k < count; k++) {
-    const record: Record<string, number> = {};
-    for (let j = 0; j < fields.length; j++) {
-      const v = values[j]![k]!;
-      if (!Number.isNaN(v)) record[fields[j]!] = v;
-    }
-    const id = ids?.[k];
-    visit(entities[k]!, id ? { t: times[k]!, id, values: record } : { t: times[k]!, values: record });
-  }
+  const columns = decodePushEvents(wire);
+  columns.entities.forEach((entity, k) => visit(entity, columns.eventAt(k)));
 }
 
 function doubles(base64: string, count: number, what: string): Float64Array {

@@ -13,6 +13,11 @@ import type { StoredEntity } from '../../core/entity-batch.js';
 import { decodeTiles, encodeTiles } from './tile-codec.js';
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
+// msgpackr packs into one buffer after another and returns views of them; when one is full it allocates the
+// next at the same size. Its default (8 KiB) holds a few entity states, so a worker writing thousands of states
+// allocated thousands of buffers; from 1 MiB on it allocates one per few hundred. A state's encoding is copied
+// into its Redis command and then dropped, so no buffer outlives the writes packed into it by much.
+packr.useBuffer(Buffer.allocUnsafeSlow(1024 * 1024));
 
 export const encodeEntity = (stored: StoredEntity): Buffer =>
   packr.pack({ ...stored, s: { ...stored.s, t: encodeTiles(stored.s.t) } });
