@@ -140,7 +140,7 @@ export function forEachPushEvent(
   visit: (entity: string, event: EngineEvent) => void,
 ): void {
   const columns = decodePushEvents(wire);
-  columns.entities.forEach((entity, k) => visit(entity, columns.eventAt(k)));
+  for (let k = 0; k < columns.entities.length; k++) visit(columns.entities[k]!, columns.eventAt(k));
 }
 
 function doubles(base64: string, count: number, what: string): Float64Array {
