@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { startPrivateRedis } from '../../src/runtime/redis-server.js';
 import { type ServerProcess, startKinesalite } from './lib/children.js';
 import type { BenchContext } from './lib/context.js';
+import { freshPageMicroseconds, loopNanoseconds } from './lib/machine-probe.js';
 import { type Figure, table, writeResults } from './lib/report.js';
 import { freshnessScenario, kinesisIngestScenario } from './scenarios/kinesis.js';
 import { pushScenario } from './scenarios/push.js';
@@ -30,6 +31,9 @@ const SCENARIOS: Record<string, Scenario> = {
   freshness: freshnessScenario,
 };
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** The machine, with two probes of its speed (lib/machine-probe.ts); taken before the servers start. */
 function machine() {
   const redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(
     /v=(\S+)/,
@@ -41,6 +45,8 @@ function machine() {
     freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
     node: process.version,
     redis: redisVersion ?? 'unknown',
+    loopNsPerIteration: round2(loopNanoseconds()),
+    freshPageMicroseconds: round2(freshPageMicroseconds()),
   };
 }
 
@@ -59,12 +65,14 @@ async function main() {
     : undefined;
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
 
+  const host = machine();
   const started = Date.now();
   const loadBefore = loadavg();
   const log = (m: string) =>
     console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
   log(
-    `${quick ? 'quick' : 'full'} run: ${names.join(', ')}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    `${quick ? 'quick' : 'full'} run: ${names.join(', ')}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; ` +
+      `${host.cpus} × ${host.cpuModel}, a loop iteration ${host.loopNsPerIteration} ns, a fresh page ${host.freshPageMicroseconds} µs`,
   );
 
   const redis = await startPrivateRedis();
@@ -97,7 +105,7 @@ async function main() {
     durationS: Math.round((Date.now() - started) / 1000),
     loadAverageBefore: loadBefore,
     loadAverageAfter: loadavg(),
-    machine: machine(),
+    machine: host,
     ...(cpuProfileDir && { cpuProfiles: cpuProfileDir }),
   };
   console.log(`\n${table(figures)}\n`);
