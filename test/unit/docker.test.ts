@@ -71,9 +71,11 @@ test('every npm command in the image and compose file is a package.json script r
   ]);
   for (const script of used) assert.ok(scripts[script], `package.json has no script '${script}'`);
   // The process tests spawn workers/main.ts with these roles: the scripts must stay that entry (through tsx, with
-  // the Node flags `npm start` uses).
-  assert.match(scripts['start:api']!, /^node (--\S+ )*--import tsx workers\/main\.ts api$/);
-  assert.match(scripts['start:worker']!, /^node (--\S+ )*--import tsx workers\/main\.ts worker$/);
+  // the environment and Node flags `npm start` uses).
+  const entry = (role: string) =>
+    new RegExp(`^([A-Z_]+=\\S+ )*node (--\\S+ )*--import tsx workers/main\\.ts ${role}$`);
+  assert.match(scripts['start:api']!, entry('api'));
+  assert.match(scripts['start:worker']!, entry('worker'));
   const flags = (script: string) => script.replace(/--import tsx .*$/, '');
   assert.equal(flags(scripts['start:api']!), flags(scripts.start!));
   assert.equal(flags(scripts['start:worker']!), flags(scripts.start!));

@@ -17,15 +17,23 @@ export interface ServerProcess {
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
 /**
- * The Node flags `npm start` runs Eddy with (package.json), given to every server under test, the baseline too,
- * so both sides run on the same runtime settings.
+ * The environment and Node flags `npm start` runs Eddy with (package.json: `[NAME=value …] node [flags] --import
+ * tsx …`), given to every server under test, the baseline too, so both sides run on the same runtime settings.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = (() => {
-  const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const flags = start.match(/^node ((?:--\S+ )*)--import tsx /);
-  if (!flags) throw new Error(`package.json scripts.start is not 'node [flags] --import tsx …': ${start}`);
-  return flags[1]!.trim().split(' ').filter(Boolean);
-})();
+export const SERVER_START: { readonly env: Record<string, string>; readonly flags: readonly string[] } =
+  (() => {
+    const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+    const parts = start.match(/^((?:[A-Z_]+=\S+ )*)node ((?:--\S+ )*)--import tsx /);
+    if (!parts)
+      throw new Error(
+        `package.json scripts.start is not '[NAME=value …] node [flags] --import tsx …': ${start}`,
+      );
+    const words = (text: string) => text.trim().split(' ').filter(Boolean);
+    const env = Object.fromEntries(
+      words(parts[1]!).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+    );
+    return { env, flags: words(parts[2]!) };
+  })();
 
 export interface SpawnOptions {
   /** Extra environment (merged over a quiet default). */
@@ -82,13 +90,14 @@ async function startServer(
   options: SpawnOptions,
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const nodeArgs = [...SERVER_NODE_FLAGS, '--import', 'tsx'];
+  const nodeArgs = [...SERVER_START.flags, '--import', 'tsx'];
   if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const child = spawnNode([...nodeArgs, entry, ...args], options.idle, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
+      ...SERVER_START.env,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       LOG_LEVEL: 'warn',
       ...options.env,
