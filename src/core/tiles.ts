@@ -95,9 +95,9 @@ function copyWithRoom(tiles: Float64Array, capacity: number, length: number): Fl
 
 /**
  * Makes room after the tiles for `more` tiles in one allocation (at least doubling, as appends do), so a batch
- * that adds several tiles to an entity copies and allocates once rather than at every doubling (allocating
- * array buffers is what costs: each is a native allocation the collector tracks). Leaves `holder.t`'s numbers as
- * they are; only its buffer may change.
+ * that adds several tiles to an entity copies and allocates once rather than at every doubling (the allocations
+ * are what costs: each array buffer is native memory the collector tracks, often fresh pages). Leaves
+ * `holder.t`'s numbers as they are; only its buffer may change.
  */
 export function reserveTiles(holder: TileHolder, stride: number, more: number): void {
   const tiles = holder.t;
