@@ -190,8 +190,9 @@ export class ShardReader {
         while (!dropped() && performance.now() < due)
           await sleep(Math.max(1, Math.ceil(due - performance.now())));
         if (dropped()) throw new Error('read-ahead dropped');
-        lastCallAt = performance.now();
-        return api.getRecords(from, this.deps.recordLimit);
+        const call = api.getRecords(from, this.deps.recordLimit);
+        lastCallAt = performance.now(); // read once the call is sent: see below
+        return call;
       },
       READ_AHEAD_PAGES,
       behind,
@@ -239,9 +240,13 @@ export class ShardReader {
           while (!this.stopping && performance.now() < due)
             await this.sleep(Math.max(1, Math.ceil(due - performance.now())));
           if (this.stopping) break;
-          lastCallAt = performance.now();
           interval = MIN_CALL_INTERVAL_MS; // whatever happens next, never two calls within 200 ms
-          page = await api.getRecords(iterator, this.deps.recordLimit);
+          const call = api.getRecords(iterator, this.deps.recordLimit);
+          // The clock is read once the call has been sent (the client sends before its first await), so a pause
+          // between reading it and sending (a garbage collection) can only lengthen the gap to the next call,
+          // never shorten it.
+          lastCallAt = performance.now();
+          page = await call;
         }
         throttles = 0;
         millisBehind = page.millisBehindLatest;

@@ -24,6 +24,7 @@ export interface RecordsPage {
 export interface ShardApi {
   listShards(stream: string): Promise<StoredShard[]>;
   iterator(stream: string, shardId: string, start: StartSpec): Promise<string>;
+  /** Hands the request to the client before its first await: a reader paces from the moment of the call. */
   getRecords(iterator: string, limit: number): Promise<RecordsPage>;
 }
 
