@@ -1,9 +1,9 @@
 /**
  * Two readings of the machine itself, taken at the start of a run and written with the results, so that runs on
  * different machines can be compared: how fast a plain JavaScript loop runs (CPU speed), and what it costs to
- * touch memory the process has never touched (one page fault per 4 KiB page). The second differs a lot between
- * VMs of the same kind (0.1 µs to 15 µs a page seen), and the push and Kinesis workers, which allocate fresh
- * buffers and grow their heaps with every large batch, slow down with it.
+ * touch memory the process has never touched (one page fault per 4 KiB page). The second was 11–17 µs a page on
+ * the VMs these benchmarks were tuned on, far above what a page fault usually costs, and the push and Kinesis
+ * workers, which allocate fresh buffers and grow their heaps with every large batch, slow down with it.
  */
 
 /** Nanoseconds per iteration of a loop adding `i % 7` (10^8 iterations). */
