@@ -5,20 +5,22 @@
  * Failure policy: transient (connection) errors are retried *inside* the job until they pass, so a later batch
  * never overtakes an earlier one; if the process dies meanwhile, BullMQ's stalled-job recovery puts the job back
  * at the head of its lane. Any other error means the batch cannot be applied: its records go to the
- * dead-letter store with the reason, and the lane moves on.
+ * dead-letter store with the reason, and the lane moves on. Either way the job's events are then dropped from it
+ * (queue/release-payload.ts): a completed job is kept for its result, not its records.
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
 import { laneFollowers } from '../src/adapters/queue/push-lane-followers.js';
-import { forEachPushEvent, pushEventCount } from '../src/adapters/queue/push-wire.js';
+import { forEachPushEvent, pushEventCount, withoutEvents } from '../src/adapters/queue/push-wire.js';
 import {
   type BatchResult,
   type PushBatchData,
   type PushJob,
   pushLaneQueueName,
 } from '../src/adapters/queue/registry.js';
+import { releasePayload } from '../src/adapters/queue/release-payload.js';
 import { recordOf } from '../src/core/decode-record.js';
 import type { DeadLetter, DeadLetterStore } from '../src/ports/dead-letters.js';
 import type { IngestMetrics } from '../src/ports/metrics.js';
@@ -75,30 +77,34 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
     }
   }
 
+  /** The job applied (with the jobs behind it when the lane is behind), or its records dead-lettered. */
+  async function applyOrDeadLetter(lane: number, jobId: string, data: PushBatchData): Promise<BatchResult> {
+    try {
+      const coalesced = await applyWithFollowers(lane, { number: jobId, data });
+      if (coalesced) return coalesced;
+      return await retryInPlace(() => applyPushBatch(deps, lane, jobId, data), {
+        baseMs: 100,
+        maxMs: 5000,
+        isTransient: isConnectionError,
+        onRetry: (err, attempt) =>
+          log.warn({ lane, job: jobId, attempt, err: String(err) }, 'retrying batch'),
+      });
+    } catch (err) {
+      log.error({ lane, job: jobId, err }, 'batch could not be applied; records go to the dead-letter store');
+      return deadLetterBatch(deps, jobId, data, err);
+    }
+  }
+
   const workers = Array.from({ length: deps.lanes }, (_, lane) => {
     const worker = new Worker<PushBatchData, BatchResult>(
       pushLaneQueueName(lane),
       async (job) => {
         const started = performance.now();
-        try {
-          const coalesced = await applyWithFollowers(lane, { number: job.id!, data: job.data });
-          if (coalesced) return coalesced;
-          return await retryInPlace(() => applyPushBatch(deps, lane, job.id!, job.data), {
-            baseMs: 100,
-            maxMs: 5000,
-            isTransient: isConnectionError,
-            onRetry: (err, attempt) =>
-              log.warn({ lane, job: job.id, attempt, err: String(err) }, 'retrying batch'),
-          });
-        } catch (err) {
-          log.error(
-            { lane, job: job.id, err },
-            'batch could not be applied; records go to the dead-letter store',
-          );
-          return deadLetterBatch(deps, job.id!, job.data, err);
-        } finally {
-          deps.metrics?.observeBatchApply('push', (performance.now() - started) / 1000);
-        }
+        const result = await applyOrDeadLetter(lane, job.id!, job.data).finally(() =>
+          deps.metrics?.observeBatchApply('push', (performance.now() - started) / 1000),
+        );
+        await releasePayload(job, withoutEvents(job.data), log);
+        return result;
       },
       { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), concurrency: 1 },
     );

@@ -7,7 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { produce } from '../../src/adapters/kinesis/producer.js';
+import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
+import { KINESIS_BATCH_QUEUE, type KinesisBatchData } from '../../src/adapters/queue/registry.js';
 import { compileView } from '../../src/core/compile-view.js';
 import type { FeatureView } from '../../src/core/feature-view.js';
 import {
@@ -67,6 +71,36 @@ test('4 shards, 20,400 records over 200 entities: online values equal the oracle
     assert.equal(l.id, `k:sensors-a:${l.source.shardId}:${l.source.sequenceNumber}@1`);
     assert.ok(put.landed.some((p) => p.seq === l.source.sequenceNumber && p.shardId === l.source.shardId));
     assert.ok(l.reason.length > 0);
+  }
+
+  // Completed batch jobs keep their result and what names the batch, not its records (release-payload.ts); one
+  // run again (as BullMQ runs a job that stalled after its records were dropped) changes nothing.
+  const redis = new Redis(suite.eddy.redisUrl);
+  const queue = new Queue<KinesisBatchData>(KINESIS_BATCH_QUEUE, {
+    connection: redis,
+    prefix: bullPrefix(suite.eddy.prefix),
+  });
+  try {
+    const done = (await queue.getJobs(['completed'])).filter((j) => j.data.views.includes('sensor_a@1'));
+    assert.ok(done.length >= 4, `completed batch jobs: ${done.length}`);
+    for (const job of done) {
+      assert.deepEqual(job.data.records.sizes, []);
+      assert.match(job.data.batchEnd, /^\d+$/);
+      assert.equal(job.returnvalue.batchEnd, job.data.batchEnd);
+      assert.ok((await redis.hstrlen(queue.toKey(job.id!), 'data')) < 500);
+    }
+    const again = done[0]!;
+    await again.retry('completed');
+    for (let i = 0; (await queue.getJobState(again.id!)) !== 'completed'; i++) {
+      assert.ok(i < 200, 'the job run again did not complete');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const after = await waitConsumed(suite.eddy.app, 'sensor_a', items.length);
+    assert.deepEqual(after.counts, s.counts);
+    await assertMatchesOracle(suite.eddy.app, view, expected);
+  } finally {
+    await queue.close();
+    redis.disconnect();
   }
 });
 

@@ -103,6 +103,41 @@ test('a job queued by an earlier version (one object per event) is applied like 
   assert.deepEqual(await features(['old']), [{ total: 3.75, y_last: -2, n: 2 }]);
 });
 
+test('an applied job keeps its result but not its records; run again, it applies nothing', async () => {
+  const before = await countsReach(0);
+  const known = new Set((await lane.getJobs(['completed'])).map((j) => j.id));
+  const pushed = await eddy.app.inject({
+    method: 'POST',
+    url: '/v1/feature-views/jobs_sum/records?wait=true',
+    payload: {
+      records: [
+        { id: 'kept', ts: T0, rid: 'k-1', x: 5, y: 1 },
+        { id: 'kept', ts: T0 + 1000, x: 2 },
+      ],
+    },
+  });
+  assert.equal(pushed.statusCode, 200, pushed.body);
+  assert.deepEqual(pushed.json().applied, { accepted: 2, late: 0, duplicate: 0, failed: 0 });
+  const job = (await lane.getJobs(['completed'])).find((j) => !known.has(j.id));
+  assert.ok(job, 'the completed job');
+  assert.deepEqual(job.returnvalue, { accepted: 2, late: 0, duplicate: 0, failed: 0 });
+  const data = job.data as PushBatchData;
+  assert.equal(data.columns, undefined);
+  assert.deepEqual(data.events, []);
+  assert.equal(data.view, 'jobs_sum');
+  assert.ok((await redis.hstrlen(lane.toKey(job.id!), 'data')) < 200);
+
+  // As BullMQ runs a job again that stalled after its records were dropped.
+  await job.retry('completed');
+  for (let i = 0; (await lane.getJobState(job.id!)) !== 'completed'; i++) {
+    assert.ok(i < 200, 'the job run again did not complete');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const after = await countsReach(seen(before) + 2);
+  assert.deepEqual(after, { ...before, accepted: before.accepted + 2 });
+  assert.deepEqual(await features(['kept']), [{ total: 7, y_last: 1, n: 2 }]);
+});
+
 test('a batch that cannot be applied is dead-lettered in the record shape, and a replay applies it', async () => {
   const before = await countsReach(0);
   // A state that is not Eddy's encoding: loading the entity fails, so the batch cannot be applied.

@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { arrivalOf, firstSeq, lastSeq } from '../../src/adapters/kinesis/record-columns.js';
-import { decodeWireRecords, encodeWireRecords } from '../../src/adapters/queue/kinesis-wire.js';
+import {
+  decodeWireRecords,
+  encodeWireRecords,
+  withoutRecords,
+} from '../../src/adapters/queue/kinesis-wire.js';
 import { columnsOf } from '../helpers/record-rows.js';
 
 const record = fc.record({
@@ -98,5 +102,25 @@ test('columns that disagree are refused', () => {
         seqs: encodeWireRecords(columnsOf([{ seq: '1', arrivalMs: 1, data: new Uint8Array() }])).seqs,
       }),
     /differ in length/,
+  );
+});
+
+test('a job without its records (once applied) names the same batch and reads as a page of no records', () => {
+  fc.assert(
+    fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), (records) => {
+      const data = {
+        stream: 's',
+        shardId: 'shardId-000000000000',
+        batchEnd: records.at(-1)!.seq,
+        views: ['v@1'],
+        records: encodeWireRecords(columnsOf(records)),
+      };
+      const emptied = JSON.parse(JSON.stringify(withoutRecords(data)));
+      assert.deepEqual({ ...emptied, records: data.records }, data);
+      const back = decodeWireRecords(emptied.records);
+      assert.equal(back.count, 0);
+      assert.equal(back.data.length, 0);
+      assert.ok(JSON.stringify(emptied).length < 200);
+    }),
   );
 });

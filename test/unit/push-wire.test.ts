@@ -13,6 +13,7 @@ import {
   type PushEvent,
   type PushWireEvents,
   pushEventCount,
+  withoutEvents,
 } from '../../src/adapters/queue/push-wire.js';
 
 const FIELDS = ['temperature', 'humidity', 'x'];
@@ -56,6 +57,20 @@ test('events survive the job payload in order, bit for bit', () => {
         events.some((e) => e.event.id !== undefined),
       );
       assert.deepEqual(visitAll({ columns }), events); // deepStrictEqual tells -0 from 0
+    }),
+  );
+});
+
+test('a job without its events (once applied) keeps everything else and reads as a job of no events', () => {
+  fc.assert(
+    fc.property(fc.array(pushEvent, { minLength: 1, maxLength: 20 }), fc.boolean(), (events, legacy) => {
+      const wire: PushWireEvents & { view: string; requestId: string } = legacy
+        ? { view: 'v', requestId: 'r', events: events.map((e) => ({ e: e.entity, t: e.event.t, v: {} })) }
+        : { view: 'v', requestId: 'r', columns: encodePushEvents(events, FIELDS) };
+      const emptied = viaJson(withoutEvents(wire));
+      assert.deepEqual(emptied, { view: 'v', requestId: 'r', events: [] });
+      assert.equal(pushEventCount(emptied), 0);
+      assert.deepEqual(visitAll(emptied), []);
     }),
   );
 });

@@ -7,16 +7,20 @@
  * because Redis blinked; if the process dies, BullMQ's stalled-job recovery runs the job again on a live worker
  * (lock and stall check follow the lease TTL, so a crash is recovered about as fast as a lease moves). A
  * view version that cannot apply the batch for another reason gets the records dead-lettered; the shard moves on.
+ * Once applied, the job's records are dropped from it (queue/release-payload.ts): the completed job is kept for
+ * its result and id, not its 330 KB of records.
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
+import { withoutRecords } from '../../src/adapters/queue/kinesis-wire.js';
 import {
   KINESIS_BATCH_QUEUE,
   type KinesisBatchData,
   type KinesisBatchResult,
 } from '../../src/adapters/queue/registry.js';
+import { releasePayload } from '../../src/adapters/queue/release-payload.js';
 import { applyKinesisBatch, type KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
 import { isConnectionError, retryInPlace } from '../../src/services/retry-in-place.js';
 import type { KinesisMetrics } from './shard-reader.js';
@@ -68,6 +72,7 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
         },
         'batch applied',
       );
+      await releasePayload(job, withoutRecords(job.data), log);
       return result;
     },
     {

@@ -28,6 +28,13 @@ export interface KinesisWireRecords {
 /** Level 1: on sensor JSON about 6× smaller than the input, at a fraction of the cost of the default level. */
 const DEFLATE = { level: 1 };
 
+const NO_RECORDS: KinesisWireRecords = {
+  seqs: deflateRawSync(Buffer.alloc(0), DEFLATE).toString('base64'),
+  arrivals: [],
+  sizes: [],
+  data: deflateRawSync(Buffer.alloc(0), DEFLATE).toString('base64'),
+};
+
 export function encodeWireRecords(columns: RecordColumns): KinesisWireRecords {
   return {
     seqs: deflateRawSync(columns.seqs, DEFLATE).toString('base64'),
@@ -35,6 +42,11 @@ export function encodeWireRecords(columns: RecordColumns): KinesisWireRecords {
     sizes: columns.sizes,
     data: deflateRawSync(columns.data, DEFLATE).toString('base64'),
   };
+}
+
+/** The job's data without its records (release-payload.ts): it reads as a page of no records. */
+export function withoutRecords<T extends { records: KinesisWireRecords }>(data: T): T {
+  return { ...data, records: NO_RECORDS };
 }
 
 /** The page's columns back; throws when they disagree (a payload not written by encodeWireRecords). */

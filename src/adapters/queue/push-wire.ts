@@ -82,6 +82,12 @@ export function encodePushEvents(events: readonly PushEvent[], fields: readonly 
   return columns;
 }
 
+/** The job's data without its events (release-payload.ts): it reads as a job of no events. */
+export function withoutEvents<T extends PushWireEvents>(wire: T): T {
+  const { columns: _columns, events: _events, ...rest } = wire;
+  return { ...rest, events: [] } as unknown as T;
+}
+
 /** Events in a job, without decoding them. */
 export const pushEventCount = (wire: PushWireEvents): number =>
   wire.columns ? wire.columns.entities.length : (wire.events?.length ?? 0);
