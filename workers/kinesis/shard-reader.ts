@@ -168,7 +168,7 @@ export class ShardReader {
     let resumeFrom: StartSpec | null = null;
     let processedSinceStart = false;
     let throttles = 0;
-    let lastCallAt = Number.NEGATIVE_INFINITY; // performance.now() at the start of the last GetRecords call
+    let lastCallAt = Number.NEGATIVE_INFINITY; // performance.now() once the last GetRecords call was sent (see pacedRead)
     let interval = 0;
     let progressAt = 0;
     const behind = (page: RecordsPage) =>
@@ -181,18 +181,35 @@ export class ShardReader {
         this.deps.idleMs,
       ) === MIN_CALL_INTERVAL_MS;
     /**
+     * The page at `from`, read once `interval` ms have passed since the last call on this shard (null when
+     * `stopped()` turns true first: then no call is made). The clock is monotonic, and timers may fire a fraction
+     * of a millisecond early, so it waits until the time has come. The clock is read once the call has been sent
+     * (the client sends before its first await), so a pause between reading it and sending (a garbage
+     * collection) can only lengthen the gap to the next call, never shorten it.
+     */
+    const pacedRead = async (
+      from: string,
+      interval: number,
+      stopped: () => boolean,
+      wait: (ms: number) => Promise<unknown>,
+    ): Promise<RecordsPage | null> => {
+      const due = lastCallAt + interval;
+      while (!stopped() && performance.now() < due)
+        await wait(Math.max(1, Math.ceil(due - performance.now())));
+      if (stopped()) return null;
+      const call = api.getRecords(from, this.deps.recordLimit);
+      lastCallAt = performance.now();
+      return call;
+    };
+    /**
      * Pages read while batches apply. A read ahead waits for its pacing slot like any call, and one dropped
      * before its slot never calls, so no call comes within 200 ms of another on this shard.
      */
     const ahead = new ReadAhead(
       async (from, dropped) => {
-        const due = lastCallAt + MIN_CALL_INTERVAL_MS;
-        while (!dropped() && performance.now() < due)
-          await sleep(Math.max(1, Math.ceil(due - performance.now())));
-        if (dropped()) throw new Error('read-ahead dropped');
-        const call = api.getRecords(from, this.deps.recordLimit);
-        lastCallAt = performance.now(); // read once the call is sent: see below
-        return call;
+        const page = await pacedRead(from, MIN_CALL_INTERVAL_MS, dropped, sleep);
+        if (!page) throw new Error('read-ahead dropped');
+        return page;
       },
       READ_AHEAD_PAGES,
       behind,
@@ -229,25 +246,18 @@ export class ShardReader {
           resumeFrom = null;
           iterator = await api.iterator(this.stream, this.shardId, startSpec);
         }
-        let page: RecordsPage;
         const early = ahead.take(iterator);
-        if (early) {
-          interval = MIN_CALL_INTERVAL_MS;
-          page = await early;
-        } else {
-          // Monotonic clock; timers may fire a fraction of a millisecond early, so wait until the time has come.
-          const due = lastCallAt + interval;
-          while (!this.stopping && performance.now() < due)
-            await this.sleep(Math.max(1, Math.ceil(due - performance.now())));
-          if (this.stopping) break;
-          interval = MIN_CALL_INTERVAL_MS; // whatever happens next, never two calls within 200 ms
-          const call = api.getRecords(iterator, this.deps.recordLimit);
-          // The clock is read once the call has been sent (the client sends before its first await), so a pause
-          // between reading it and sending (a garbage collection) can only lengthen the gap to the next call,
-          // never shorten it.
-          lastCallAt = performance.now();
-          page = await call;
-        }
+        const gap = interval;
+        interval = MIN_CALL_INTERVAL_MS; // whatever happens next, never two calls within 200 ms
+        const page: RecordsPage | null = early
+          ? await early
+          : await pacedRead(
+              iterator,
+              gap,
+              () => this.stopping,
+              (ms) => this.sleep(ms),
+            );
+        if (!page) break;
         throttles = 0;
         millisBehind = page.millisBehindLatest;
         this.deps.metrics?.setMillisBehindLatest(this.stream, this.shardId, millisBehind);
