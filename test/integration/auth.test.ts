@@ -23,10 +23,17 @@ const KEYS = {
 const API_KEYS = `admin:${KEYS.admin},write:${KEYS.write},read:${KEYS.read},read+write:${KEYS.readWrite}`;
 
 /**
- * Open on purpose: probes, metrics, the API documentation, and the demo dashboard's static files (it reads data
+ * Open on purpose: the root (a redirect to the dashboard), probes, metrics, the API documentation, and the demo dashboard's static files (it reads data
  * through the API, with a key). Anything else must declare a scope.
  */
-const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/docs(\/.*)?$/, /^\/dashboard(\/.*)?$/];
+const PUBLIC = [
+  /^\/$/,
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/metrics$/,
+  /^\/docs(\/.*)?$/,
+  /^\/dashboard(\/.*)?$/,
+];
 
 let runtime: Runtime;
 let app: App;

@@ -33,6 +33,12 @@ describe('dashboard files', () => {
     assert.match(script.body, /from '\.\/vendor\/uplot\/uPlot\.esm\.js'/);
   });
 
+  test('the root sends a browser to the dashboard', async () => {
+    const root = await get('/');
+    assert.equal(root.statusCode, 302);
+    assert.equal(root.headers.location, '/dashboard/');
+  });
+
   test('uPlot is served from the installed package', async () => {
     const esm = await get('/dashboard/vendor/uplot/uPlot.esm.js');
     assert.equal(esm.statusCode, 200);

@@ -5,7 +5,7 @@
  * values equal the brute-force oracle fed with exactly those records.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -236,3 +236,67 @@ test('SIGTERM under load: exits within 10 s; after a restart nothing is lost or 
   second.child.kill('SIGTERM');
   assert.equal(await second.exited, 0);
 });
+
+test('SIGTERM to `npm start`: the signal reaches node, which shuts down in phases, and the whole tree exits', async () => {
+  const redis = await privateRedis();
+  const port = await freePort();
+  const npm = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      REDIS_URL: redis.url,
+      PORT: String(port),
+      EDDY_KEY_PREFIX: uniquePrefix('npmstart'),
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  npm.stdout!.setEncoding('utf8').on('data', (d: string) => output.push(d));
+  npm.stderr!.setEncoding('utf8').on('data', (d: string) => output.push(d));
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  procs.push({ child: npm, output, exited });
+  await healthy(port);
+  const tree = descendants(npm.pid!);
+  assert.ok(tree.length > 0, 'npm started the service as a child process');
+
+  npm.kill('SIGTERM');
+  const code = await exited;
+  const log = output.join('');
+  assert.match(log, /"phase":"disconnect".*"msg":"shutdown phase done"/, log.slice(-2000));
+  assert.equal(code, 0, log.slice(-2000));
+  await until(
+    'every process npm started to be gone',
+    async () => (tree.some(alive) ? undefined : true),
+    5_000,
+  );
+});
+
+/** Every process below `pid` (children, grandchildren, …), from `ps`. */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const [child, ppid] of rows) {
+      if (ppid !== parent) continue;
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

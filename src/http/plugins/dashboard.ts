@@ -26,6 +26,10 @@ export async function registerDashboard(app: FastifyInstance) {
       decorateReply: false,
       index: ['index.html'],
     });
+    // A browser pointed at the service's root lands on the dashboard (the API's own docs are at /docs).
+    scope.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply.redirect(DASHBOARD_PATH, 302),
+    );
     // `/dashboard` → `/dashboard/`, keeping the query (view, entity, …): the page's relative URLs need the slash.
     scope.get(DASHBOARD_PATH.slice(0, -1), { schema: { hide: true } }, async (request, reply) => {
       const query = request.url.indexOf('?');
