@@ -4,8 +4,9 @@
  */
 import { Redis } from 'ioredis';
 import { createMetrics } from '../src/adapters/metrics/metrics.js';
+import { buildEddyApp } from '../src/assemble.js';
 import { parseConfig } from '../src/config.js';
-import { type AppDeps, buildApp } from '../src/http/app.js';
+import type { AppDeps } from '../src/http/app.js';
 import { createReadiness } from '../src/runtime/readiness.js';
 
 function unused(name: string): never {
@@ -28,7 +29,7 @@ export async function generateOpenApi(): Promise<Record<string, unknown>> {
     readiness: createReadiness(),
     queues: () => [],
   } as unknown as AppDeps;
-  const app = await buildApp(deps);
+  const app = await buildEddyApp(deps);
   await app.ready();
   const doc = app.swagger() as unknown as Record<string, unknown>;
   await app.close();

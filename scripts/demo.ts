@@ -3,7 +3,7 @@
  *
  * Starts Redis (REDIS_URL, else 127.0.0.1:6379 when it answers, else a private redis-server), the embedded
  * Kinesis emulator, the SageMaker Feature Store emulator and Eddy (API + workers, built by src/compose.ts and
- * buildApp); creates a 2-shard stream; registers the demo view (src/demo/demo-view.ts); replays the NAB series in
+ * buildEddyApp); creates a 2-shard stream; registers the demo view (src/demo/demo-view.ts); replays the NAB series in
  * data/nab through Kinesis with their original timestamps, compressed; prints the dashboard URL and a short tour.
  * Ctrl-C stops everything it started, and deletes its keys from a Redis it did not start.
  *
@@ -19,6 +19,7 @@ import { pino } from 'pino';
 import { createKinesisClient } from '../src/adapters/kinesis/client.js';
 import { ensureStream, produce } from '../src/adapters/kinesis/producer.js';
 import { dropPrefix } from '../src/adapters/redis/drop-prefix.js';
+import { buildEddyApp } from '../src/assemble.js';
 import { compose } from '../src/compose.js';
 import { ConfigError, parseConfig } from '../src/config.js';
 import { parseDuration } from '../src/core/duration.js';
@@ -29,7 +30,7 @@ import { runReplay } from '../src/demo/replay.js';
 import { toKinesisRecords } from '../src/demo/replay-records.js';
 import { ReplaySchedule } from '../src/demo/replay-schedule.js';
 import { type SageMakerEmulator, startSageMakerEmulator } from '../src/emulator/sagemaker/index.js';
-import { buildApp } from '../src/http/app.js';
+import type { App } from '../src/http/app.js';
 import { createLogger } from '../src/runtime/logger.js';
 import { resolveRedis } from '../src/runtime/resolve-redis.js';
 import { exitOnSignals } from '../src/runtime/shutdown.js';
@@ -112,7 +113,7 @@ async function main() {
   }
 
   const runtime = await compose(config, redis.url, log, { api: true, worker: true });
-  const app = await buildApp(runtime.deps, { loggerInstance: log.child({ component: 'http' }) });
+  const app = await buildEddyApp(runtime.deps, { loggerInstance: log.child({ component: 'http' }) });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -213,7 +214,7 @@ async function main() {
 }
 
 async function readersReady(
-  app: Awaited<ReturnType<typeof buildApp>>,
+  app: App,
   auth: string | null,
   shards: number,
   signal: AbortSignal,

@@ -3,9 +3,9 @@
  * Only starts and stops the process; everything else is built by src/compose.ts.
  */
 import type { AddressInfo } from 'node:net';
+import { buildEddyApp } from '../src/assemble.js';
 import { compose } from '../src/compose.js';
 import { type Config, ConfigError, parseConfig } from '../src/config.js';
-import { buildApp } from '../src/http/app.js';
 import { assertAuthConfigured } from '../src/http/plugins/auth.js';
 import { createLogger } from '../src/runtime/logger.js';
 import { resolveRedis } from '../src/runtime/resolve-redis.js';
@@ -35,7 +35,7 @@ async function main() {
   // run on one host without fighting over a default port).
   const serve = role !== 'worker' || config.portExplicit;
   const app = serve
-    ? await buildApp(runtime.deps, {
+    ? await buildEddyApp(runtime.deps, {
         loggerInstance: log.child({ component: 'http' }),
         surface: role === 'worker' ? 'operations' : 'api',
       })

@@ -629,7 +629,7 @@ async function start() {
   state.entity = params.get('entity') ?? Object.keys(state.windows)[0] ?? '';
   $('entity').value = state.entity;
   buildCharts();
-  tick();
+  void tick(); // tick reports its own errors on the page and schedules the next one
 }
 
-start();
+start().catch((err) => message(`the dashboard could not start: ${err.message}`));

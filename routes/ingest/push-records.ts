@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
 import { EddyError, ErrorCode } from '../../src/core/errors.js';
-import { MAX_BODY_BYTES } from '../../src/http/app.js';
 import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
 import { pushRecords } from '../../src/services/push-records.js';
 import { type RouteApp, typed } from '../route-kit.js';
 
 export const MAX_PUSH_RECORDS = 10_000;
+/** Largest push body (other routes keep the app's 1 MiB default). */
+export const MAX_PUSH_BODY_BYTES = 5 * 1024 * 1024;
 
 const Receipt = Type.Object({
   requestId: Type.String({ description: 'Id of this push (dead letters reference it)' }),
@@ -34,7 +35,7 @@ export default function pushRecordsRoute(app: RouteApp) {
   typed(app).post(
     '/v1/feature-views/:name/records',
     {
-      bodyLimit: MAX_BODY_BYTES,
+      bodyLimit: MAX_PUSH_BODY_BYTES,
       config: { scope: 'write' },
       schema: {
         operationId: 'pushRecords',

@@ -3,9 +3,8 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
-import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import { registerOperationRoutes, registerRoutes } from '../../routes/index.js';
 import type { EddyMetrics } from '../adapters/metrics/metrics.js';
 import type { PushLanes } from '../adapters/queue/push-lanes.js';
 import type { Config } from '../config.js';
@@ -19,7 +18,7 @@ import type { SageMakerSinkApi } from '../services/sagemaker-sink/sink-api.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
 import { keyring } from './keyring.js';
 import { assertAuthConfigured, authPlugin } from './plugins/auth.js';
-import { registerDashboard } from './plugins/dashboard.js';
+import { type LabelledWindows, registerDashboard } from './plugins/dashboard.js';
 import { httpMetricsPlugin } from './plugins/http-metrics.js';
 import { registerQueueDashboard } from './plugins/queue-dashboard.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
@@ -57,10 +56,11 @@ declare module 'fastify' {
   }
 }
 
-/** Largest request body (push route: 5 MiB per PRODUCT.md §4). */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
-
 export interface BuildOptions {
+  /** Registers the routes of this surface (the entry hands them in: src/http never imports routes/). */
+  routes: (app: FastifyInstance) => Promise<void>;
+  /** The dashboard's labelled anomaly windows (the demo's NAB labels), handed in by the entry. */
+  labelledWindows?: () => Promise<LabelledWindows>;
   /** Logger configuration (tests), or … */
   logger?: FastifyServerOptions['logger'];
   /** … an existing pino logger (the process's). */
@@ -71,7 +71,7 @@ export interface BuildOptions {
   onRoute?: (route: RouteOptions) => void;
 }
 
-export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
+export async function buildApp(deps: AppDeps, options: BuildOptions) {
   const surface = options.surface ?? 'api';
   if (surface === 'api') assertAuthConfigured(deps.config);
   const app = Fastify({
@@ -136,9 +136,9 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
     app.getDefaultJsonParser('error', 'error'),
   );
 
-  await app.register(surface === 'api' ? registerRoutes : registerOperationRoutes);
+  await app.register(options.routes);
   if (surface === 'api') await registerQueueDashboard(app, deps.queues());
-  if (surface === 'api') await registerDashboard(app);
+  if (surface === 'api') await registerDashboard(app, options.labelledWindows);
   return app;
 }
 

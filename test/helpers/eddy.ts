@@ -1,8 +1,9 @@
 /** Builds the real app and real BullMQ workers against the test file's private Redis. */
 import { pino } from 'pino';
+import { buildEddyApp } from '../../src/assemble.js';
 import { compose, type Runtime } from '../../src/compose.js';
 import { parseConfig } from '../../src/config.js';
-import { type App, buildApp } from '../../src/http/app.js';
+import type { App } from '../../src/http/app.js';
 import { privateRedis, uniquePrefix } from './redis.js';
 
 export interface TestEddy {
@@ -23,7 +24,7 @@ export async function startEddy(
   const config = parseConfig({ LOG_LEVEL: 'silent', ...env, EDDY_KEY_PREFIX: prefix, REDIS_URL: redis.url });
   const log = pino({ level: config.logLevel });
   const runtime = await compose(config, redis.url, log, roles, overrides);
-  const app = await buildApp(runtime.deps, {
+  const app = await buildEddyApp(runtime.deps, {
     logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
   });
   await app.ready();

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { RouteOptions } from 'fastify';
+import { buildEddyApp } from '../../src/assemble.js';
 import { compose, type Runtime } from '../../src/compose.js';
 import { parseConfig } from '../../src/config.js';
-import { type App, buildApp } from '../../src/http/app.js';
+import type { App } from '../../src/http/app.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { privateRedis, uniquePrefix } from '../helpers/redis.js';
 import { sensorView } from '../helpers/views.js';
@@ -57,7 +58,7 @@ before(async () => {
       done();
     },
   });
-  app = await buildApp(runtime.deps, {
+  app = await buildEddyApp(runtime.deps, {
     loggerInstance: createLogger({ logLevel: 'trace' }, {}, sink),
     onRoute: (route: RouteOptions) => registered.push(route),
   });

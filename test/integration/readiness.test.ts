@@ -9,9 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { buildEddyApp } from '../../src/assemble.js';
 import { compose, type Runtime } from '../../src/compose.js';
 import { parseConfig } from '../../src/config.js';
-import { type App, buildApp } from '../../src/http/app.js';
+import type { App } from '../../src/http/app.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { type PrivateRedis, startPrivateRedis } from '../../src/runtime/redis-server.js';
 import { privateRedis, uniquePrefix } from '../helpers/redis.js';
@@ -32,7 +33,7 @@ async function start(url: string, roles: { api: boolean; worker: boolean }) {
     EDDY_READY_MAX_LAG_MS: '1000',
   });
   const rt = await compose(config, url, createLogger(config), roles);
-  const built = await buildApp(rt.deps);
+  const built = await buildEddyApp(rt.deps);
   await built.ready();
   return { rt, built };
 }
@@ -131,7 +132,7 @@ test('a component registers its own probe', async () => {
 });
 
 test('the operations surface of a worker process serves only health, readiness and metrics', async () => {
-  const ops = await buildApp(runtime.deps, { surface: 'operations' });
+  const ops = await buildEddyApp(runtime.deps, { surface: 'operations' });
   try {
     for (const url of ['/healthz', '/readyz', '/metrics']) {
       assert.equal((await ops.inject({ url })).statusCode, 200, url);

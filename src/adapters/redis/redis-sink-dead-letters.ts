@@ -64,8 +64,9 @@ export function redisSinkDeadLetters(
         .multi()
         .hdel(keys.sinkDeadLetters(view), ...ids)
         .zrem(keys.sinkDeadLetterIndex(view), ...ids);
-      // Every id is `<version>:<entity>`, exactly the pending-set member.
-      (tx as unknown as SinkCommands).eddySinkMark(
+      // Every id is `<version>:<entity>`, exactly the pending-set member. Queued in the transaction: its
+      // reply comes with exec() below.
+      void (tx as unknown as SinkCommands).eddySinkMark(
         keys.sinkPending(view),
         keys.sinkSeq(view),
         keys.sinkArmed(view),

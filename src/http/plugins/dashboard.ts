@@ -1,7 +1,7 @@
 /**
  * The live dashboard at /dashboard/: static files from public/dashboard, the charting library (uPlot) served
- * from its installed package at /dashboard/vendor/uplot/ (no CDN), and /dashboard/anomaly-windows.json, NAB's
- * labelled anomaly windows of the demo sensors (sensor id → [{start, end}] in ISO-8601 UTC) for shading.
+ * from its installed package at /dashboard/vendor/uplot/ (no CDN), and /dashboard/anomaly-windows.json, the
+ * labelled anomaly windows the entry hands in (the demo's NAB labels: sensor id → [{start, end}]) for shading.
  * The page itself reads only the public API; nothing here needs a key (no data but the shipped NAB labels).
  * Hidden from the OpenAPI document: these are files, not API operations.
  */
@@ -10,15 +10,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import type { AnomalyWindow } from '../../demo/nab.js';
-import { loadAnomalyWindows } from '../../demo/nab-files.js';
 
 export const DASHBOARD_PATH = '/dashboard/';
+
+/** Entity id → labelled anomaly windows ({start, end} in ISO-8601 UTC), shaded on the charts. */
+export type LabelledWindows = Record<string, { start: string; end: string }[]>;
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../../public/dashboard/', import.meta.url));
 const UPLOT_DIR = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
 
-export async function registerDashboard(app: FastifyInstance) {
+export async function registerDashboard(
+  app: FastifyInstance,
+  load: () => Promise<LabelledWindows> = async () => ({}),
+) {
   await app.register(async (scope) => {
     await scope.register(fastifyStatic, {
       root: PUBLIC_DIR,
@@ -41,12 +45,12 @@ export async function registerDashboard(app: FastifyInstance) {
       decorateReply: false,
       index: false,
     });
-    let windows: Promise<Record<string, AnomalyWindow[]>> | null = null;
+    let windows: Promise<LabelledWindows> | null = null;
     scope.get(
       `${DASHBOARD_PATH}anomaly-windows.json`,
       { schema: { hide: true } },
       async (_request, reply) => {
-        windows ??= loadAnomalyWindows().catch((err: unknown) => {
+        windows ??= load().catch((err: unknown) => {
           windows = null;
           throw err;
         });
