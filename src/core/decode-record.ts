@@ -12,7 +12,10 @@
  *   `YYYY-MM-DDThh:mm[:ss[.fff…]]` with `Z` or an offset `±hh:mm`/`±hhmm`/`±hh` (`T` may be `t` or a space;
  *   sub-millisecond digits are truncated). Both forms must fall in years 0000..9999 (so the time can always be
  *   written as ISO-8601). A record without the event-time field is rejected rather than given its arrival time.
- * - Feature fields: `null` and absent mean absent; any other non-number (including numeric strings) is rejected.
+ * - Feature fields: `null` and absent mean absent; any other non-number (including numeric strings) is rejected,
+ *   and so is a number beyond ±MAX_FIELD_MAGNITUDE (FIELD_OUT_OF_RANGE).
+ * - Keys are read as own properties only: `__proto__`, `constructor` or any other key the view does not read is
+ *   ignored.
  * - Event id: a non-empty string of at most 256 code units without unpaired surrogates, or a finite number
  *   (stringified like the entity id); `null`/absent mean no id; anything else is rejected.
  * - Checks run in a fixed order (object, entity key, event time, feature fields in `view.fields` order, event id);
@@ -33,6 +36,7 @@ export const REJECT_CODES = [
   'EVENT_TIME_INVALID',
   'FIELD_NOT_A_NUMBER',
   'EVENT_ID_INVALID',
+  'FIELD_OUT_OF_RANGE',
 ] as const;
 /** Stable machine-readable reasons a record is rejected; they never change meaning once released. */
 export type RejectCode = (typeof REJECT_CODES)[number];
@@ -43,6 +47,11 @@ export type DecodedJson = { ok: true; value: unknown } | Rejected<'INVALID_UTF8'
 
 /** Entity ids and event ids: at most this many UTF-16 code units. */
 export const MAX_ID_LENGTH = 256;
+/**
+ * Largest feature value magnitude. Sums, squared deviations and their merges over any feasible number of values
+ * (below 1e100 of them) then stay finite, so a non-empty window never finalizes to Infinity or NaN.
+ */
+export const MAX_FIELD_MAGNITUDE = 1e100;
 /** Echoed values in reasons are cut to this many characters. */
 const ECHO_LENGTH = 64;
 /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
@@ -115,6 +124,12 @@ export function decodeRecord(view: CompiledView, raw: unknown, arrivalMs: number
     if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       return reject('FIELD_NOT_A_NUMBER', `field '${field}' must be a finite number, got ${describe(value)}`);
+    }
+    if (value > MAX_FIELD_MAGNITUDE || value < -MAX_FIELD_MAGNITUDE) {
+      return reject(
+        'FIELD_OUT_OF_RANGE',
+        `field '${field}' must be between -1e100 and 1e100, got ${describe(value)}`,
+      );
     }
     values[field] = value;
   }

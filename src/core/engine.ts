@@ -197,6 +197,14 @@ export function evaluate(
   return out;
 }
 
+/** The features' values with no events at all (an entity without state): count and sum 0, the rest null. */
+export function emptyValues(features: readonly CompiledFeature[]): FeatureValues {
+  const empty = emptyMoments();
+  const out: FeatureValues = {};
+  for (const f of features) out[f.name] = finalizeMoments(empty, 0, f.agg);
+  return out;
+}
+
 /**
  * Merges tiles lo..hi (inclusive) for a field slot into moments followed by a last triple. For the field-less
  * count, only the moment count is set (to the records in the range).

@@ -12,7 +12,8 @@
  *   [o+4] min   meaningful only when n > 0 (0 otherwise)
  *   [o+5] max   meaningful only when n > 0 (0 otherwise)
  * The mean is not stored: it is (s + c) / n, which is at least as accurate as a running Welford mean.
- * All entries stay finite for finite inputs below ~1e150 in magnitude (m2 squares deviations).
+ * All entries stay finite for inputs within ±1e100 (decode-record.ts rejects larger values): m2 squares
+ * deviations, so values near 1e154 would overflow it for as few as two values.
  */
 import type { Aggregation } from './feature-view.js';
 

@@ -88,6 +88,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions) {
           : 'the URL is malformed';
       return sendProblem(reply, request, problem('VALIDATION_FAILED', detail));
     },
+    // JSON.parse keeps `__proto__` and `constructor` as own data keys, which can pollute nothing; refusing them
+    // would reject a whole push for one record's unread key. Code copying keys must use own-property reads.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -133,7 +137,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions) {
   app.addContentTypeParser(
     PROBLEM_CONTENT_TYPE,
     { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
+    app.getDefaultJsonParser('ignore', 'ignore'),
   );
 
   await app.register(options.routes);

@@ -7,7 +7,7 @@
  * `last` depend on `asOf` only through its tile, and count windows then hold every retained event, so the
  * memoized values are exactly what `evaluate` would return.
  */
-import { type EntityState, evaluate, type FeatureValues, watermarkOf } from '../core/engine.js';
+import { type EntityState, emptyValues, evaluate, type FeatureValues, watermarkOf } from '../core/engine.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
 import type { CompiledFeature, CompiledView } from '../core/feature-view.js';
 import { tileOf } from '../core/tiles.js';
@@ -59,15 +59,17 @@ export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Prom
   const now = (deps.clock ?? Date.now)();
   const featureKey = req.features ? req.features.join(',') : '*';
   const states = await deps.snapshots.read(view.name, view.version, req.entities);
+  let empty: FeatureValues | undefined; // one object for every entity not found in this request
   const results = req.entities.map((entity, i): EntityResult => {
     const state = states[i] ?? null;
     const watermark = state ? watermarkOf(state) : null;
     if (!state || watermark === null) {
+      empty ??= emptyValues(features);
       return {
         entity,
         status: 'NOT_FOUND',
         eventTime: null,
-        values: Object.fromEntries(features.map((f) => [f.name, null])),
+        values: empty,
       };
     }
     const at = req.asOf === 'now' ? now : req.asOf === 'latest' ? watermark : req.asOf;

@@ -1,7 +1,8 @@
 /**
  * fast-check arbitraries for engine tests: random views (granularity, time windows that are multiples of it,
  * count windows, lifetime `last`, every aggregation) and one entity's event stream in arrival order (out-of-order
- * and late event times, duplicate ids, re-sent records, missing fields, values up to ±1e9 or clustered far from 0).
+ * and late event times, duplicate ids, re-sent records, missing fields, values up to ±1e9 or clustered far from 0,
+ * and values up to the ±1e100 that records may carry).
  */
 import fc from 'fast-check';
 import type { EngineEvent } from '../../src/core/event.js';
@@ -13,7 +14,7 @@ const FIELDS = ['x', 'y', 'z'] as const;
 /** No -0: JSON turns it into 0, which would make exact round-trip comparisons report a false difference. */
 const noNegZero = (v: number): number => (v === 0 ? 0 : v);
 
-export const valueModes = ['small', 'wide', 'clustered', 'mixed'] as const;
+export const valueModes = ['small', 'wide', 'clustered', 'extreme', 'mixed'] as const;
 export type ValueMode = (typeof valueModes)[number];
 
 export function valueArb(mode: ValueMode): fc.Arbitrary<number> {
@@ -28,7 +29,15 @@ export function valueArb(mode: ValueMode): fc.Arbitrary<number> {
   const clustered = fc
     .tuple(fc.constantFrom(1e9, -1e9, 123_456_789.5), noise)
     .map(([c, d]) => noNegZero(c + d));
+  // Up to the bound decode-record.ts enforces (MAX_FIELD_MAGNITUDE): sums and squared deviations stay finite.
+  const extreme = fc.oneof(
+    fc.constantFrom(1e100, -1e100),
+    fc.double({ min: -1e100, max: 1e100, noNaN: true }).map(noNegZero),
+    small,
+  );
   switch (mode) {
+    case 'extreme':
+      return extreme;
     case 'small':
       return small;
     case 'wide':

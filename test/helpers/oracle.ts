@@ -157,7 +157,8 @@ export class Oracle {
  * - avg: 1e-9 relative;
  * - variance, var_samp: |Δ| <= max(1e-9·|v|, 1e-12·mean(x²)); stddev, stddev_samp: their squares the same.
  * Below the smallest normal double (2.2e-308) relative error is meaningless (subnormals carry few bits), so every
- * tolerance is at least that.
+ * tolerance is at least that. The accuracy above holds for values within ±1e9; beyond (records carry up to ±1e100)
+ * avg may also be off by the sum's tolerance over n, as under cancellation its exact value can be far below it.
  */
 export function agrees(
   agg: CompiledFeature['agg'],
@@ -171,11 +172,17 @@ export function agrees(
   const meanSquare = values.reduce((a, x) => a + x * x, 0) / Math.max(1, values.length);
   const tiny = 2 ** -1022;
   const varianceTolerance = (v: number) => Math.max(1e-9 * Math.abs(v), 1e-12 * meanSquare, tiny);
+  const sumTolerance = (sum: number) => Math.max(1e-15 * Math.abs(sum) + 1e-20 * absSum, tiny);
+  const beyondAccuracyRange = values.some((x) => Math.abs(x) > 1e9);
   switch (agg) {
     case 'sum':
-      return Math.abs(actual - expected) <= Math.max(1e-15 * Math.abs(expected) + 1e-20 * absSum, tiny);
+      return Math.abs(actual - expected) <= sumTolerance(expected);
     case 'avg':
-      return Math.abs(actual - expected) <= Math.max(1e-9 * Math.abs(expected), tiny);
+      return (
+        Math.abs(actual - expected) <= Math.max(1e-9 * Math.abs(expected), tiny) ||
+        (beyondAccuracyRange &&
+          Math.abs(actual - expected) <= sumTolerance(expected * values.length) / values.length)
+      );
     case 'variance':
     case 'var_samp':
       return Math.abs(actual - expected) <= varianceTolerance(expected);

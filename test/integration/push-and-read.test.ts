@@ -183,7 +183,7 @@ describe('push ingestion and online reads', () => {
     );
     assert.deepEqual(Object.keys(body.results[0].values).sort(), ['readings_5m', 'temp_last']);
     assert.equal(body.results[0].values.temp_last, 55);
-    assert.deepEqual(body.results[1].values, { temp_last: null, readings_5m: null });
+    assert.deepEqual(body.results[1].values, { temp_last: null, readings_5m: 0 });
     assert.equal(body.results[1].eventTime, null);
   });
 

@@ -204,6 +204,32 @@ test('feature fields present but not finite numbers are FIELD_NOT_A_NUMBER', () 
   assert.ok(decode({ sensor_id: 's', ts: T, pressure: 'high' }).ok);
 });
 
+test('feature values beyond ±1e100 are FIELD_OUT_OF_RANGE; the bound itself is accepted', () => {
+  for (const temperature of [1e200, -1e200, 1e308, -Number.MAX_VALUE, 1.0000000000000002e100]) {
+    assertRejected(
+      { sensor_id: 's', ts: T, temperature },
+      'FIELD_OUT_OF_RANGE',
+      /field 'temperature' must be between -1e100 and 1e100, got number /,
+    );
+  }
+  for (const temperature of [1e100, -1e100, 9.99e99, 1e9, Number.MIN_VALUE]) {
+    const result = decode({ sensor_id: 's', ts: T, temperature });
+    assert.ok(result.ok, String(temperature));
+    assert.equal(result.event.values.temperature, temperature);
+  }
+});
+
+test('__proto__ and constructor keys of a record are ignored, and pollute nothing', () => {
+  const raw = JSON.parse(
+    '{"sensor_id":"s","ts":1,"temperature":2,"__proto__":{"temperature":9,"polluted":1},"constructor":{"prototype":{"polluted":1}}}',
+  );
+  assert.deepEqual(decode(raw), { ok: true, entity: 's', event: { t: 1, values: { temperature: 2 } } });
+  // Keys under a `__proto__` key are not the record's own keys.
+  const nested = JSON.parse('{"__proto__":{"sensor_id":"x"},"ts":1}');
+  assertRejected(nested, 'ENTITY_KEY_MISSING', /sensor_id/);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
 test('event ids: strings or numbers; null and absent mean none; anything else is EVENT_ID_INVALID', () => {
   const id = (reading_id: unknown) => {
     const result = decode({ sensor_id: 's', ts: T, reading_id });
@@ -315,8 +341,8 @@ test('recordOf is the inverse of decodeRecord: its record, through JSON, decodes
       id,
       values: fc.record(
         {
-          temperature: fc.double({ noNaN: true, noDefaultInfinity: true }),
-          humidity: fc.double({ noNaN: true, noDefaultInfinity: true }),
+          temperature: fc.double({ min: -1e100, max: 1e100, noNaN: true }),
+          humidity: fc.double({ min: -1e100, max: 1e100, noNaN: true }),
         },
         { requiredKeys: [] },
       ),

@@ -7,8 +7,8 @@
  * - `{<view>:<version>:<entity>}`: one entity's state for one view version, and a copy of its CAS version.
  *
  * Entity ids come from producers, so they are escaped (`escapeKeyPart`) before they become part of a key: the
- * escaped form contains only `[A-Za-z0-9_.-]` and `%XX`, never `{`, `}`, `:` or whitespace, and distinct ids
- * always give distinct keys.
+ * escaped form contains only `[A-Za-z0-9_.-]`, `%XX` and (for unpaired surrogates) `%uXXXX`, never `{`, `}`, `:`
+ * or whitespace, and distinct ids always give distinct keys.
  */
 export interface KeyLayout {
   readonly prefix: string;
@@ -56,13 +56,20 @@ export interface KeyLayout {
 const SAFE = /^[A-Za-z0-9_.-]$/;
 const ALL_SAFE = /^[A-Za-z0-9_.-]*$/;
 
-/** Percent-escapes everything outside `[A-Za-z0-9_.-]` byte by byte (UTF-8). Injective. */
+/**
+ * Percent-escapes everything outside `[A-Za-z0-9_.-]` byte by byte (UTF-8). Injective: an unpaired surrogate,
+ * which UTF-8 would encode as U+FFFD (so `"\ud800"` and `"\ufffd"` would share a key), becomes `%uXXXX`.
+ */
 export function escapeKeyPart(raw: string): string {
   if (ALL_SAFE.test(raw)) return raw; // the common case: nothing to escape
   let out = '';
   for (const ch of raw) {
     if (SAFE.test(ch)) {
       out += ch;
+      continue;
+    }
+    if (ch.length === 1 && (ch.charCodeAt(0) & 0xf800) === 0xd800) {
+      out += `%u${ch.charCodeAt(0).toString(16).toUpperCase()}`;
       continue;
     }
     for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
