@@ -32,7 +32,7 @@ export interface Runtime {
   workers: PushLaneWorkers | null;
   /** Kinesis shard readers and batch worker (worker role). */
   kinesis: KinesisIngestion | null;
-  /** Phased, bounded shutdown (src/runtime/shutdown.ts): components and workers/main.ts add their steps. */
+  /** Phased, bounded shutdown (src/runtime/shutdown.ts): components and src/main.ts add their steps. */
   shutdown: Shutdown;
   /** Runs the shutdown. */
   close(): Promise<void>;

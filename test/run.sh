@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): unit tests (pure, no network) then integration tests (a private Redis per
-# test file, started by the tests themselves). node:test on Node 20 does not expand globs: bash does.
+# The test command. `npm test`: unit tests (pure, no network) then integration tests (a private Redis per test
+# file, started by the tests themselves); `npm run test:unit` / `npm run test:integration`: one of the two.
+# node:test on Node 20 does not expand globs: bash does. Further arguments go to node's test runner.
 set -euo pipefail
 shopt -s globstar nullglob
 cd "$(dirname "$0")/.."
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
-files=(test/unit/**/*.test.ts test/integration/**/*.test.ts)
+suite=all
+case "${1:-}" in unit | integration | all) suite=$1; shift ;; esac
+files=()
+[ "$suite" = integration ] || files+=(test/unit/**/*.test.ts)
+[ "$suite" = unit ] || files+=(test/integration/**/*.test.ts)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
 exec node --import tsx --test --test-concurrency=2 --test-timeout=300000 "$@" "${files[@]}"

@@ -1,5 +1,5 @@
 /**
- * The HTTP API as a function of its dependencies. `server` code (workers/main.ts) only starts the process.
+ * The HTTP API as a function of its dependencies. `server` code (src/main.ts) only starts the process.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';

@@ -262,9 +262,9 @@ export interface WorkerChild {
   output(): string;
 }
 
-/** A real worker process (`workers/main.ts worker`) on the test's Redis and kinesalite. */
+/** A real worker process (`src/main.ts worker`) on the test's Redis and kinesalite. */
 export function spawnWorker(env: Record<string, string>): WorkerChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts', 'worker'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
     env: {
       PATH: process.env.PATH ?? '',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

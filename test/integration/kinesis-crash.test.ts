@@ -1,5 +1,5 @@
 /**
- * Crash recovery with real worker processes: `workers/main.ts worker` children read a 4-shard stream
+ * Crash recovery with real worker processes: `src/main.ts worker` children read a 4-shard stream
  * (20,400 records over 200 sensors, with out-of-order, late, duplicate-id and bad records) while the stream is
  * being produced; the worker is killed with SIGKILL at random points (each time after it made progress) at
  * least 5 times and restarted. The final online values are exactly the oracle's and the counts add up to the

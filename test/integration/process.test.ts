@@ -1,5 +1,5 @@
 /**
- * The process entry (workers/main.ts) as a real child process: the production guard on API keys, and a worker
+ * The process entry (src/main.ts) as a real child process: the production guard on API keys, and a worker
  * process serving its operations endpoints when PORT is set.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { privateRedis, uniquePrefix } from '../helpers/redis.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function run(role: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts', role], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown of the real process (`node --import tsx workers/main.ts all`) under load: SIGTERM while
+ * Graceful shutdown of the real process (`node --import tsx src/main.ts all`) under load: SIGTERM while
  * clients push records; the process exits 0 within 10 s. After a restart, once everything is applied, no record
  * the server accepted is lost or applied twice: status counts add up to the records accepted, and every entity's
  * values equal the brute-force oracle fed with exactly those records.
@@ -52,7 +52,7 @@ after(() => {
 });
 
 function startEddyProcess(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts', 'all'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

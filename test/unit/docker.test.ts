@@ -70,10 +70,10 @@ test('every npm command in the image and compose file is a package.json script r
     'start:worker',
   ]);
   for (const script of used) assert.ok(scripts[script], `package.json has no script '${script}'`);
-  // The process tests spawn workers/main.ts with these roles: the scripts must stay that entry (through tsx, with
-  // the environment and Node flags `npm start` uses).
+  // The process tests spawn src/main.ts with these roles: the scripts must stay that entry (through tsx, with
+  // the environment and Node flags `npm start` uses), exec'd so that signals reach node.
   const entry = (role: string) =>
-    new RegExp(`^([A-Z_]+=\\S+ )*node (--\\S+ )*--import tsx workers/main\\.ts ${role}$`);
+    new RegExp(`^exec env ([A-Z_]+=\\S+ )*node (--\\S+ )*--import tsx src/main\\.ts ${role}$`);
   assert.match(scripts['start:api']!, entry('api'));
   assert.match(scripts['start:worker']!, entry('worker'));
   const flags = (script: string) => script.replace(/--import tsx .*$/, '');

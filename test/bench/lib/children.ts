@@ -58,7 +58,7 @@ function spawnNode(args: string[], idle: boolean | undefined, options: Parameter
 }
 
 /**
- * Eddy itself: `workers/main.ts <role>`; `all` is API + workers in one process, as `npm start` runs it. A
+ * Eddy itself: `src/main.ts <role>`; `all` is API + workers in one process, as `npm start` runs it. A
  * `worker` process also serves /healthz on its port.
  */
 export function startEddy(
@@ -66,7 +66,7 @@ export function startEddy(
   options: Omit<SpawnOptions, 'label'> & { role?: 'all' | 'api' | 'worker' },
 ): Promise<ServerProcess> {
   const role = options.role ?? 'all';
-  return startServer(join(ROOT, 'workers/main.ts'), [role], redisUrl, {
+  return startServer(join(ROOT, 'src/main.ts'), [role], redisUrl, {
     ...options,
     label: `eddy ${role}`,
   });

@@ -3,13 +3,13 @@
  * Only starts and stops the process; everything else is built by src/compose.ts.
  */
 import type { AddressInfo } from 'node:net';
-import { buildEddyApp } from '../src/assemble.js';
-import { compose } from '../src/compose.js';
-import { type Config, ConfigError, parseConfig } from '../src/config.js';
-import { assertAuthConfigured } from '../src/http/plugins/auth.js';
-import { createLogger } from '../src/runtime/logger.js';
-import { resolveRedis } from '../src/runtime/resolve-redis.js';
-import { exitOnSignals } from '../src/runtime/shutdown.js';
+import { buildEddyApp } from './assemble.js';
+import { compose } from './compose.js';
+import { type Config, ConfigError, parseConfig } from './config.js';
+import { assertAuthConfigured } from './http/plugins/auth.js';
+import { createLogger } from './runtime/logger.js';
+import { resolveRedis } from './runtime/resolve-redis.js';
+import { exitOnSignals } from './runtime/shutdown.js';
 
 type Role = 'all' | 'api' | 'worker';
 
