@@ -1,6 +1,9 @@
 import type { StoredEntity } from '../core/entity-batch.js';
 
-/** One entity's stored state and its compare-and-set version ('' when the entity has no state). */
+/**
+ * One entity's stored state and its compare-and-set version ('' when the entity has no state). A version never
+ * repeats for an entity, even after its state expired, so "same version" means "same state".
+ */
 export interface VersionedEntity {
   cas: string;
   stored: StoredEntity | null;
