@@ -9,15 +9,15 @@
  *
  * Write-through cache (`cacheBytes` > 0, the workers' stores): a state this store wrote is kept, decoded, with
  * the version it was written as, so the next batch for the entity skips the round trip and the decoding. `load`
- * *takes* a cached state (the caller may mutate it: a taken entry is not handed out again), and only a write
- * that lands puts a state back. If anyone else wrote the entity meanwhile (even after the state expired and was
- * created again: versions never repeat for a key), the compare-and-set fails, the entry is dropped and the
- * caller re-reads from Redis, so a cached state can be stale only at the price of one failed write, never of a
- * wrong one. Entries stay in place in the map while taken and replaced (no delete and re-insert per batch);
- * eviction is CLOCK (clock-cache.ts).
+ * *takes* a cached state (the caller may mutate it: a taken entry is not handed out again); a write that lands
+ * puts a state back, and so does `release` for a state the caller left unchanged. If anyone else wrote the
+ * entity meanwhile (even after the state expired and was created again: versions never repeat for a key), the
+ * compare-and-set fails, the entry is dropped and the caller re-reads from Redis, so a cached state can be stale
+ * only at the price of one failed write, never of a wrong one. Entries stay in place in the map while taken and
+ * replaced (no delete and re-insert per batch); eviction is CLOCK (clock-cache.ts).
  */
 import type { StoredEntity } from '../../core/entity-batch.js';
-import type { EntityStore, EntityWrite, VersionedEntity } from '../../ports/entity-store.js';
+import type { EntityStore, EntityWrite, UnusedEntity, VersionedEntity } from '../../ports/entity-store.js';
 import { ClockCache, type Sized } from './clock-cache.js';
 import { entityVersionKey, type KeyLayout } from './keys.js';
 import type { EddyRedis } from './scripts.js';
@@ -143,6 +143,15 @@ export function redisEntityStore(
         });
       }
       return out as VersionedEntity[];
+    },
+
+    release(view, version, unused: readonly UnusedEntity[]): void {
+      if (maxBytes === 0) return;
+      for (const { entity, loaded } of unused) {
+        const hit = cache.get(keys.entity(view, version, entity));
+        // Only the entry that was lent: a write that landed meanwhile put a new one, maybe lent out again.
+        if (hit?.taken && hit.stored === loaded.stored) hit.taken = false;
+      }
     },
 
     async write(view, version, writes: readonly EntityWrite[], ttlMs): Promise<boolean[]> {
