@@ -2,12 +2,14 @@
  * Applies one source batch to a view version with exactly-once effect (see core/entity-batch.ts):
  * per entity, an atomic compare-and-set of state + source mark + pending outcome; then, once per batch, an
  * atomic count into the view's counters keyed by the batch end. Safe to run again after a crash at any point.
+ * A run that finds an entity already past its batch re-reads the view mark and stops if the batch was counted
+ * meanwhile (a stale run): it must not re-label a later batch's pending outcome with its own batch end.
  */
 import { watermarkOf } from '../core/engine.js';
 import { applyBatchToEntity, type SequencedEvent, type StoredEntity } from '../core/entity-batch.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { compareSeq } from '../core/sequence.js';
-import type { EntityStore, EntityWrite } from '../ports/entity-store.js';
+import type { EntityStore, EntityWrite, UnusedEntity } from '../ports/entity-store.js';
 import type { BatchCount, ViewCounters } from '../ports/view-counters.js';
 
 export interface SourceBatch {
@@ -51,18 +53,9 @@ export async function applySourceBatch(
   batch: SourceBatch,
 ): Promise<BatchCount> {
   const { name, version } = view;
-  const viewMark = await deps.counters.mark(name, version, batch.source);
-  if (compareSeq(viewMark, batch.batchEnd) >= 0) {
-    // Applied and counted by an earlier run.
-    return (
-      (await deps.counters.countedOutcome(name, version, batch.source, batch.batchEnd)) ?? {
-        accepted: 0,
-        late: 0,
-        duplicate: 0,
-        lastEventTime: null,
-      }
-    );
-  }
+  let viewMark = await deps.counters.mark(name, version, batch.source);
+  // Applied and counted by an earlier run.
+  if (compareSeq(viewMark, batch.batchEnd) >= 0) return countedBefore(deps, view, batch);
 
   const total: BatchCount = { accepted: 0, late: 0, duplicate: 0, lastEventTime: null };
   const changed: string[] = [];
@@ -71,8 +64,22 @@ export async function applySourceBatch(
     if (round >= MAX_CAS_ROUNDS)
       throw new Error(`entity state kept changing under batch ${batch.source}@${batch.batchEnd}`);
     const loaded = await deps.entities.load(name, version, pending);
+    if (loaded.some((l) => isPast(l.stored, batch))) {
+      // A later batch of the source wrote an entity, so this may be a stale run whose view mark is out of date:
+      // carrying that batch's pending outcome into this batch end would hide it from that batch's own count.
+      viewMark = await deps.counters.mark(name, version, batch.source);
+      if (compareSeq(viewMark, batch.batchEnd) >= 0) {
+        deps.entities.release(
+          name,
+          version,
+          pending.map((entity, i) => ({ entity, loaded: loaded[i]! })),
+        );
+        return countedBefore(deps, view, batch);
+      }
+    }
     const writes: EntityWrite[] = [];
     const results: { entity: string; stored: StoredEntity; count: BatchCount }[] = [];
+    const unused: UnusedEntity[] = [];
     pending.forEach((entity, i) => {
       const current = loaded[i]!;
       const result = applyBatchToEntity(
@@ -84,12 +91,15 @@ export async function applySourceBatch(
         batch.byEntity.get(entity)!,
       );
       const count = { ...result.toCount, lastEventTime: watermarkOf(result.stored.s) };
-      if (result.unchanged) addCount(total, count);
-      else {
+      if (result.unchanged) {
+        addCount(total, count);
+        unused.push({ entity, loaded: current });
+      } else {
         writes.push({ entity, expected: current.cas, stored: result.stored });
         results.push({ entity, stored: result.stored, count });
       }
     });
+    if (unused.length > 0) deps.entities.release(name, version, unused);
     const landed = await deps.entities.write(name, version, writes, view.ttlMs);
     pending = [];
     landed.forEach((ok, i) => {
@@ -105,6 +115,24 @@ export async function applySourceBatch(
     rejected: batch.rejected ?? 0,
   });
   return total;
+}
+
+/** True when a batch of the same source ending after this one was applied to the entity. */
+function isPast(stored: StoredEntity | null, batch: SourceBatch): boolean {
+  const mark = stored?.m[batch.source];
+  return mark !== undefined && compareSeq(mark, batch.batchEnd) > 0;
+}
+
+/** The outcome of a batch that an earlier run applied and counted. */
+async function countedBefore(deps: ApplyDeps, view: CompiledView, batch: SourceBatch): Promise<BatchCount> {
+  return (
+    (await deps.counters.countedOutcome(view.name, view.version, batch.source, batch.batchEnd)) ?? {
+      accepted: 0,
+      late: 0,
+      duplicate: 0,
+      lastEventTime: null,
+    }
+  );
 }
 
 function addCount(total: BatchCount, c: BatchCount) {

@@ -59,6 +59,7 @@ function crashingAfter(store: EntityStore, budget: number): EntityStore {
   let left = budget;
   return {
     load: store.load,
+    release: store.release,
     async write(v, ver, writes, ttl) {
       const allowed = writes.slice(0, Math.max(0, left));
       left -= allowed.length;

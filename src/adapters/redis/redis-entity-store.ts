@@ -9,14 +9,15 @@
  *
  * Write-through cache (`cacheBytes` > 0, the workers' stores): a state this store wrote is kept, decoded, with
  * the version it was written as, so the next batch for the entity skips the round trip and the decoding. `load`
- * *takes* a cached state (the caller may mutate it: a taken entry is not handed out again), and only a write
- * that lands puts a state back; if anyone else wrote the entity meanwhile, the compare-and-set fails, the entry
- * is dropped and the caller re-reads from Redis, so a cached state can be stale only at the price of one failed
- * write, never of a wrong one. Entries stay in place in the map while taken and replaced (no delete and
- * re-insert per batch); eviction is CLOCK (clock-cache.ts).
+ * *takes* a cached state (the caller may mutate it: a taken entry is not handed out again); a write that lands
+ * puts a state back, and so does `release` for a state the caller left unchanged. If anyone else wrote the
+ * entity meanwhile (even after the state expired and was created again: versions never repeat for a key), the
+ * compare-and-set fails, the entry is dropped and the caller re-reads from Redis, so a cached state can be stale
+ * only at the price of one failed write, never of a wrong one. Entries stay in place in the map while taken and
+ * replaced (no delete and re-insert per batch); eviction is CLOCK (clock-cache.ts).
  */
 import type { StoredEntity } from '../../core/entity-batch.js';
-import type { EntityStore, EntityWrite, VersionedEntity } from '../../ports/entity-store.js';
+import type { EntityStore, EntityWrite, UnusedEntity, VersionedEntity } from '../../ports/entity-store.js';
 import { ClockCache, type Sized } from './clock-cache.js';
 import { entityVersionKey, type KeyLayout } from './keys.js';
 import type { EddyRedis } from './scripts.js';
@@ -37,8 +38,19 @@ return out
  * ARGV: ttl ms, then per entity the expected version ('' = absent) and the encoded state. Returns, per entity,
  * the new version, or 0 when the version moved (the caller re-reads and recomputes that entity). The hash's `v`
  * is the version compared; its copy is written with it, with the same expiry.
+ *
+ * A version is "<epoch>.<n>": a state created (no hash: new, or expired after the view's ttl) gets a new epoch,
+ * the Redis server's clock in microseconds, and n counts its writes. So a key never has the same version twice,
+ * even across expiry, and the caches that treat "same version" as "same state" stay right. A state whose version
+ * has no epoch (written before epochs existed) gets a new epoch at its next write.
  */
 const CAS_ENTITIES = `
+local function next_version(v)
+  local epoch, n = string.match(v or '', '^(%d+)%.(%d+)$')
+  if epoch then return epoch .. '.' .. string.format('%d', tonumber(n) + 1) end
+  local now = redis.call('TIME')
+  return now[1] .. string.format('%06d', tonumber(now[2])) .. '.1'
+end
 local ttl = ARGV[1]
 local n = #KEYS / 2
 local out = {}
@@ -47,7 +59,7 @@ for i = 1, n do
   local v = redis.call('HGET', key, 'v')
   if (v or '') ~= ARGV[2 * i] then out[i] = 0
   else
-    local next = tostring((tonumber(v) or 0) + 1)
+    local next = next_version(v)
     redis.call('HSET', key, 'v', next, 'd', ARGV[2 * i + 1])
     redis.call('PEXPIRE', key, ttl)
     redis.call('SET', KEYS[n + i], next, 'PX', ttl)
@@ -131,6 +143,15 @@ export function redisEntityStore(
         });
       }
       return out as VersionedEntity[];
+    },
+
+    release(view, version, unused: readonly UnusedEntity[]): void {
+      if (maxBytes === 0) return;
+      for (const { entity, loaded } of unused) {
+        const hit = cache.get(keys.entity(view, version, entity));
+        // Only the entry that was lent: a write that landed meanwhile put a new one, maybe lent out again.
+        if (hit?.taken && hit.stored === loaded.stored) hit.taken = false;
+      }
     },
 
     async write(view, version, writes: readonly EntityWrite[], ttlMs): Promise<boolean[]> {
