@@ -79,6 +79,6 @@ test('every npm command in the image and compose file is a package.json script r
   const flags = (script: string) => script.replace(/--import tsx .*$/, '');
   assert.equal(flags(scripts['start:api']!), flags(scripts.start!));
   assert.equal(flags(scripts['start:worker']!), flags(scripts.start!));
-  assert.equal(scripts['emulator:sagemaker'], 'tsx src/emulator/sagemaker/main.ts');
-  assert.equal(scripts['emulator:kinesis'], 'tsx src/emulator/kinesis/main.ts');
+  assert.equal(scripts['emulator:sagemaker'], 'exec tsx src/emulator/sagemaker/main.ts');
+  assert.equal(scripts['emulator:kinesis'], 'exec tsx src/emulator/kinesis/main.ts');
 });
