@@ -35,6 +35,5 @@ export interface DeadLetterStore {
   take(view: string, ids: readonly string[]): Promise<(DeadLetter | null)[]>;
   /** Stores taken entries back (a replay rejected them again, or failed), without counting them again. */
   putBack(view: string, entries: readonly DeadLetter[]): Promise<void>;
-  remove(view: string, ids: readonly string[]): Promise<void>;
   removeAll(view: string): Promise<void>;
 }

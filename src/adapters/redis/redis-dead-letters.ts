@@ -68,15 +68,6 @@ export function redisDeadLetters(redis: EddyRedis, keys: KeyLayout, maxEntries: 
       await tx.exec();
     },
 
-    async remove(view, ids) {
-      if (ids.length === 0) return;
-      await redis
-        .multi()
-        .hdel(keys.deadLetters(view), ...ids)
-        .zrem(keys.deadLetterIndex(view), ...ids)
-        .exec();
-    },
-
     async removeAll(view) {
       await redis.del(keys.deadLetters(view), keys.deadLetterIndex(view));
     },
