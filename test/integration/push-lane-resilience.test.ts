@@ -162,6 +162,24 @@ test('after a lane queue is obliterated (job numbers restart), new pushes are ap
   assert.equal(await lane.getGlobalConcurrency(), 1);
 });
 
+test('after a lane queue is obliterated, the next push restores its one-job-at-a-time limit', async () => {
+  const prefix = uniquePrefix('limit');
+  // No worker runs: the pusher alone must restore the limit before the lane's first job can be taken.
+  const app = (await eddy({ EDDY_KEY_PREFIX: prefix }, { api: true, worker: false })).app;
+  assert.equal(
+    (await app.inject({ method: 'POST', url: '/v1/feature-views', payload: viewSpec('limit_v') })).statusCode,
+    201,
+  );
+  await push(app, 'limit_v', [{ id: 'l', ts: T0, x: 1 }]);
+  const lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(prefix) });
+  opened.push(lane);
+  assert.equal(await lane.getGlobalConcurrency(), 1);
+  await lane.obliterate();
+  assert.equal(await lane.getGlobalConcurrency(), null);
+  await push(app, 'limit_v', [{ id: 'l', ts: T0 + 1000, x: 2 }]);
+  assert.equal(await lane.getGlobalConcurrency(), 1);
+});
+
 test('the queue dashboard refuses to obliterate, empty, clean or pause a lane', async () => {
   const prefix = uniquePrefix('board');
   const app = (await eddy({ EDDY_KEY_PREFIX: prefix }, { api: true, worker: false })).app;
