@@ -52,7 +52,7 @@ export interface PushLaneWorkerDeps extends ApplyDeps {
 /** Events applied together at most when jobs waiting behind a lane's head are applied with it. */
 const MAX_COALESCED_EVENTS = 50_000;
 
-/** Lock and stall-check settings of the lane workers: a stalled job is never failed, only run again. */
+/** What every lane worker shares: one job at a time, and a stalled job is never failed, only run again. */
 export const PUSH_LANE_WORKER_OPTIONS = { concurrency: 1, maxStalledCount: NEVER_FAIL_STALLED } as const;
 
 export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers {
