@@ -4,14 +4,16 @@
  *
  * Failure policy: transient (connection) errors are retried *inside* the job until they pass, so a later batch
  * never overtakes an earlier one; if the process dies meanwhile, BullMQ's stalled-job recovery puts the job back
- * at the head of its lane. Any other error means the batch cannot be applied: its records go to the
- * dead-letter store with the reason, and the lane moves on. Either way the job's events are then dropped from it
- * (queue/release-payload.ts): a completed job is kept for its result, not its records.
+ * at the head of its lane, however many times that happens (queue/stall-policy.ts). Any other error means the
+ * batch cannot be applied: its records go to the dead-letter store with the reason, and the lane moves on. Either
+ * way the job's events are then dropped from it (queue/release-payload.ts): a completed job is kept for its
+ * result, not its records. The processor never throws but to stop; a job that fails anyway is dead-lettered.
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
+import { laneEpochs } from '../src/adapters/queue/lane-epoch.js';
 import { laneFollowers } from '../src/adapters/queue/push-lane-followers.js';
 import { forEachPushEvent, pushEventCount, withoutEvents } from '../src/adapters/queue/push-wire.js';
 import {
@@ -21,10 +23,11 @@ import {
   pushLaneQueueName,
 } from '../src/adapters/queue/registry.js';
 import { releasePayload } from '../src/adapters/queue/release-payload.js';
+import { NEVER_FAIL_STALLED } from '../src/adapters/queue/stall-policy.js';
 import { recordOf } from '../src/core/decode-record.js';
 import type { DeadLetter, DeadLetterStore } from '../src/ports/dead-letters.js';
 import type { IngestMetrics } from '../src/ports/metrics.js';
-import { applyPushBatch, applyPushBatches } from '../src/services/apply-push-batch.js';
+import { applyPushBatch, applyPushBatches, pushSource } from '../src/services/apply-push-batch.js';
 import type { ApplyDeps } from '../src/services/apply-source-batch.js';
 import { isConnectionError, retryInPlace } from '../src/services/retry-in-place.js';
 import type { ViewCatalog } from '../src/services/view-catalog.js';
@@ -49,9 +52,22 @@ export interface PushLaneWorkerDeps extends ApplyDeps {
 /** Events applied together at most when jobs waiting behind a lane's head are applied with it. */
 const MAX_COALESCED_EVENTS = 50_000;
 
+/** What every lane worker shares: one job at a time, and a stalled job is never failed, only run again. */
+export const PUSH_LANE_WORKER_OPTIONS = { concurrency: 1, maxStalledCount: NEVER_FAIL_STALLED } as const;
+
 export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers {
   const log = deps.log.child({ component: 'push-lanes' });
   const followers = laneFollowers(deps.connection, deps.keyPrefix, deps.lanes);
+  const epochs = laneEpochs(deps.connection, deps.keyPrefix);
+  /** Retries transient (connection) errors in place: a batch job must not fail because Redis blinked. */
+  const retry = <T>(op: () => Promise<T>, what: string, lane: number, jobId: string) =>
+    retryInPlace(op, {
+      baseMs: 100,
+      maxMs: 5000,
+      isTransient: isConnectionError,
+      onRetry: (err, attempt) =>
+        log.warn({ lane, job: jobId, attempt, err: String(err) }, `retrying ${what}`),
+    });
 
   /**
    * When jobs of the same view wait behind the head (the lane is behind), applies them with it in one batch
@@ -59,11 +75,15 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
    * whole batch's counts). Returns null when there is nothing to apply together, or when the
    * batch fails for any reason: the head is then applied alone, with the usual failure policy.
    */
-  async function applyWithFollowers(lane: number, head: PushJob): Promise<BatchResult | null> {
+  async function applyWithFollowers(
+    lane: number,
+    source: string,
+    head: PushJob,
+  ): Promise<BatchResult | null> {
     try {
       const behind = await followers.after(lane, head, MAX_COALESCED_EVENTS);
       if (behind.length === 0) return null;
-      const result = await applyPushBatches(deps, lane, [head, ...behind]);
+      const result = await applyPushBatches(deps, source, [head, ...behind]);
       await followers.remove(lane, behind).catch((err) => {
         log.warn(
           { lane, err: String(err) },
@@ -80,18 +100,13 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
   /** The job applied (with the jobs behind it when the lane is behind), or its records dead-lettered. */
   async function applyOrDeadLetter(lane: number, jobId: string, data: PushBatchData): Promise<BatchResult> {
     try {
-      const coalesced = await applyWithFollowers(lane, { number: jobId, data });
+      const source = pushSource(lane, await retry(() => epochs.current(lane), 'lane epoch', lane, jobId));
+      const coalesced = await applyWithFollowers(lane, source, { number: jobId, data });
       if (coalesced) return coalesced;
-      return await retryInPlace(() => applyPushBatch(deps, lane, jobId, data), {
-        baseMs: 100,
-        maxMs: 5000,
-        isTransient: isConnectionError,
-        onRetry: (err, attempt) =>
-          log.warn({ lane, job: jobId, attempt, err: String(err) }, 'retrying batch'),
-      });
+      return await retry(() => applyPushBatch(deps, source, jobId, data), 'batch', lane, jobId);
     } catch (err) {
       log.error({ lane, job: jobId, err }, 'batch could not be applied; records go to the dead-letter store');
-      return deadLetterBatch(deps, jobId, data, err);
+      return retry(() => deadLetterBatch(deps, jobId, data, err), 'dead-lettering', lane, jobId);
     }
   }
 
@@ -106,9 +121,23 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
         await releasePayload(job, withoutEvents(job.data), log);
         return result;
       },
-      { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), concurrency: 1 },
+      { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), ...PUSH_LANE_WORKER_OPTIONS },
     );
     worker.on('error', (err) => log.error({ lane, err: String(err) }, 'worker error'));
+    // Last resort: a job BullMQ failed after all (its records are still in it) ends in the dead-letter store.
+    // BullMQ emits this only once the job is in its failed set, so no worker is applying it.
+    worker.on('failed', (job, err) => {
+      if (!job || !hasEvents(job.data)) return;
+      log.error(
+        { lane, job: job.id, err: String(err) },
+        'batch job failed; records go to the dead-letter store',
+      );
+      retry(() => deadLetterBatch(deps, job.id!, job.data, err), 'dead-lettering', lane, job.id!)
+        .then(() => releasePayload(job, withoutEvents(job.data), log))
+        .catch((deadLetterErr) =>
+          log.error({ lane, job: job.id, err: String(deadLetterErr) }, 'could not dead-letter a failed job'),
+        );
+    });
     return worker;
   });
   let closed = false;
@@ -120,6 +149,15 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
       await followers.close();
     },
   };
+}
+
+/** False for a job whose events were already applied or dead-lettered (released); true when unsure. */
+function hasEvents(data: PushBatchData): boolean {
+  try {
+    return pushEventCount(data) > 0;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -3,6 +3,10 @@
  * in this process, each with its own bounded concurrency) and the periodic `sweep`. A sweep also runs at start,
  * so entities left pending by a process that died are written. `close()` aborts the drains: writes in flight stop,
  * their entities stay pending, and each drain hands its view to a new job for whichever process runs next.
+ *
+ * Failure paths: a drain job holds no records (its view's entities stay in the pending set until written or
+ * dead-lettered), so a drain that fails for good only loses its arm, which expires; the sweep then arms the view
+ * again. A stalled drain is never failed for stalling, only run again.
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,6 +18,7 @@ import {
   type SinkDrainData,
 } from '../src/adapters/queue/registry.js';
 import type { SageMakerSinkQueue } from '../src/adapters/queue/sagemaker-sink-queue.js';
+import { NEVER_FAIL_STALLED } from '../src/adapters/queue/stall-policy.js';
 import { type DrainDeps, drainView } from '../src/services/sagemaker-sink/drain-view.js';
 import { sweepSinks } from '../src/services/sagemaker-sink/sweep.js';
 import type { ViewCatalog } from '../src/services/view-catalog.js';
@@ -44,7 +49,13 @@ export function startSageMakerSinkWorker(deps: SageMakerSinkWorkerDeps): SageMak
       const { view, arm } = job.data as SinkDrainData;
       return { result: await drainView(drainDeps, view, arm, shutdown.signal) };
     },
-    { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), concurrency: deps.settings.drains },
+    {
+      connection: deps.connection,
+      prefix: bullPrefix(deps.keyPrefix),
+      concurrency: deps.settings.drains,
+      // A drain that stalled runs again: it finds its arm, or another arm in place and exits.
+      maxStalledCount: NEVER_FAIL_STALLED,
+    },
   );
   worker.on('error', (err) => log.error({ err: String(err) }, 'sink worker error'));
   worker.on('failed', (job, err) =>

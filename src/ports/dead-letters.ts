@@ -28,8 +28,12 @@ export interface DeadLetterStore {
   add(view: string, version: number, entries: readonly DeadLetter[]): Promise<number>;
   list(view: string, limit: number, after?: string): Promise<DeadLetterPage>;
   get(view: string, ids: readonly string[]): Promise<(DeadLetter | null)[]>;
-  /** Replaces an entry (after a failed replay) without counting it again. */
-  update(view: string, entry: DeadLetter): Promise<void>;
-  remove(view: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Removes the entries and returns them (null where absent), atomically: of concurrent callers, one only gets
+   * each entry. A replay takes the entries it ingests.
+   */
+  take(view: string, ids: readonly string[]): Promise<(DeadLetter | null)[]>;
+  /** Stores taken entries back (a replay rejected them again, or failed), without counting them again. */
+  putBack(view: string, entries: readonly DeadLetter[]): Promise<void>;
   removeAll(view: string): Promise<void>;
 }

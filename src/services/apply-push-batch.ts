@@ -15,21 +15,28 @@ import type { CompiledView } from '../core/feature-view.js';
 import { type ApplyDeps, applySourceBatch, type EventsByEntity } from './apply-source-batch.js';
 import type { ViewCatalog } from './view-catalog.js';
 
-export const pushSource = (lane: number) => `p:${lane}`;
+/**
+ * The source id of a push lane in one epoch (adapters/queue/lane-epoch.ts): job numbers restart when the lane's
+ * queue is obliterated, so each epoch is a source of its own. Epoch 1 keeps the id lanes had before epochs.
+ */
+export const pushSource = (lane: number, epoch: number) => (epoch <= 1 ? `p:${lane}` : `p:${lane}~${epoch}`);
 
 export function applyPushBatch(
   deps: ApplyDeps & { catalog: ViewCatalog },
-  lane: number,
+  source: string,
   jobNumber: string,
   data: PushBatchData,
 ): Promise<BatchResult> {
-  return applyPushBatches(deps, lane, [{ number: jobNumber, data }]);
+  return applyPushBatches(deps, source, [{ number: jobNumber, data }]);
 }
 
-/** `jobs`: consecutive jobs of the lane, in job-number order, all for the view version of the first. */
+/**
+ * `source`: the lane's `pushSource`; `jobs`: consecutive jobs of the lane, in job-number order, all for the view
+ * version of the first.
+ */
 export async function applyPushBatches(
   deps: ApplyDeps & { catalog: ViewCatalog },
-  lane: number,
+  source: string,
   jobs: readonly PushJob[],
 ): Promise<BatchResult> {
   const { view, version } = jobs[0]!.data;
@@ -47,7 +54,7 @@ export async function applyPushBatches(
     if (data.view !== view || data.version !== version) throw new Error('push jobs of different views');
   const byEntity = eventsByEntity(jobs);
   const count = await applySourceBatch(deps, compiled, {
-    source: pushSource(lane),
+    source,
     batchEnd: jobs[jobs.length - 1]!.number,
     byEntity,
   });

@@ -13,7 +13,7 @@ import type { EntityStore, EntityWrite, UnusedEntity } from '../ports/entity-sto
 import type { BatchCount, ViewCounters } from '../ports/view-counters.js';
 
 export interface SourceBatch {
-  /** Ordered source id: `p:<lane>` or `k:<stream>:<shard>`. */
+  /** Ordered source id: `p:<lane>` (`p:<lane>~<epoch>` after a lane reset) or `k:<stream>:<shard>`. */
   source: string;
   /** Sequence number covering every record of the batch. */
   batchEnd: string;

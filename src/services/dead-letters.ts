@@ -1,7 +1,7 @@
 /** Listing and replaying dead letters. A replay re-decodes the stored record against the view's latest version. */
 
 import { EddyError, ErrorCode } from '../core/errors.js';
-import type { DeadLetterPage, DeadLetterStore } from '../ports/dead-letters.js';
+import type { DeadLetter, DeadLetterPage, DeadLetterStore } from '../ports/dead-letters.js';
 import { type PushDeps, pushRecords } from './push-records.js';
 import type { ViewCatalog } from './view-catalog.js';
 
@@ -21,13 +21,18 @@ export async function listDeadLetters(
   return deps.deadLetters.list(view, limit, after);
 }
 
+/**
+ * Takes the dead letters out of the store (atomically: of two concurrent replays of the same ids, one only gets
+ * each letter), pushes them, and puts back the ones rejected again, with the new reason. A push that fails puts
+ * every taken letter back.
+ */
 export async function replayDeadLetters(
   deps: PushDeps & { catalog: ViewCatalog },
   viewName: string,
   ids: readonly string[],
 ): Promise<ReplayResult> {
   const { compiled } = await deps.catalog.get(viewName);
-  const entries = await deps.deadLetters.get(viewName, ids);
+  const entries = await deps.deadLetters.take(viewName, ids);
   const missing = ids.filter((_, i) => entries[i] === null);
   const found = entries.filter((e) => e !== null);
   if (found.length === 0) {
@@ -36,30 +41,25 @@ export async function replayDeadLetters(
     }
     return { replayed: 0, missing, rejected: [] };
   }
-  // Re-decode without storing the failures again: they stay where they are, with the new reason.
+  // Re-decode without storing the failures as new dead letters: they are put back below, with the new reason.
   const receipt = await pushRecords(
     { ...deps, deadLetters: { ...deps.deadLetters, add: async () => 0 } },
     compiled,
     found.map((e) => e.record),
     { wait: false, waitTimeoutMs: 0 },
-  );
+  ).catch(async (err) => {
+    await deps.deadLetters.putBack(viewName, found);
+    throw err;
+  });
   const failedIndexes = new Map(receipt.rejected.map((r) => [r.index, r]));
   const rejected: ReplayResult['rejected'] = [];
-  const resolved: string[] = [];
+  const again: DeadLetter[] = [];
   for (const [index, entry] of found.entries()) {
     const failure = failedIndexes.get(index);
-    if (!failure) {
-      resolved.push(entry.id);
-      continue;
-    }
+    if (!failure) continue;
     rejected.push({ id: entry.id, code: failure.code, reason: failure.reason });
-    await deps.deadLetters.update(viewName, {
-      ...entry,
-      code: failure.code,
-      reason: failure.reason,
-      replays: entry.replays + 1,
-    });
+    again.push({ ...entry, code: failure.code, reason: failure.reason, replays: entry.replays + 1 });
   }
-  await deps.deadLetters.remove(viewName, resolved);
-  return { replayed: resolved.length, missing, rejected };
+  await deps.deadLetters.putBack(viewName, again);
+  return { replayed: found.length - again.length, missing, rejected };
 }

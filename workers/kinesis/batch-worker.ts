@@ -7,6 +7,8 @@
  * because Redis blinked; if the process dies, BullMQ's stalled-job recovery runs the job again on a live worker
  * (lock and stall check follow the lease TTL, so a crash is recovered about as fast as a lease moves). A
  * view version that cannot apply the batch for another reason gets the records dead-lettered; the shard moves on.
+ * A batch that cannot be applied at all (its payload cannot be decoded) is dead-lettered whole, at its first run:
+ * the processor throws only while the worker stops, and BullMQ never fails a job for stalling.
  * Once applied, the job's records are dropped from it (queue/release-payload.ts): the completed job is kept for
  * its result and id, not its 330 KB of records.
  */
@@ -21,7 +23,9 @@ import {
   type KinesisBatchResult,
 } from '../../src/adapters/queue/registry.js';
 import { releasePayload } from '../../src/adapters/queue/release-payload.js';
+import { NEVER_FAIL_STALLED } from '../../src/adapters/queue/stall-policy.js';
 import { applyKinesisBatch, type KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
+import { deadLetterKinesisBatch } from '../../src/services/dead-letter-kinesis-batch.js';
 import { isConnectionError, retryInPlace } from '../../src/services/retry-in-place.js';
 import type { KinesisMetrics } from './shard-reader.js';
 
@@ -61,7 +65,16 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
           { stream: job.data.stream, shardId: job.data.shardId, view, err },
           'view version could not apply the batch; its records go to the dead-letter store',
         ),
-      );
+      ).catch((err) => {
+        // Stopping: the job stalls and runs again on a live worker. Otherwise the batch can never be applied
+        // (a failed job would only be queued again by its reader, forever): keep its records and move on.
+        if (abort.signal.aborted) throw err;
+        log.error(
+          { stream: job.data.stream, shardId: job.data.shardId, err },
+          'batch could not be applied; its records go to the dead-letter store',
+        );
+        return retry(() => deadLetterKinesisBatch(deps, job.data, err));
+      });
       deps.metrics?.observeBatchApply('kinesis', (performance.now() - started) / 1000);
       log.debug(
         {
@@ -81,7 +94,7 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
       concurrency: deps.concurrency,
       lockDuration: deps.lockMs,
       stalledInterval: Math.max(500, Math.floor(deps.lockMs / 2)),
-      maxStalledCount: 10,
+      maxStalledCount: NEVER_FAIL_STALLED,
     },
   );
   worker.on('error', (err) => log.error({ err: String(err) }, 'worker error'));

@@ -49,9 +49,17 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
     count,
     async enqueue(batches) {
       await ready;
-      // Lanes are independent queues (each orders its own jobs), so the jobs are added concurrently.
+      // Lanes are independent queues (each orders its own jobs), so the jobs are added concurrently. Each add
+      // is preceded, on the same connection, by the lane's global concurrency of 1 unless set: a lane queue
+      // obliterated meanwhile lost it, and its jobs must never run two at a time.
       return Promise.all(
-        [...batches].sort(([a], [b]) => a - b).map(([lane, data]) => queues[lane]!.add(PUSH_JOB, data)),
+        [...batches]
+          .sort(([a], [b]) => a - b)
+          .map(([lane, data]) => {
+            const queue = queues[lane]!;
+            const concurrency = connection.hsetnx(queue.keys.meta!, 'concurrency', 1);
+            return Promise.all([concurrency, queue.add(PUSH_JOB, data)]).then(([, job]) => job);
+          }),
       );
     },
     async waitFor(jobs, timeoutMs) {

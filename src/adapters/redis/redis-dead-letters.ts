@@ -44,17 +44,28 @@ export function redisDeadLetters(redis: EddyRedis, keys: KeyLayout, maxEntries: 
       return raws.map((raw) => (raw ? (JSON.parse(raw) as DeadLetter) : null));
     },
 
-    async update(view, entry) {
-      await redis.hset(keys.deadLetters(view), entry.id, JSON.stringify(entry));
-    },
-
-    async remove(view, ids) {
-      if (ids.length === 0) return;
-      await redis
+    async take(view, ids) {
+      if (ids.length === 0) return [];
+      // One MULTI: the read and the removal happen together, so a concurrent take finds the entries gone.
+      const replies = await redis
         .multi()
+        .hmget(keys.deadLetters(view), ...ids)
         .hdel(keys.deadLetters(view), ...ids)
         .zrem(keys.deadLetterIndex(view), ...ids)
         .exec();
+      const [err, raws] = replies![0]!;
+      if (err) throw err;
+      return (raws as (string | null)[]).map((raw) => (raw ? (JSON.parse(raw) as DeadLetter) : null));
+    },
+
+    async putBack(view, entries) {
+      if (entries.length === 0) return;
+      const tx = redis.multi();
+      for (const e of entries) {
+        tx.hset(keys.deadLetters(view), e.id, JSON.stringify(e));
+        tx.zadd(keys.deadLetterIndex(view), Date.parse(e.storedAt), e.id);
+      }
+      await tx.exec();
     },
 
     async removeAll(view) {

@@ -2,6 +2,9 @@
  * The queue dashboard (Bull Board) at /admin/queues, over every queue it is given (the push lanes, and any
  * queue a component adds to the list). Its routes are `admin`-scoped by the auth plugin (everything under
  * /admin is) and hidden from the OpenAPI document.
+ *
+ * Read-only: the queues hold accepted records, so the dashboard offers no action that removes, empties,
+ * obliterates, pauses or re-runs jobs (Bull Board refuses them server-side too).
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -15,7 +18,7 @@ export async function registerQueueDashboard(app: FastifyInstance, queues: reado
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q)),
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Eddy queues' } },
   });
