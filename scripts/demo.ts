@@ -19,8 +19,7 @@ import { pino } from 'pino';
 import { createKinesisClient } from '../src/adapters/kinesis/client.js';
 import { ensureStream, produce } from '../src/adapters/kinesis/producer.js';
 import { dropPrefix } from '../src/adapters/redis/drop-prefix.js';
-import { buildEddyApp } from '../src/assemble.js';
-import { compose } from '../src/compose.js';
+import { buildEddyApp, startRuntime } from '../src/assemble.js';
 import { ConfigError, parseConfig } from '../src/config.js';
 import { parseDuration } from '../src/core/duration.js';
 import { DEMO_FEATURE_GROUP, DEMO_FIELDS, DEMO_STREAM, DEMO_VIEW, demoView } from '../src/demo/demo-view.js';
@@ -112,7 +111,7 @@ async function main() {
     config = parseOrExit(env);
   }
 
-  const runtime = await compose(config, redis.url, log, { api: true, worker: true });
+  const runtime = await startRuntime(config, redis.url, log, { api: true, worker: true });
   const app = await buildEddyApp(runtime.deps, { loggerInstance: log.child({ component: 'http' }) });
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -124,7 +123,7 @@ async function main() {
   const base = `http://${config.host}:${(app.server.address() as AddressInfo).port}`;
 
   const abort = new AbortController();
-  const kinesisEndpoint = runtime.kinesis?.endpoint ?? null;
+  const kinesisEndpoint = runtime.workers?.kinesis.endpoint ?? null;
   const kinesis = createKinesisClient({
     endpoint: kinesisEndpoint,
     region: config.awsRegion,

@@ -4,7 +4,6 @@
  */
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { type SageMakerSinkWorker, startSageMakerSinkWorker } from '../workers/sagemaker-sink-worker.js';
 import { sageMakerSinkQueue } from './adapters/queue/sagemaker-sink-queue.js';
 import type { KeyLayout } from './adapters/redis/keys.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
@@ -36,10 +35,14 @@ export interface SageMakerSinkRuntime {
   api: SageMakerSinkApi;
   /** The sink's BullMQ queue (for dashboards and queue metrics). */
   queue: Queue;
-  worker: SageMakerSinkWorker | null;
+  /** What the sink worker runs on (worker role only). */
+  worker: SinkWorkerPorts | null;
   /** Closes the producer queue: after the worker and every batch path that may still enqueue drains. */
   closeQueue(): Promise<void>;
 }
+
+/** The sink worker's dependencies (workers/sagemaker-sink-worker.ts takes them as they are). */
+export type SinkWorkerPorts = ReturnType<typeof sinkWorkerPorts>;
 
 export function composeSageMakerSink(options: {
   config: Config;
@@ -77,36 +80,51 @@ export function composeSageMakerSink(options: {
   const pending = redisSinkPending(workerRedis, keys, ARM_TTL_MS);
   const afterApply = markSinkPending({ lookup, pending, queue, lingerMs: settings.lingerMs });
 
-  let worker: SageMakerSinkWorker | null = null;
-  if (options.worker) {
-    worker = startSageMakerSinkWorker({
-      catalog: workerCatalog,
-      lookup,
-      entities: redisEntityStore(workerRedis, keys),
-      pending,
-      deadLetters: redisSinkDeadLetters(workerRedis, keys, dlqOptions),
-      stats: redisSinkStats(workerRedis, keys),
-      writer: sageMakerFeatureStoreWriter({
-        endpoint: config.sagemakerEndpoint,
-        region: config.awsRegion,
-        timeoutMs: settings.requestTimeoutMs,
-        maxSockets: settings.concurrency * settings.drains,
-      }),
-      settings,
-      queue,
-      sliceMs: DRAIN_SLICE_MS,
-      refreshMs: ARM_REFRESH_MS,
-      connection: workerRedis,
-      keyPrefix: config.keyPrefix,
-      log: options.log,
-      ...(options.metrics && { metrics: options.metrics }),
-    });
-  }
+  const worker = options.worker
+    ? sinkWorkerPorts({ ...options, catalog: workerCatalog, lookup, pending, queue, dlqOptions })
+    : null;
   return {
     afterApply,
     api,
     queue: queue.queue,
     worker,
     closeQueue: () => queue.close(),
+  };
+}
+
+function sinkWorkerPorts(o: {
+  config: Config;
+  keys: KeyLayout;
+  workerRedis: EddyRedis;
+  catalog: ViewCatalog;
+  lookup: ReturnType<typeof sinkLookup>;
+  pending: ReturnType<typeof redisSinkPending>;
+  queue: ReturnType<typeof sageMakerSinkQueue>;
+  dlqOptions: { maxEntries: number; armTtlMs: number };
+  log: Logger;
+  metrics?: SinkWriteMetrics;
+}) {
+  const settings = o.config.sagemakerSink;
+  return {
+    catalog: o.catalog,
+    lookup: o.lookup,
+    entities: redisEntityStore(o.workerRedis, o.keys),
+    pending: o.pending,
+    deadLetters: redisSinkDeadLetters(o.workerRedis, o.keys, o.dlqOptions),
+    stats: redisSinkStats(o.workerRedis, o.keys),
+    writer: sageMakerFeatureStoreWriter({
+      endpoint: o.config.sagemakerEndpoint,
+      region: o.config.awsRegion,
+      timeoutMs: settings.requestTimeoutMs,
+      maxSockets: settings.concurrency * settings.drains,
+    }),
+    settings,
+    queue: o.queue,
+    sliceMs: DRAIN_SLICE_MS,
+    refreshMs: ARM_REFRESH_MS,
+    connection: o.workerRedis,
+    keyPrefix: o.config.keyPrefix,
+    log: o.log,
+    ...(o.metrics && { metrics: o.metrics }),
   };
 }

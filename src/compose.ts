@@ -1,17 +1,18 @@
 /**
  * Composition root: builds every adapter and service from the config and a Redis URL. No module-level state.
+ * It starts no worker: for the worker role it returns the ports the workers run on (`worker`), and the entry
+ * (src/assemble.ts) hands them to workers/start-workers.ts.
  */
 
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Logger } from 'pino';
-import { type KinesisIngestion, startKinesisIngestion } from '../workers/kinesis/ingestion.js';
-import { type PushLaneWorkers, startPushLaneWorkers } from '../workers/push-lane-worker.js';
+import type { EddyMetrics } from './adapters/metrics/metrics.js';
 import { createMetrics } from './adapters/metrics/metrics.js';
+import type { KinesisBatches } from './adapters/queue/kinesis-batches.js';
 import { kinesisBatches } from './adapters/queue/kinesis-batches.js';
 import { pushLanes } from './adapters/queue/push-lanes.js';
 import { queueDepths } from './adapters/queue/queue-depths.js';
 import { connectRedis } from './adapters/redis/connect.js';
-import { keyLayout } from './adapters/redis/keys.js';
+import { type KeyLayout, keyLayout } from './adapters/redis/keys.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
 import { redisEntitySnapshots } from './adapters/redis/redis-entity-snapshots.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
@@ -19,23 +20,41 @@ import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
 import { redisShardStore } from './adapters/redis/redis-shard-store.js';
 import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
 import { redisViewRegistry } from './adapters/redis/redis-view-registry.js';
-import { composeSageMakerSink } from './compose-sagemaker.js';
+import type { EddyRedis } from './adapters/redis/scripts.js';
+import { composeSageMakerSink, type SinkWorkerPorts } from './compose-sagemaker.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './http/app.js';
-import { createReadiness, lagProbe } from './runtime/readiness.js';
+import type { DeadLetterStore } from './ports/dead-letters.js';
+import { createReadiness, type Readiness } from './runtime/readiness.js';
 import { createShutdown, type Shutdown } from './runtime/shutdown.js';
+import type { ApplyDeps } from './services/apply-source-batch.js';
 import { deadLetterSizes, meteredCounters, meteredDeadLetters } from './services/metered-stores.js';
-import { viewCatalog } from './services/view-catalog.js';
+import { type ViewCatalog, viewCatalog } from './services/view-catalog.js';
 
 export interface Runtime {
   deps: AppDeps;
-  workers: PushLaneWorkers | null;
-  /** Kinesis shard readers and batch worker (worker role). */
-  kinesis: KinesisIngestion | null;
-  /** Phased, bounded shutdown (src/runtime/shutdown.ts): components and src/main.ts add their steps. */
+  /** What the worker role runs on; null in an API-only process. */
+  worker: WorkerPorts | null;
+  /** Phased, bounded shutdown (src/runtime/shutdown.ts): components and the entry add their steps. */
   shutdown: Shutdown;
   /** Runs the shutdown. */
   close(): Promise<void>;
+}
+
+/** The ports, queues and settings the workers of one process share (workers/start-workers.ts starts them). */
+export interface WorkerPorts {
+  config: Config;
+  log: Logger;
+  metrics: EddyMetrics;
+  keys: KeyLayout;
+  /** The worker connection (`maxRetriesPerRequest: null`). */
+  connection: EddyRedis;
+  /** What applying a batch needs, built once for every batch path: the write-through entity cache is shared. */
+  apply: ApplyDeps & { catalog: ViewCatalog; deadLetters: DeadLetterStore };
+  kinesisBatches: KinesisBatches;
+  sink: SinkWorkerPorts;
+  readiness: Readiness;
+  shutdown: Shutdown;
 }
 
 export async function compose(
@@ -43,7 +62,6 @@ export async function compose(
   redisUrl: string,
   log: Logger,
   roles: { api: boolean; worker: boolean },
-  overrides: { kinesisClient?: KinesisClient } = {},
 ): Promise<Runtime> {
   const keys = keyLayout(config.keyPrefix);
   const depths = queueDepths(redisUrl, () => queues());
@@ -83,39 +101,6 @@ export async function compose(
   const kinesisQueue = kinesisBatches(workerRedis, config.keyPrefix);
   const queues = () => [...lanes.queues(), sagemaker.queue, kinesisQueue.queue()];
 
-  let workers: PushLaneWorkers | null = null;
-  if (roles.worker) {
-    workers = startPushLaneWorkers({
-      catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
-      entities: redisEntityStore(workerRedis, keys, { cacheBytes: config.stateCacheBytes }),
-      counters,
-      afterApply: sagemaker.afterApply,
-      deadLetters: meteredDeadLetters(redisDeadLetters(workerRedis, keys, config.deadLetterMax), metrics),
-      metrics,
-      connection: workerRedis,
-      keyPrefix: config.keyPrefix,
-      lanes: config.pushLanes,
-      log,
-    });
-  }
-  const kinesis = roles.worker
-    ? await startKinesisIngestion({
-        config,
-        connection: workerRedis,
-        keys,
-        apply: {
-          catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
-          entities: redisEntityStore(workerRedis, keys, { cacheBytes: config.stateCacheBytes }),
-          counters,
-          afterApply: sagemaker.afterApply,
-          deadLetters: meteredDeadLetters(redisDeadLetters(workerRedis, keys, config.deadLetterMax), metrics),
-        },
-        log,
-        metrics,
-        batches: kinesisQueue,
-        ...(overrides.kinesisClient ? { client: overrides.kinesisClient } : {}),
-      })
-    : null;
   const deps: AppDeps = {
     config,
     redis: requestRedis,
@@ -142,31 +127,8 @@ export async function compose(
       return { ok: false, reason: 'unreachable' };
     }
   });
-  if (workers) {
-    const running = workers;
-    deps.readiness.register('push-lanes', () =>
-      running.running() ? { ok: true } : { ok: false, reason: 'stopped' },
-    );
-    deps.readiness.register(
-      'lag',
-      lagProbe(() => metrics.maxMillisBehindLatest(), config.readyMaxLagMs),
-    );
-  }
-  if (kinesis) {
-    const ingestion = kinesis;
-    deps.readiness.register('kinesis', () =>
-      ingestion.running() ? { ok: true } : { ok: false, reason: 'shard readers or batch worker stopped' },
-    );
-  }
-
   const shutdown = createShutdown({ log, budgetMs: config.shutdownTimeoutMs });
   shutdown.add('disconnect', 'queue-depth reader', () => depths.close());
-  // Kinesis readers stop first: each finishes its batch in flight (the batch worker still runs) and hands its
-  // lease back; then the batch worker drains; then the client and the embedded emulator go.
-  if (kinesis) shutdown.add('intake', 'kinesis shard readers', () => kinesis.readers.close());
-  if (workers) shutdown.add('drain', 'push-lane workers', () => workers!.close());
-  if (kinesis) shutdown.add('drain', 'kinesis batch worker', () => kinesis.close());
-  if (sagemaker.worker) shutdown.add('drain', 'sagemaker sink worker', () => sagemaker.worker!.close());
   shutdown.add('disconnect', 'queues', () => lanes.close());
   shutdown.add('disconnect', 'sagemaker sink queue', () => sagemaker.closeQueue());
   shutdown.add('disconnect', 'kinesis batch queue', () => kinesisQueue.close());
@@ -174,10 +136,29 @@ export async function compose(
     requestRedis.disconnect();
     workerRedis.disconnect();
   });
+  const worker: WorkerPorts | null = roles.worker
+    ? {
+        config,
+        log,
+        metrics,
+        keys,
+        connection: workerRedis,
+        apply: {
+          catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
+          entities: redisEntityStore(workerRedis, keys, { cacheBytes: config.stateCacheBytes }),
+          counters,
+          afterApply: sagemaker.afterApply,
+          deadLetters: meteredDeadLetters(redisDeadLetters(workerRedis, keys, config.deadLetterMax), metrics),
+        },
+        kinesisBatches: kinesisQueue,
+        sink: sagemaker.worker!,
+        readiness: deps.readiness,
+        shutdown,
+      }
+    : null;
   return {
     deps,
-    workers,
-    kinesis,
+    worker,
     shutdown,
     async close() {
       await shutdown.run();

@@ -3,8 +3,7 @@
  * Only starts and stops the process; everything else is built by src/compose.ts.
  */
 import type { AddressInfo } from 'node:net';
-import { buildEddyApp } from './assemble.js';
-import { compose } from './compose.js';
+import { buildEddyApp, startRuntime } from './assemble.js';
 import { type Config, ConfigError, parseConfig } from './config.js';
 import { assertAuthConfigured } from './http/plugins/auth.js';
 import { createLogger } from './runtime/logger.js';
@@ -30,7 +29,10 @@ async function main() {
   }
   const log = createLogger(config, { role });
   const redis = await resolveRedis(config.redisUrl, log);
-  const runtime = await compose(config, redis.url, log, { api: role !== 'worker', worker: role !== 'api' });
+  const runtime = await startRuntime(config, redis.url, log, {
+    api: role !== 'worker',
+    worker: role !== 'api',
+  });
   // A worker serves only /healthz, /readyz and /metrics, and only when PORT is set (several workers can then
   // run on one host without fighting over a default port).
   const serve = role !== 'worker' || config.portExplicit;

@@ -1,14 +1,13 @@
 /** Builds the real app and real BullMQ workers against the test file's private Redis. */
 import { pino } from 'pino';
-import { buildEddyApp } from '../../src/assemble.js';
-import { compose, type Runtime } from '../../src/compose.js';
+import { buildEddyApp, type EddyRuntime, startRuntime } from '../../src/assemble.js';
 import { parseConfig } from '../../src/config.js';
 import type { App } from '../../src/http/app.js';
 import { privateRedis, uniquePrefix } from './redis.js';
 
 export interface TestEddy {
   app: App;
-  runtime: Runtime;
+  runtime: EddyRuntime;
   redisUrl: string;
   prefix: string;
   close(): Promise<void>;
@@ -17,13 +16,13 @@ export interface TestEddy {
 export async function startEddy(
   env: Record<string, string> = {},
   roles = { api: true, worker: true },
-  overrides: Parameters<typeof compose>[4] = {},
+  overrides: Parameters<typeof startRuntime>[4] = {},
 ): Promise<TestEddy> {
   const redis = await privateRedis();
   const prefix = env.EDDY_KEY_PREFIX ?? uniquePrefix();
   const config = parseConfig({ LOG_LEVEL: 'silent', ...env, EDDY_KEY_PREFIX: prefix, REDIS_URL: redis.url });
   const log = pino({ level: config.logLevel });
-  const runtime = await compose(config, redis.url, log, roles, overrides);
+  const runtime = await startRuntime(config, redis.url, log, roles, overrides);
   const app = await buildEddyApp(runtime.deps, {
     logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
   });

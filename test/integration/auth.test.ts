@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { RouteOptions } from 'fastify';
-import { buildEddyApp } from '../../src/assemble.js';
-import { compose, type Runtime } from '../../src/compose.js';
+import { buildEddyApp, type EddyRuntime, startRuntime } from '../../src/assemble.js';
 import { parseConfig } from '../../src/config.js';
 import type { App } from '../../src/http/app.js';
 import { createLogger } from '../../src/runtime/logger.js';
@@ -36,7 +35,7 @@ const PUBLIC = [
   /^\/dashboard(\/.*)?$/,
 ];
 
-let runtime: Runtime;
+let runtime: EddyRuntime;
 let app: App;
 /** Route options objects as registered (the auth plugin's onRoute hook fills in `config.scope` after ours). */
 const registered: RouteOptions[] = [];
@@ -51,7 +50,7 @@ before(async () => {
     EDDY_KEY_PREFIX: uniquePrefix('auth'),
     REDIS_URL: redis.url,
   });
-  runtime = await compose(config, redis.url, createLogger(config), { api: true, worker: true });
+  runtime = await startRuntime(config, redis.url, createLogger(config), { api: true, worker: true });
   const sink = new Writable({
     write(chunk, _enc, done) {
       logLines.push(String(chunk));

@@ -9,8 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { buildEddyApp } from '../../src/assemble.js';
-import { compose, type Runtime } from '../../src/compose.js';
+import { buildEddyApp, type EddyRuntime, startRuntime } from '../../src/assemble.js';
 import { parseConfig } from '../../src/config.js';
 import type { App } from '../../src/http/app.js';
 import { createLogger } from '../../src/runtime/logger.js';
@@ -19,10 +18,10 @@ import { privateRedis, uniquePrefix } from '../helpers/redis.js';
 
 /** A Redis of this test's own, stopped and restarted; an API-only runtime on it. */
 let flaky: PrivateRedis;
-let apiRuntime: Runtime;
+let apiRuntime: EddyRuntime;
 let apiApp: App;
 /** API and workers on the test file's Redis (never stopped). */
-let runtime: Runtime;
+let runtime: EddyRuntime;
 let app: App;
 
 async function start(url: string, roles: { api: boolean; worker: boolean }) {
@@ -32,7 +31,7 @@ async function start(url: string, roles: { api: boolean; worker: boolean }) {
     REDIS_URL: url,
     EDDY_READY_MAX_LAG_MS: '1000',
   });
-  const rt = await compose(config, url, createLogger(config), roles);
+  const rt = await startRuntime(config, url, createLogger(config), roles);
   const built = await buildEddyApp(rt.deps);
   await built.ready();
   return { rt, built };
