@@ -6,27 +6,33 @@
  * never overtakes an earlier one; if the process dies meanwhile, BullMQ's stalled-job recovery puts the job back
  * at the head of its lane, however many times that happens (queue/stall-policy.ts). Any other error means the
  * batch cannot be applied: its records go to the dead-letter store with the reason, and the lane moves on. Either
- * way the job's events are then dropped from it (queue/release-payload.ts): a completed job is kept for its
+ * way the job's events are then dropped from it (queue/drop-applied-records.ts): a completed job is kept for its
  * result, not its records. The processor never throws but to stop; a job that fails anyway is dead-lettered.
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
+import { dropAppliedRecords } from '../src/adapters/queue/drop-applied-records.js';
 import { laneEpochs } from '../src/adapters/queue/lane-epoch.js';
+import {
+  decodePushEvents,
+  forEachPushEvent,
+  pushEventCount,
+  withoutEvents,
+} from '../src/adapters/queue/push-job-codec.js';
 import { laneFollowers } from '../src/adapters/queue/push-lane-followers.js';
-import { forEachPushEvent, pushEventCount, withoutEvents } from '../src/adapters/queue/push-wire.js';
 import {
   type BatchResult,
+  type LaneJob,
   type PushBatchData,
-  type PushJob,
   pushLaneQueueName,
 } from '../src/adapters/queue/registry.js';
-import { releasePayload } from '../src/adapters/queue/release-payload.js';
 import { NEVER_FAIL_STALLED } from '../src/adapters/queue/stall-policy.js';
 import { recordOf } from '../src/core/decode-record.js';
 import type { DeadLetter, DeadLetterStore } from '../src/ports/dead-letters.js';
 import type { IngestMetrics } from '../src/ports/metrics.js';
+import type { PushJob } from '../src/ports/push-lanes.js';
 import { applyPushBatch, applyPushBatches, pushSource } from '../src/services/apply-push-batch.js';
 import type { ApplyDeps } from '../src/services/apply-source-batch.js';
 import { isConnectionError, retryInPlace } from '../src/services/retry-in-place.js';
@@ -78,12 +84,12 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
   async function applyWithFollowers(
     lane: number,
     source: string,
-    head: PushJob,
+    head: LaneJob,
   ): Promise<BatchResult | null> {
     try {
       const behind = await followers.after(lane, head, MAX_COALESCED_EVENTS);
       if (behind.length === 0) return null;
-      const result = await applyPushBatches(deps, source, [head, ...behind]);
+      const result = await applyPushBatches(deps, source, [head, ...behind].map(pushJob));
       await followers.remove(lane, behind).catch((err) => {
         log.warn(
           { lane, err: String(err) },
@@ -103,7 +109,8 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
       const source = pushSource(lane, await retry(() => epochs.current(lane), 'lane epoch', lane, jobId));
       const coalesced = await applyWithFollowers(lane, source, { number: jobId, data });
       if (coalesced) return coalesced;
-      return await retry(() => applyPushBatch(deps, source, jobId, data), 'batch', lane, jobId);
+      const job = pushJob({ number: jobId, data });
+      return await retry(() => applyPushBatch(deps, source, job), 'batch', lane, jobId);
     } catch (err) {
       log.error({ lane, job: jobId, err }, 'batch could not be applied; records go to the dead-letter store');
       return retry(() => deadLetterBatch(deps, jobId, data, err), 'dead-lettering', lane, jobId);
@@ -118,7 +125,7 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
         const result = await applyOrDeadLetter(lane, job.id!, job.data).finally(() =>
           deps.metrics?.observeBatchApply('push', (performance.now() - started) / 1000),
         );
-        await releasePayload(job, withoutEvents(job.data), log);
+        await dropAppliedRecords(job, withoutEvents(job.data), log);
         return result;
       },
       { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), ...PUSH_LANE_WORKER_OPTIONS },
@@ -133,7 +140,7 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
         'batch job failed; records go to the dead-letter store',
       );
       retry(() => deadLetterBatch(deps, job.id!, job.data, err), 'dead-lettering', lane, job.id!)
-        .then(() => releasePayload(job, withoutEvents(job.data), log))
+        .then(() => dropAppliedRecords(job, withoutEvents(job.data), log))
         .catch((deadLetterErr) =>
           log.error({ lane, job: job.id, err: String(deadLetterErr) }, 'could not dead-letter a failed job'),
         );
@@ -149,6 +156,11 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
       await followers.close();
     },
   };
+}
+
+/** A stored lane job as the apply step takes it: its events decoded (throws when they are damaged). */
+function pushJob({ number, data }: LaneJob): PushJob {
+  return { number, view: data.view, version: data.version, events: decodePushEvents(data) };
 }
 
 /** False for a job whose events were already applied or dead-lettered (released); true when unsure. */

@@ -7,7 +7,7 @@
  * `applySourceBatch` (source `k:<stream>:<shard>`, batch end = the last record's sequence number).
  */
 
-import { decodeWireRecords } from '../adapters/queue/kinesis-wire.js';
+import { decodeWireRecords } from '../adapters/queue/kinesis-job-codec.js';
 import type { KinesisBatchData, KinesisBatchResult, ViewRef } from '../adapters/queue/registry.js';
 import { decodeJsonSlices, decodeRecord, type Rejected } from '../core/decode-record.js';
 import type { SequencedEvent } from '../core/entity-batch.js';

@@ -7,11 +7,10 @@
  * its own job's number, and when the jobs behind come up they find the view's mark at or past their number and
  * return at once (core/entity-batch.ts; a batch may be re-run batched differently).
  */
-import { decodePushEvents } from '../adapters/queue/push-wire.js';
-import type { BatchResult, PushBatchData, PushJob } from '../adapters/queue/registry.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
 import type { CompiledView } from '../core/feature-view.js';
+import type { BatchResult, PushJob } from '../ports/push-lanes.js';
 import { type ApplyDeps, applySourceBatch, type EventsByEntity } from './apply-source-batch.js';
 import type { ViewCatalog } from './view-catalog.js';
 
@@ -24,10 +23,9 @@ export const pushSource = (lane: number, epoch: number) => (epoch <= 1 ? `p:${la
 export function applyPushBatch(
   deps: ApplyDeps & { catalog: ViewCatalog },
   source: string,
-  jobNumber: string,
-  data: PushBatchData,
+  job: PushJob,
 ): Promise<BatchResult> {
-  return applyPushBatches(deps, source, [{ number: jobNumber, data }]);
+  return applyPushBatches(deps, source, [job]);
 }
 
 /**
@@ -39,7 +37,7 @@ export async function applyPushBatches(
   source: string,
   jobs: readonly PushJob[],
 ): Promise<BatchResult> {
-  const { view, version } = jobs[0]!.data;
+  const { view, version } = jobs[0]!;
   let compiled: CompiledView;
   try {
     compiled = (await deps.catalog.get(view, version)).compiled;
@@ -50,8 +48,8 @@ export async function applyPushBatches(
     }
     throw err;
   }
-  for (const { data } of jobs)
-    if (data.view !== view || data.version !== version) throw new Error('push jobs of different views');
+  for (const job of jobs)
+    if (job.view !== view || job.version !== version) throw new Error('push jobs of different views');
   const byEntity = eventsByEntity(jobs);
   const count = await applySourceBatch(deps, compiled, {
     source,
@@ -67,7 +65,7 @@ export async function applyPushBatches(
  * batch of 50,000 records outlived several young-generation collections and were copied by each.)
  */
 function eventsByEntity(jobs: readonly PushJob[]): EventsByEntity {
-  const columns = jobs.map((job) => decodePushEvents(job.data));
+  const columns = jobs.map((job) => job.events);
   const total = columns.reduce((sum, c) => sum + c.entities.length, 0);
   const jobOf = new Uint32Array(total);
   const indexInJob = new Uint32Array(total);

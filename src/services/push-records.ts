@@ -1,17 +1,15 @@
 /**
- * Push ingestion (PRODUCT.md §4): decode every record against the view's latest version, keep bad ones in the
+ * Push ingestion: decode every record against the view's latest version, keep bad ones in the
  * dead-letter store with their reason, and enqueue the good ones as one micro-batch job per push lane (events as
- * columns: adapters/queue/push-wire.ts).
+ * columns: adapters/queue/push-job-codec.ts).
  * Records of one entity always land in the same lane, in array order, so they are judged in arrival order.
  */
 import { randomUUID } from 'node:crypto';
-import type { PushLanes } from '../adapters/queue/push-lanes.js';
-import { encodePushEvents, type PushEvent } from '../adapters/queue/push-wire.js';
-import type { BatchResult, PushBatchData } from '../adapters/queue/registry.js';
 import { decodeRecord } from '../core/decode-record.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { laneOf } from '../core/lane.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
+import type { BatchResult, PushBatch, PushEvent, PushLanes } from '../ports/push-lanes.js';
 
 export interface PushReceipt {
   requestId: string;
@@ -65,13 +63,14 @@ export async function pushRecords(
     events.push(decoded);
   });
 
-  const batches = new Map<number, PushBatchData>();
+  const batches = new Map<number, PushBatch>();
   for (const [lane, events] of byLane) {
-    const batch: PushBatchData = {
+    const batch: PushBatch = {
       view: view.name,
       version: view.version,
       requestId,
-      columns: encodePushEvents(events, view.fields),
+      events,
+      fields: view.fields,
     };
     if (options.wait) batch.wait = true;
     batches.set(lane, batch);

@@ -73,7 +73,7 @@ test('4 shards, 20,400 records over 200 entities: online values equal the oracle
     assert.ok(l.reason.length > 0);
   }
 
-  // Completed batch jobs keep their result and what names the batch, not its records (release-payload.ts); one
+  // Completed batch jobs keep their result and what names the batch, not its records (drop-applied-records.ts); one
   // run again (as BullMQ runs a job that stalled after its records were dropped) changes nothing.
   const redis = new Redis(suite.eddy.redisUrl);
   const queue = new Queue<KinesisBatchData>(KINESIS_BATCH_QUEUE, {

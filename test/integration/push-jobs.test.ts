@@ -1,5 +1,5 @@
 /**
- * Push-lane jobs as the worker meets them in Redis (adapters/queue/push-wire.ts): a job queued by an earlier
+ * Push-lane jobs as the worker meets them in Redis (adapters/queue/push-job-codec.ts): a job queued by an earlier
  * version (one object per event) is still applied; a batch that cannot be applied goes to the dead-letter store
  * in the view's record shape, so that a replay applies it once the cause is gone; a job whose columns are damaged
  * is kept whole as one dead letter and the lane goes on. Jobs are added with BullMQ itself, as the API adds them.
@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
-import { encodePushEvents } from '../../src/adapters/queue/push-wire.js';
+import { encodePushEvents } from '../../src/adapters/queue/push-job-codec.js';
 import { PUSH_JOB, type PushBatchData, pushLaneQueueName } from '../../src/adapters/queue/registry.js';
 import { keyLayout } from '../../src/adapters/redis/keys.js';
 import type { DeadLetter } from '../../src/ports/dead-letters.js';
@@ -206,7 +206,7 @@ test('a job whose columns are damaged is kept whole as one dead letter, and the 
   assert.equal(next.statusCode, 200, next.body);
   assert.deepEqual(next.json().applied, { accepted: 1, late: 0, duplicate: 0, failed: 0 });
   assert.deepEqual(await features(['torn', 'after']), [
-    { total: null, y_last: null, n: null },
+    { total: 0, y_last: null, n: 0 },
     { total: 9, y_last: null, n: 1 },
   ]);
 

@@ -9,20 +9,20 @@
  * view version that cannot apply the batch for another reason gets the records dead-lettered; the shard moves on.
  * A batch that cannot be applied at all (its payload cannot be decoded) is dead-lettered whole, at its first run:
  * the processor throws only while the worker stops, and BullMQ never fails a job for stalling.
- * Once applied, the job's records are dropped from it (queue/release-payload.ts): the completed job is kept for
+ * Once applied, the job's records are dropped from it (queue/drop-applied-records.ts): the completed job is kept for
  * its result and id, not its 330 KB of records.
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
-import { withoutRecords } from '../../src/adapters/queue/kinesis-wire.js';
+import { dropAppliedRecords } from '../../src/adapters/queue/drop-applied-records.js';
+import { withoutRecords } from '../../src/adapters/queue/kinesis-job-codec.js';
 import {
   KINESIS_BATCH_QUEUE,
   type KinesisBatchData,
   type KinesisBatchResult,
 } from '../../src/adapters/queue/registry.js';
-import { releasePayload } from '../../src/adapters/queue/release-payload.js';
 import { NEVER_FAIL_STALLED } from '../../src/adapters/queue/stall-policy.js';
 import { applyKinesisBatch, type KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
 import { deadLetterKinesisBatch } from '../../src/services/dead-letter-kinesis-batch.js';
@@ -85,7 +85,7 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
         },
         'batch applied',
       );
-      await releasePayload(job, withoutRecords(job.data), log);
+      await dropAppliedRecords(job, withoutRecords(job.data), log);
       return result;
     },
     {

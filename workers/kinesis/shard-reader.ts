@@ -26,7 +26,7 @@ import {
 } from '../../src/adapters/kinesis/record-columns.js';
 import { kinesisErrorKind, type RecordsPage, type ShardApi } from '../../src/adapters/kinesis/shard-api.js';
 import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
-import { encodeWireRecords } from '../../src/adapters/queue/kinesis-wire.js';
+import { encodeWireRecords } from '../../src/adapters/queue/kinesis-job-codec.js';
 import {
   type KinesisBatchResult,
   kinesisBatchJobId,

@@ -7,8 +7,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { bullPrefix } from './bull-prefix.js';
-import { pushEventCount } from './push-wire.js';
-import { type BatchResult, type PushBatchData, type PushJob, pushLaneQueueName } from './registry.js';
+import { pushEventCount } from './push-job-codec.js';
+import { type BatchResult, type LaneJob, type PushBatchData, pushLaneQueueName } from './registry.js';
 
 export interface LaneFollowers {
   /**
@@ -16,13 +16,13 @@ export interface LaneFollowers {
    * none waited for by its pusher, at most `maxEvents` events with the head's. Empty when the head itself is
    * waited for.
    */
-  after(lane: number, head: PushJob, maxEvents: number): Promise<PushJob[]>;
+  after(lane: number, head: LaneJob, maxEvents: number): Promise<LaneJob[]>;
   /**
    * Removes jobs that were applied and counted with the head (so they are not fetched and decoded again). Call
    * only after the batch was counted; jobs left behind by a crash in between are harmless (they find themselves
    * applied).
    */
-  remove(lane: number, jobs: readonly PushJob[]): Promise<void>;
+  remove(lane: number, jobs: readonly LaneJob[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,7 +53,7 @@ export function laneFollowers(connection: Redis, keyPrefix: string, lanes: numbe
       const ids = (await queue.getRanges(['waiting'], 0, LOOK_AHEAD - 1, true)).sort(
         (a, b) => Number(a) - Number(b),
       );
-      const out: PushJob[] = [];
+      const out: LaneJob[] = [];
       let events = pushEventCount(head.data);
       let last = Number(head.number);
       for (const id of ids) {

@@ -1,25 +1,24 @@
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { PushBatch, PushLanes, QueuedBatch } from '../../ports/push-lanes.js';
 import { bullPrefix } from './bull-prefix.js';
+import { encodePushEvents } from './push-job-codec.js';
 import { type BatchResult, PUSH_JOB, type PushBatchData, pushLaneQueueName } from './registry.js';
 
-export interface PushLanes {
-  readonly count: number;
-  /** Enqueues one batch per lane; returns the jobs, in lane order. */
-  enqueue(batches: ReadonlyMap<number, PushBatchData>): Promise<Job<PushBatchData, BatchResult>[]>;
-  /** Resolves with each job's result once applied; rejects after `timeoutMs`. */
-  waitFor(jobs: readonly Job<PushBatchData, BatchResult>[], timeoutMs: number): Promise<BatchResult[]>;
+/** The push lanes in BullMQ, with their queues (for the queue dashboard and metrics). */
+export interface BullPushLanes extends PushLanes {
   queues(): readonly Queue[];
-  /** Jobs waiting or running, over all lanes. */
-  depth(): Promise<number>;
-  close(): Promise<void>;
 }
+
+type LaneJob = Job<PushBatchData, BatchResult>;
+/** A queued batch is its BullMQ job (handed out as a QueuedBatch, taken back by waitFor). */
+const queued = (lane: number, job: LaneJob): QueuedBatch => Object.assign(job, { lane });
 
 /**
  * The producer side of the push lanes. `connection` is shared by the queues (non-blocking commands);
  * QueueEvents (for `?wait=true`) are created on first use, since each holds a blocking connection.
  */
-export function pushLanes(connection: Redis, keyPrefix: string, count: number): PushLanes {
+export function pushLanes(connection: Redis, keyPrefix: string, count: number): BullPushLanes {
   const prefix = bullPrefix(keyPrefix);
   const queues = Array.from(
     { length: count },
@@ -55,14 +54,16 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
       return Promise.all(
         [...batches]
           .sort(([a], [b]) => a - b)
-          .map(([lane, data]) => {
+          .map(([lane, batch]) => {
             const queue = queues[lane]!;
             const concurrency = connection.hsetnx(queue.keys.meta!, 'concurrency', 1);
-            return Promise.all([concurrency, queue.add(PUSH_JOB, data)]).then(([, job]) => job);
+            const added = queue.add(PUSH_JOB, jobData(batch));
+            return Promise.all([concurrency, added]).then(([, job]) => queued(lane, job));
           }),
       );
     },
-    async waitFor(jobs, timeoutMs) {
+    async waitFor(batches, timeoutMs) {
+      const jobs = batches as unknown as readonly LaneJob[];
       return Promise.all(jobs.map((job) => waitForJob(queues, job, eventsFor(job.queueName), timeoutMs)));
     },
     queues: () => queues,
@@ -75,6 +76,17 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
       for (const c of eventConnections) c.disconnect();
     },
   };
+}
+
+function jobData(batch: PushBatch): PushBatchData {
+  const data: PushBatchData = {
+    view: batch.view,
+    version: batch.version,
+    requestId: batch.requestId,
+    columns: encodePushEvents(batch.events, batch.fields),
+  };
+  if (batch.wait) data.wait = true;
+  return data;
 }
 
 /**

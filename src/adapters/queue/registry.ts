@@ -6,8 +6,12 @@
  * job-number order across every worker process; a crashed worker's job is returned to the head of the lane by
  * BullMQ's stalled-job recovery. The job number is the lane's sequence number (see core/entity-batch.ts).
  */
-import type { KinesisWireRecords } from './kinesis-wire.js';
-import type { PushWireEvents } from './push-wire.js';
+
+import type { BatchResult } from '../../ports/push-lanes.js';
+import type { KinesisWireRecords } from './kinesis-job-codec.js';
+import type { PushWireEvents } from './push-job-codec.js';
+
+export type { BatchResult };
 
 export const pushLaneQueueName = (lane: number) => `push-lane-${lane}`;
 export const PUSH_JOB = 'apply-push-batch';
@@ -24,19 +28,11 @@ export interface PushBatchData extends PushWireEvents {
   wait?: boolean;
 }
 
-/** A push-lane job as the apply step sees it. */
-export interface PushJob {
-  /** The BullMQ job number (a decimal integer string): the sequence number of its records in the lane. */
+/** A push-lane job as stored: its number (the sequence number of its records in the lane) and its data. */
+export interface LaneJob {
+  /** The BullMQ job number (a decimal integer string). */
   number: string;
   data: PushBatchData;
-}
-
-export interface BatchResult {
-  accepted: number;
-  late: number;
-  duplicate: number;
-  /** Records sent to the dead-letter store while applying (the batch could not be applied). */
-  failed: number;
 }
 
 /**
@@ -57,7 +53,7 @@ export interface KinesisBatchData {
   /** Sequence number of the last record (the batch end; see core/entity-batch.ts). */
   batchEnd: string;
   views: ViewRef[];
-  /** The GetRecords result's records (kinesis-wire.ts). */
+  /** The GetRecords result's records (kinesis-job-codec.ts). */
   records: KinesisWireRecords;
 }
 

@@ -40,7 +40,7 @@ export function encodeWireRecords(columns: RecordColumns): KinesisWireRecords {
   };
 }
 
-/** The job's data without its records (release-payload.ts): it reads as a page of no records. */
+/** The job's data without its records (drop-applied-records.ts): it reads as a page of no records. */
 export function withoutRecords<T extends { records: KinesisWireRecords }>(data: T): T {
   return { ...data, records: NO_RECORDS };
 }

@@ -5,7 +5,7 @@
  * jobs alone held hundreds of MB to GBs of the same Redis that holds the online state.
  *
  * Contract: called by a processor after the job's batch has been applied and counted (or dead-lettered), with
- * the job's data emptied of its records (push-wire.ts `withoutEvents`, kinesis-wire.ts `withoutRecords`). A job
+ * the job's data emptied of its records (push-job-codec.ts `withoutEvents`, kinesis-job-codec.ts `withoutRecords`). A job
  * run again after this (the process stopped before BullMQ marked it completed, so it stalled and came back)
  * applies no record: every record it had was applied or dead-lettered before the call. Failing to release is
  * logged and otherwise ignored: the records then stay until the job is removed, as before.
@@ -13,7 +13,7 @@
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 
-export async function releasePayload<D>(job: Job<D>, emptied: D, log: Logger): Promise<void> {
+export async function dropAppliedRecords<D>(job: Job<D>, emptied: D, log: Logger): Promise<void> {
   try {
     await job.updateData(emptied);
   } catch (err) {

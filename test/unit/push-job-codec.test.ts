@@ -1,5 +1,5 @@
 /**
- * The push-lane job's event columns (adapters/queue/push-wire.ts): every batch of events (any entity and id
+ * The push-lane job's event columns (adapters/queue/push-job-codec.ts): every batch of events (any entity and id
  * strings, any finite values including -0, fields present or absent per event) comes back from the job's JSON in
  * order and bit for bit; jobs in the earlier one-object-per-event form read the same; columns that disagree are
  * refused before a single event is visited.
@@ -10,11 +10,11 @@ import fc from 'fast-check';
 import {
   encodePushEvents,
   forEachPushEvent,
-  type PushEvent,
   type PushWireEvents,
   pushEventCount,
   withoutEvents,
-} from '../../src/adapters/queue/push-wire.js';
+} from '../../src/adapters/queue/push-job-codec.js';
+import type { PushEvent } from '../../src/ports/push-lanes.js';
 
 const FIELDS = ['temperature', 'humidity', 'x'];
 

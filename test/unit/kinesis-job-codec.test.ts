@@ -11,7 +11,7 @@ import {
   decodeWireRecords,
   encodeWireRecords,
   withoutRecords,
-} from '../../src/adapters/queue/kinesis-wire.js';
+} from '../../src/adapters/queue/kinesis-job-codec.js';
 import { columnsOf } from '../helpers/record-rows.js';
 
 const record = fc.record({

@@ -13,6 +13,7 @@
  * an event id is never empty, so '' marks an event without one.
  */
 import type { EngineEvent } from '../../core/event.js';
+import type { PushEvent, PushEventColumns } from '../../ports/push-lanes.js';
 
 /** The events of one job, as columns. */
 export interface PushWireColumns {
@@ -46,11 +47,6 @@ export interface PushWireEvents {
   events?: LegacyWireEvent[];
 }
 
-export interface PushEvent {
-  entity: string;
-  event: EngineEvent;
-}
-
 const toBase64 = (numbers: Float64Array) =>
   Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength).toString('base64');
 
@@ -82,7 +78,7 @@ export function encodePushEvents(events: readonly PushEvent[], fields: readonly 
   return columns;
 }
 
-/** The job's data without its events (release-payload.ts): it reads as a job of no events. */
+/** The job's data without its events (drop-applied-records.ts): it reads as a job of no events. */
 export function withoutEvents<T extends PushWireEvents>(wire: T): T {
   const { columns: _columns, events: _events, ...rest } = wire;
   return { ...rest, events: [] } as unknown as T;
@@ -91,14 +87,6 @@ export function withoutEvents<T extends PushWireEvents>(wire: T): T {
 /** Events in a job, without decoding them. */
 export const pushEventCount = (wire: PushWireEvents): number =>
   wire.columns ? wire.columns.entities.length : (wire.events?.length ?? 0);
-
-/** A job's events, decoded and checked, without an object per event: `eventAt(k)` builds event k when asked. */
-export interface PushEventColumns {
-  /** Entity of every event, in order. */
-  readonly entities: readonly string[];
-  /** Event k (0 <= k < entities.length) as a new object (the caller may keep or change it). */
-  eventAt(k: number): EngineEvent;
-}
 
 /**
  * The job's events as columns. Throws when the columns disagree in length or a payload is not a whole number of
