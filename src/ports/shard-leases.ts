@@ -4,7 +4,10 @@
  * release it. A process is live while it keeps heartbeating.
  */
 export interface ShardLeases {
-  /** Records this process as live for `ttlMs`; returns every live process id (this one included). */
+  /**
+   * Records this process as live for `ttlMs`; returns the ids of the processes that beat within the last half
+   * `ttlMs` (this one included): those that are evidently still running.
+   */
   heartbeat(processId: string, ttlMs: number): Promise<string[]>;
   /** Removes this process from the live set (graceful shutdown). */
   leave(processId: string): Promise<void>;

@@ -166,7 +166,7 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
     }
     // Our own readers count as ours even in the instant between a lease expiring and its renewal.
     for (const key of readers.keys()) owners.set(key, processId);
-    const plan = planLeases({ shards: keys, owners, me: processId, live: live.length }, rank);
+    const plan = planLeases({ shards: keys, owners, me: processId, live }, rank);
     await Promise.all(plan.release.map(stopReader));
     for (const key of plan.acquire) {
       if (closed) return;

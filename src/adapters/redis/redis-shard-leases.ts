@@ -23,13 +23,18 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
-/** KEYS[1] process set. ARGV: process id, ttl ms. Returns the live ids. */
+/**
+ * KEYS[1] process set (scored by heartbeat expiry). ARGV: process id, ttl ms. Returns the ids heard from within
+ * the last half ttl: processes beat every third of it, so a process missing from the answer has missed a beat
+ * and is probably gone, even though its entry (and its leases) live on until they expire.
+ */
 const HEARTBEAT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-return redis.call('ZRANGE', KEYS[1], 0, -1)
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+return redis.call('ZRANGEBYSCORE', KEYS[1], now + math.floor(ttl / 2), '+inf')
 `;
 
 export function redisShardLeases(redis: Redis, keys: KeyLayout): ShardLeases {
