@@ -15,11 +15,14 @@ import { EddyError, ErrorCode } from '../core/errors.js';
 import { startTimeOf, wantsRecord } from '../core/kinesis/start-position.js';
 import { compareSeq } from '../core/sequence.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
+import type { ShardLeases } from '../ports/shard-leases.js';
 import { type ApplyDeps, applySourceBatch } from './apply-source-batch.js';
 import type { ViewCatalog } from './view-catalog.js';
 
 export interface KinesisApplyDeps extends ApplyDeps {
   catalog: ViewCatalog;
+  /** The shard leases' generations: a batch read under an older lease than the latest is not applied. */
+  leases: Pick<ShardLeases, 'generation'>;
   deadLetters: DeadLetterStore;
   /** Runs one view version's application, retrying transient failures in place (see retry-in-place.ts). */
   retry?: <T>(op: () => Promise<T>) => Promise<T>;
@@ -50,6 +53,15 @@ export async function applyKinesisBatch(
     rejected: 0,
     failed: 0,
   };
+  // Fencing: a reader that lost its lease may still enqueue batches, with other boundaries than the new
+  // holder's; applied, they would make per-entity marks skip records. The new holder takes the lease (a new
+  // generation) before it reads the in-flight job id it waits for, and a reader records that id before it
+  // enqueues, so a batch that passed this check is one the new holder waits for; any later one fails it.
+  // One GET per batch.
+  if (data.lease !== undefined) {
+    const current = await retry(() => deps.leases.generation(data.stream, data.shardId));
+    if (current !== data.lease) return { ...result, fenced: true };
+  }
   // Bytes -> JSON once for every view version. Records are in shard order: sequence numbers ascend.
   const columns = decodeWireRecords(data.records);
   const seqs = columns.count === 0 ? [] : columns.seqs.split(',');

@@ -79,12 +79,13 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
   let ticking: Promise<void> = Promise.resolve();
   const rank = (key: string) => createHash('sha1').update(processId).update(key).digest().readUInt32BE(0);
 
-  function startReader(stream: string, shardId: string, views: ReaderView[]) {
+  function startReader(stream: string, shardId: string, views: ReaderView[], lease: number) {
     const reader = new ShardReader(
       { ...deps, log: log.child({ component: 'shard-reader' }) },
       stream,
       shardId,
       views,
+      lease,
     );
     const key = shardKey(stream, shardId);
     const ended = reader.start().then(async (end) => {
@@ -93,7 +94,7 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
       if (end === 'finished' && !closed) schedule(0); // its children may start now
     });
     readers.set(key, { stream, shardId, reader, ended });
-    log.info({ stream, shardId }, 'shard lease taken');
+    log.info({ stream, shardId, lease }, 'shard lease taken');
   }
 
   async function stopReader(key: string) {
@@ -171,9 +172,8 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
     for (const key of plan.acquire) {
       if (closed) return;
       const a = active.get(key)!;
-      if (await deps.leases.acquire(a.stream, a.shardId, processId, deps.leaseTtlMs)) {
-        startReader(a.stream, a.shardId, a.views);
-      }
+      const lease = await deps.leases.acquire(a.stream, a.shardId, processId, deps.leaseTtlMs);
+      if (lease !== null) startReader(a.stream, a.shardId, a.views, lease);
     }
   }
 

@@ -13,7 +13,10 @@
  *    finished, and dropped if the reader has to start again elsewhere.
  * 4. Pacing: at most 5 calls/s, idle when caught up (core/kinesis/pacing.ts); throttling backs off with jitter;
  *    an expired iterator is replaced by one AFTER_SEQUENCE_NUMBER the checkpoint.
- * 5. At SHARD_END (after a reshard) it marks the shard finished for its view versions, which lets the children
+ * 5. Fencing: each batch carries the lease generation; a batch whose lease was taken over is not applied (its
+ *    result says `fenced`) and the reader stops at once, so a reader that missed losing its lease (renewals
+ *    failing while Redis errors) never has a batch applied alongside the new holder's.
+ * 6. At SHARD_END (after a reshard) it marks the shard finished for its view versions, which lets the children
  *    start, and returns 'finished'.
  */
 import { createHash } from 'node:crypto';
@@ -98,6 +101,8 @@ export class ShardReader {
     readonly stream: string,
     readonly shardId: string,
     views: ReaderView[],
+    /** Generation of the lease this reader holds: every batch carries it, and is applied only while it is current. */
+    private readonly lease: number,
   ) {
     this.views = sortViews(views);
     this.source = kinesisSource(stream, shardId);
@@ -264,7 +269,10 @@ export class ShardReader {
         if (page.records.count > 0) {
           if (behind(page) && page.next !== null && !this.stopping) ahead.follow(page.next);
           const result = await this.runBatch(page.records, views, saveProgress);
-          if (!result) {
+          if (!result || result.fenced) {
+            if (result?.fenced)
+              this.log.warn({ lease: this.lease }, 'batch fenced: the lease was taken over');
+            this.aborted = true;
             ahead.drop();
             return 'aborted';
           }
@@ -343,7 +351,7 @@ export class ShardReader {
   ): Promise<KinesisBatchResult | null> {
     const refs = refsOf(views);
     const digest = createHash('sha1').update(refs.join(',')).digest('hex').slice(0, 12);
-    const jobId = kinesisBatchJobId(this.stream, this.shardId, firstSeq(records), digest);
+    const jobId = kinesisBatchJobId(this.stream, this.shardId, firstSeq(records), digest, this.lease);
     await saveProgress(jobId);
     return this.deps.batches.run(
       jobId,
@@ -352,6 +360,7 @@ export class ShardReader {
         shardId: this.shardId,
         batchEnd: lastSeq(records),
         views: refs,
+        lease: this.lease,
         records: encodeWireRecords(records),
       },
       () => this.aborted,
