@@ -35,6 +35,7 @@ import {
   kinesisBatchJobId,
   type ViewRef,
 } from '../../src/adapters/queue/registry.js';
+import { fullJitterDelay } from '../../src/core/backoff.js';
 import { MIN_CALL_INTERVAL_MS, pollInterval, throttleBackoff } from '../../src/core/kinesis/pacing.js';
 import {
   chooseStart,
@@ -173,6 +174,9 @@ export class ShardReader {
     let resumeFrom: StartSpec | null = null;
     let processedSinceStart = false;
     let throttles = 0;
+    /** Consecutive GetShardIterator failures; `gettingIterator` tells a failure of that call from the others. */
+    let iteratorFailures = 0;
+    let gettingIterator = false;
     let lastCallAt = Number.NEGATIVE_INFINITY; // performance.now() once the last GetRecords call was sent (see pacedRead)
     let interval = 0;
     let progressAt = 0;
@@ -249,7 +253,17 @@ export class ShardReader {
             this.log.info({ start: startSpec, views: refsOf(views) }, 'reading shard');
           } else startSpec = resumeFrom;
           resumeFrom = null;
+          if (iteratorFailures > 0) {
+            await this.sleep(iteratorRetryDelay(iteratorFailures, random));
+            if (this.stopping) break;
+          }
+          gettingIterator = true;
           iterator = await api.iterator(this.stream, this.shardId, startSpec);
+          gettingIterator = false;
+          if (iteratorFailures > 0) {
+            this.log.info({ failures: iteratorFailures, start: startSpec }, 'shard iterator obtained again');
+            iteratorFailures = 0;
+          }
         }
         const early = ahead.take(iterator);
         const gap = interval;
@@ -320,7 +334,20 @@ export class ShardReader {
         ahead.drop();
         if (this.aborted) return 'aborted';
         const kind = kinesisErrorKind(err);
-        if (kind === 'throttled') {
+        if (gettingIterator) {
+          // GetShardIterator failed: back off before the next try (Kinesis allows 5 calls/s per shard) and
+          // log the failing state once, not every try.
+          gettingIterator = false;
+          iterator = null;
+          resumeFrom = startSpec;
+          if (iteratorFailures++ === 0) {
+            this.log.warn(
+              { err: String(err), kind, start: startSpec },
+              'GetShardIterator failed; backing off',
+            );
+          } else
+            this.log.debug({ err: String(err), attempt: iteratorFailures }, 'GetShardIterator failed again');
+        } else if (kind === 'throttled') {
           interval = throttleBackoff(throttles++, random());
           this.log.warn({ delayMs: interval, attempt: throttles }, 'throttled by Kinesis; backing off');
         } else if (kind === 'expired') {
@@ -368,6 +395,9 @@ export class ShardReader {
   }
 }
 
+/** Delay before GetShardIterator try `failures + 1`: jittered, growing, never under the 200 ms call interval. */
+const iteratorRetryDelay = (failures: number, random: () => number) =>
+  Math.max(MIN_CALL_INTERVAL_MS, fullJitterDelay(failures, 250, 10_000, random));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sortViews = (views: ReaderView[]) => [...views].sort((a, b) => a.ref.localeCompare(b.ref));
 const refsOf = (views: readonly ReaderView[]) => views.map((v) => v.ref).sort();
