@@ -22,7 +22,7 @@ import { kinesisErrorKind, type ShardApi } from '../../src/adapters/kinesis/shar
 import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
 import { planLeases } from '../../src/core/kinesis/lease-balance.js';
 import { shardAssignments } from '../../src/core/kinesis/shard-lineage.js';
-import { startTimeOf } from '../../src/core/kinesis/start-position.js';
+import { isLatest, startTimeOf } from '../../src/core/kinesis/start-position.js';
 import type { ShardLeases } from '../../src/ports/shard-leases.js';
 import type { ShardStore } from '../../src/ports/shard-store.js';
 import type { ViewCounters } from '../../src/ports/view-counters.js';
@@ -79,13 +79,20 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
   let ticking: Promise<void> = Promise.resolve();
   const rank = (key: string) => createHash('sha1').update(processId).update(key).digest().readUInt32BE(0);
 
-  function startReader(stream: string, shardId: string, views: ReaderView[], lease: number) {
+  function startReader(
+    stream: string,
+    shardId: string,
+    views: ReaderView[],
+    lease: number,
+    parents: string[],
+  ) {
     const reader = new ShardReader(
       { ...deps, log: log.child({ component: 'shard-reader' }) },
       stream,
       shardId,
       views,
       lease,
+      parents,
     );
     const key = shardKey(stream, shardId);
     const ended = reader.start().then(async (end) => {
@@ -116,13 +123,17 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
         ref: viewRef(v.name, v.version),
         name: v.name,
         version: v.version,
-        startMs: startTimeOf(v.source.startPosition, Date.parse(v.createdAt)),
+        startMs: startTimeOf(v.source.startPosition),
+        latest: isLatest(v.source.startPosition),
       });
       byStream.set(v.source.streamName, list);
     }
 
     // Shards that need a reader now, with the view versions that read each.
-    const active = new Map<string, { stream: string; shardId: string; views: ReaderView[] }>();
+    const active = new Map<
+      string,
+      { stream: string; shardId: string; views: ReaderView[]; parents: string[] }
+    >();
     for (const [stream, streamViews] of byStream) {
       let shards: Awaited<ReturnType<ShardApi['listShards']>>;
       try {
@@ -147,8 +158,10 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
       const plan = shardAssignments(shards, streamViews, (v, shardId) =>
         finished.has(`${v.ref}|${kinesisSource(stream, shardId)}`),
       );
+      const listed = new Map(shards.map((s) => [s.shardId, s]));
       for (const [shardId, readerViews] of plan) {
-        active.set(shardKey(stream, shardId), { stream, shardId, views: readerViews });
+        const parents = listed.get(shardId)!.parents.filter((p) => listed.has(p));
+        active.set(shardKey(stream, shardId), { stream, shardId, views: readerViews, parents });
       }
     }
 
@@ -173,7 +186,7 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
       if (closed) return;
       const a = active.get(key)!;
       const lease = await deps.leases.acquire(a.stream, a.shardId, processId, deps.leaseTtlMs);
-      if (lease !== null) startReader(a.stream, a.shardId, a.views, lease);
+      if (lease !== null) startReader(a.stream, a.shardId, a.views, lease, a.parents);
     }
   }
 

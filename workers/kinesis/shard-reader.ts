@@ -5,7 +5,8 @@
  * 1. Taking a shard over, it first waits for the batch job the previous holder left in flight, so a shard never
  *    has two batches in flight.
  * 2. It starts at the earliest position its view versions need (core/kinesis/start-position.ts), from their
- *    marks, and starts again that way whenever its set of view versions changes.
+ *    marks and LATEST shard starts (latest-starts.ts), and starts again that way whenever its set of view
+ *    versions changes.
  * 3. Each GetRecords result with records is one `kinesis-batch` job; it waits for the job, then saves its
  *    checkpoint (the last record; the views' marks, advanced by the job, are the exactly-once truth). While the
  *    job runs and the shard is behind, it already reads the next page (read-ahead.ts, paced like any call), so
@@ -43,9 +44,11 @@ import {
   type ReaderCheckpoint,
   type StartSpec,
 } from '../../src/core/kinesis/start-position.js';
+import { compareSeq } from '../../src/core/sequence.js';
 import type { ShardStore } from '../../src/ports/shard-store.js';
 import type { ViewCounters } from '../../src/ports/view-counters.js';
 import { kinesisSource } from '../../src/services/apply-kinesis-batch.js';
+import { LatestStarts } from './latest-starts.js';
 import { ReadAhead } from './read-ahead.js';
 
 /** A view version as a reader needs it. */
@@ -53,8 +56,10 @@ export interface ReaderView {
   ref: ViewRef;
   name: string;
   version: number;
-  /** Records that arrived before this (epoch ms) are not for it; null: TRIM_HORIZON. */
+  /** Records that arrived before this (epoch ms) are not for it (`atTimestamp`); else null. */
   startMs: number | null;
+  /** LATEST: its records start at its shard start, recorded when a reader first serves it on the shard. */
+  latest?: boolean;
 }
 
 /** What the readers and the batch worker report (src/adapters/metrics; optional). */
@@ -93,6 +98,7 @@ export class ShardReader {
   private stopping = false;
   private aborted = false;
   private wake: (() => void) | null = null;
+  private readonly starts: LatestStarts;
   private done: Promise<ReaderEnd> | null = null;
   private readonly source: string;
   private readonly log: Logger;
@@ -104,9 +110,12 @@ export class ShardReader {
     views: ReaderView[],
     /** Generation of the lease this reader holds: every batch carries it, and is applied only while it is current. */
     private readonly lease: number,
+    /** Its parents (a reshard's) still listed: where a LATEST version started, it reads this from the start. */
+    parents: readonly string[] = [],
   ) {
     this.views = sortViews(views);
     this.source = kinesisSource(stream, shardId);
+    this.starts = new LatestStarts(deps.store, stream, shardId, parents);
     this.log = deps.log.child({ stream, shardId });
   }
 
@@ -168,12 +177,15 @@ export class ShardReader {
         ? { seq: saved.checkpoint, arrivalMs: saved.arrivalMs }
         : null;
     let millisBehind: number | null = saved?.millisBehindLatest ?? null;
+    let highWater: string | null = saved?.highWater ?? saved?.checkpoint ?? null;
     let iterator: string | null = null;
     /** Where the current iterator chain started; with `processedSinceStart`, where an expired one resumes. */
     let startSpec: StartSpec = { type: 'TRIM_HORIZON' };
     let resumeFrom: StartSpec | null = null;
     let processedSinceStart = false;
     let throttles = 0;
+    /** A page came back with a next iterator: the shard was open while this reader read it. */
+    let sawOpen = false;
     /** Consecutive GetShardIterator failures; `gettingIterator` tells a failure of that call from the others. */
     let iteratorFailures = 0;
     let gettingIterator = false;
@@ -226,8 +238,10 @@ export class ShardReader {
 
     const saveProgress = async (inflight: string | null) => {
       progressAt = Date.now();
+      if (checkpoint && compareSeq(checkpoint.seq, highWater ?? '') > 0) highWater = checkpoint.seq;
       await store.saveProgress(this.stream, this.shardId, {
         checkpoint: checkpoint?.seq ?? null,
+        highWater,
         arrivalMs: checkpoint?.arrivalMs ?? null,
         millisBehindLatest: millisBehind,
         inflight,
@@ -245,12 +259,16 @@ export class ShardReader {
             const marks = await Promise.all(
               views.map((v) => this.deps.counters.mark(v.name, v.version, this.source)),
             );
+            await this.starts.load(views, marks, highWater);
             startSpec = chooseStart(
-              views.map((v, i) => needOf(v.startMs, marks[i]!)),
+              views.map((v, i) =>
+                needOf(v.startMs, marks[i]!, v.latest ? this.starts.get(v.ref) : undefined),
+              ),
               checkpoint,
             );
             processedSinceStart = false;
-            this.log.info({ start: startSpec, views: refsOf(views) }, 'reading shard');
+            const latestStarts = this.starts.describe();
+            this.log.info({ start: startSpec, views: refsOf(views), ...latestStarts }, 'reading shard');
           } else startSpec = resumeFrom;
           resumeFrom = null;
           if (iteratorFailures > 0) {
@@ -281,6 +299,11 @@ export class ShardReader {
         millisBehind = page.millisBehindLatest;
         this.deps.metrics?.setMillisBehindLatest(this.stream, this.shardId, millisBehind);
         if (page.records.count > 0) {
+          if (!(await this.starts.fixPending(views, page.records))) {
+            iterator = null; // another reader fixed an earlier start: read again from it
+            this.viewsChanged = true;
+            continue;
+          }
           if (behind(page) && page.next !== null && !this.stopping) ahead.follow(page.next);
           const result = await this.runBatch(page.records, views, saveProgress);
           if (!result || result.fenced) {
@@ -316,12 +339,16 @@ export class ShardReader {
         }
         if (page.next === null) {
           if (this.viewsChanged) continue; // new view versions joined at the end: read again for them
+          // LATEST versions that saw this shard open but no record in it: the reshard came after their start,
+          // so their children are read from the start (recorded before the shard counts as finished).
+          if (sawOpen) await this.starts.recordPendingAtShardEnd(views);
           for (const v of views) await store.markFinished(v.name, v.version, this.source);
           await saveProgress(null);
           this.log.info({ views: refsOf(views) }, 'shard finished (SHARD_END)');
           return 'finished';
         }
         iterator = page.next;
+        sawOpen = true;
         interval = pollInterval(
           {
             records: page.records.count,
@@ -388,6 +415,7 @@ export class ShardReader {
         batchEnd: lastSeq(records),
         views: refs,
         lease: this.lease,
+        starts: this.starts.forBatch(views),
         records: encodeWireRecords(records),
       },
       () => this.aborted,

@@ -62,6 +62,8 @@ export interface KinesisBatchData {
    * still the shard's latest. Absent in jobs enqueued before fencing existed (applied unfenced).
    */
   lease?: number;
+  /** LATEST view versions' shard starts: their records after it count (core/kinesis/start-position.ts). */
+  starts?: Record<ViewRef, string>;
   /** The GetRecords result's records (kinesis-wire.ts). */
   records: KinesisWireRecords;
 }
