@@ -29,6 +29,14 @@ const KinesisStatusSchema = Type.Object(
           description: 'Worker process holding the shard lease (<host>/<pid>/<id>)',
         }),
         counts: Counts,
+        latestStart: Type.Union([Type.String(), Type.Null()], {
+          description:
+            "LATEST: the sequence number after which this version's records count ('0': all), fixed when a reader first served the version on the shard",
+        }),
+        skippedBeforeStart: Type.Integer({
+          description:
+            "Records read from the shard but before this version's start position (LATEST: before the shard position where a reader first served the version; atTimestamp: arrived before it)",
+        }),
       }),
     ),
   },

@@ -1,7 +1,8 @@
 /**
  * What the shard readers keep in Redis besides the views' own marks: the stream's shard list (for status and
  * lineage), each shard's reader progress (resume point, lag, the batch job in flight), and per view version
- * which shards it has *finished* (read to SHARD_END and fully applied; gates the children of a reshard).
+ * which shards it has *finished* (read to SHARD_END and fully applied; gates the children of a reshard) and, for
+ * LATEST, its *shard start* (the sequence number after which its records count; core/kinesis/start-position.ts).
  */
 export interface StoredShard {
   shardId: string;
@@ -17,6 +18,12 @@ export interface ShardProgress {
   /** Its ApproximateArrivalTimestamp, epoch ms. */
   arrivalMs: number | null;
   millisBehindLatest: number | null;
+  /**
+   * The furthest record any reader processed on the shard (never moves back, unlike the checkpoint when a new
+   * view version re-reads the shard): where a LATEST version seen for the first time starts. Absent in progress
+   * saved before it existed.
+   */
+  highWater?: string | null;
   /** Batch job id in flight: a reader taking the shard over waits for it before it reads. */
   inflight: string | null;
   /** Epoch ms of this update. */
@@ -31,4 +38,11 @@ export interface ShardStore {
   /** For each (view, version, source): whether that view version finished the source. */
   finished(refs: readonly { view: string; version: number; source: string }[]): Promise<boolean[]>;
   markFinished(view: string, version: number, source: string): Promise<void>;
+  /** For each (view, version, source): the view version's recorded shard start (LATEST), or null. */
+  shardStarts(refs: readonly { view: string; version: number; source: string }[]): Promise<(string | null)[]>;
+  /**
+   * Records a view version's shard start unless one is recorded already (first writer wins); returns the one
+   * recorded.
+   */
+  recordShardStart(view: string, version: number, source: string, seq: string): Promise<string>;
 }

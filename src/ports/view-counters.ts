@@ -8,6 +8,8 @@ export interface BatchCount extends ApplyOutcome {
    * view's `rejected` total is counted by the dead-letter store when it stores them.
    */
   rejected?: number;
+  /** Records of the batch before the view version's start position (Kinesis); counted per source only. */
+  skippedBeforeStart?: number;
 }
 
 /** A view version's outcomes for one ordered source (a push lane or a Kinesis shard). */
@@ -16,6 +18,8 @@ export interface SourceCounts {
   rejected: number;
   late: number;
   duplicate: number;
+  /** Read but before the view version's start position (Kinesis): not for this version. */
+  skippedBeforeStart: number;
 }
 
 export interface ViewVersionCounters {

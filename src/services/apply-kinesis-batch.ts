@@ -1,7 +1,8 @@
 /**
  * Applies one Kinesis micro-batch (one GetRecords result of one shard) to every view version it names, with
- * exactly-once effect: per view version, records at or below its mark for the shard, or that arrived before its
- * start position, are skipped; the rest are decoded against that version; bad ones go to the dead-letter store
+ * exactly-once effect: per view version, records at or below its mark for the shard are skipped, and so are
+ * records before its start position (at or below its shard start for LATEST, arrived before `atTimestamp`),
+ * which are counted per shard as `skippedBeforeStart`; the rest are decoded against that version; bad ones go to the dead-letter store
  * (id `k:<stream>:<shard>:<seq>@<version>`: the store is per view, and a record rejected by two versions is two
  * dead letters; stored once whatever re-runs happen) and the good ones are applied by
  * `applySourceBatch` (source `k:<stream>:<shard>`, batch end = the last record's sequence number).
@@ -15,11 +16,14 @@ import { EddyError, ErrorCode } from '../core/errors.js';
 import { startTimeOf, wantsRecord } from '../core/kinesis/start-position.js';
 import { compareSeq } from '../core/sequence.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
+import type { ShardLeases } from '../ports/shard-leases.js';
 import { type ApplyDeps, applySourceBatch } from './apply-source-batch.js';
 import type { ViewCatalog } from './view-catalog.js';
 
 export interface KinesisApplyDeps extends ApplyDeps {
   catalog: ViewCatalog;
+  /** The shard leases' generations: a batch read under an older lease than the latest is not applied. */
+  leases: Pick<ShardLeases, 'generation'>;
   deadLetters: DeadLetterStore;
   /** Runs one view version's application, retrying transient failures in place (see retry-in-place.ts). */
   retry?: <T>(op: () => Promise<T>) => Promise<T>;
@@ -50,6 +54,15 @@ export async function applyKinesisBatch(
     rejected: 0,
     failed: 0,
   };
+  // Fencing: a reader that lost its lease may still enqueue batches, with other boundaries than the new
+  // holder's; applied, they would make per-entity marks skip records. The new holder takes the lease (a new
+  // generation) before it reads the in-flight job id it waits for, and a reader records that id before it
+  // enqueues, so a batch that passed this check is one the new holder waits for; any later one fails it.
+  // One GET per batch.
+  if (data.lease !== undefined) {
+    const current = await retry(() => deps.leases.generation(data.stream, data.shardId));
+    if (current !== data.lease) return { ...result, fenced: true };
+  }
   // Bytes -> JSON once for every view version. Records are in shard order: sequence numbers ascend.
   const columns = decodeWireRecords(data.records);
   const seqs = columns.count === 0 ? [] : columns.seqs.split(',');
@@ -79,25 +92,29 @@ export async function applyKinesisBatch(
     );
     if (!resolved) continue;
     const { view, compiled } = resolved;
-    const startMs = startTimeOf(
-      view.source.type === 'kinesis' ? view.source.startPosition : undefined,
-      Date.parse(view.createdAt),
-    );
+    const startMs = startTimeOf(view.source.type === 'kinesis' ? view.source.startPosition : undefined);
+    // LATEST: the records after the version's shard start count (absent: no start recorded, the mark decides).
+    const shardStart = data.starts?.[ref] ?? '';
     try {
       await retry(async () => {
         const mark = await deps.counters.mark(name, version, source);
         if (compareSeq(mark, data.batchEnd) >= 0) return; // applied and counted before
         const byEntity = new Map<string, SequencedEvent[]>();
         const letters: DeadLetter[] = [];
-        // Usually the whole batch is past the mark: then only the start time is checked per record.
-        const pastMark = seqs.length > 0 && compareSeq(seqs[0]!, mark) > 0;
+        let skippedBeforeStart = 0;
+        const after = compareSeq(shardStart, mark) > 0 ? shardStart : mark;
+        // Usually the whole batch is past the mark and the shard start: then only the start time is checked.
+        const pastAfter = seqs.length > 0 && compareSeq(seqs[0]!, after) > 0;
         for (let i = 0; i < seqs.length; i++) {
           const seq = seqs[i]!;
           const arrivalMs = columns.arrivals[i]!;
           if (
-            pastMark ? startMs !== null && arrivalMs < startMs : !wantsRecord(startMs, mark, seq, arrivalMs)
-          )
+            pastAfter ? startMs !== null && arrivalMs < startMs : !wantsRecord(startMs, after, seq, arrivalMs)
+          ) {
+            // Applied before (at or below the mark), or before the start position: only the latter is counted.
+            if (compareSeq(seq, mark) > 0) skippedBeforeStart++;
             continue;
+          }
           const json = payloads[i]!;
           const decoded = json.ok ? decodeRecord(compiled, json.value, arrivalMs) : json;
           if (!decoded.ok) {
@@ -114,6 +131,7 @@ export async function applyKinesisBatch(
           batchEnd: data.batchEnd,
           byEntity,
           rejected: letters.length,
+          skippedBeforeStart,
         });
         result.accepted += count.accepted;
         result.late += count.late;

@@ -21,6 +21,8 @@ export interface SourceBatch {
   byEntity: EventsByEntity;
   /** Records of the batch that were rejected (dead-lettered) for this view; only counted per source. */
   rejected?: number;
+  /** Records of the batch before the view version's start position; only counted per source. */
+  skippedBeforeStart?: number;
 }
 
 /**
@@ -113,6 +115,7 @@ export async function applySourceBatch(
   await deps.counters.countBatch(name, version, batch.source, batch.batchEnd, {
     ...total,
     rejected: batch.rejected ?? 0,
+    skippedBeforeStart: batch.skippedBeforeStart ?? 0,
   });
   return total;
 }

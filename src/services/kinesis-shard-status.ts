@@ -22,10 +22,14 @@ export interface ShardStatus {
   /** Worker process holding the shard's lease (`<host>/<pid>/<id>`), or null. */
   owner: string | null;
   counts: { accepted: number; rejected: number; late: number; duplicate: number };
+  /** LATEST: the sequence number after which this version's records count ('0': all of them), or null. */
+  latestStart: string | null;
+  /** Records this view version's reader read but left out as before its start position. */
+  skippedBeforeStart: number;
 }
 
 export interface KinesisStatusDeps {
-  store: Pick<ShardStore, 'shards' | 'progress' | 'finished'>;
+  store: Pick<ShardStore, 'shards' | 'progress' | 'finished' | 'shardStarts'>;
   leases: Pick<ShardLeases, 'owners'>;
 }
 
@@ -37,12 +41,16 @@ export async function kinesisShardStatus(
 ): Promise<ShardStatus[]> {
   const shards = await deps.store.shards(stream);
   const ids = shards.map((s) => s.shardId);
-  const [progress, owners, finished] = await Promise.all([
+  const refs = ids.map((id) => ({
+    view: view.name,
+    version: view.version,
+    source: kinesisSource(stream, id),
+  }));
+  const [progress, owners, finished, starts] = await Promise.all([
     deps.store.progress(stream, ids),
     deps.leases.owners(stream, ids),
-    deps.store.finished(
-      ids.map((id) => ({ view: view.name, version: view.version, source: kinesisSource(stream, id) })),
-    ),
+    deps.store.finished(refs),
+    deps.store.shardStarts(refs),
   ]);
   return shards.map((s, i) => {
     const source = kinesisSource(stream, s.shardId);
@@ -54,7 +62,14 @@ export async function kinesisShardStatus(
       checkpoint: counters.marks[source] ?? null,
       millisBehindLatest: progress[i]?.millisBehindLatest ?? null,
       owner: owners[i] ?? null,
-      counts: counters.sources[source] ?? { accepted: 0, rejected: 0, late: 0, duplicate: 0 },
+      latestStart: starts[i] ?? null,
+      ...shardCounts(counters.sources[source]),
     };
   });
+}
+
+function shardCounts(c: ViewVersionCounters['sources'][string] | undefined) {
+  if (!c) return { counts: { accepted: 0, rejected: 0, late: 0, duplicate: 0 }, skippedBeforeStart: 0 };
+  const { skippedBeforeStart, ...counts } = c;
+  return { counts, skippedBeforeStart };
 }

@@ -132,7 +132,15 @@ test('start positions: a new version re-reads from TRIM_HORIZON, a LATEST view s
       source: { type: 'kinesis', streamName: stream, startPosition: 'LATEST' },
     }),
   );
-  await new Promise((r) => setTimeout(r, 20)); // arrival times strictly after the LATEST view's registration
+  // LATEST starts where the shard's reader first serves the view (its shard start, in the status): put the
+  // later records once both shards have one.
+  for (const deadline = Date.now() + 15_000; ; ) {
+    const shards = (await status(suite.eddy.app, 'sensor_b_latest')).kinesis.shards;
+    if (shards.length === 2 && shards.every((s: { latestStart: string | null }) => s.latestStart !== null))
+      break;
+    assert.ok(Date.now() < deadline, `no shard start recorded: ${JSON.stringify(shards)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const second = sensorDataset({ entities: 40, perEntity: 30, seed: 3, prefix: 'new' });
   const put2 = await produce(suite.kinesis.client, stream, second.items);
 

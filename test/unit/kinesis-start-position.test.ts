@@ -1,12 +1,44 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chooseStart, needOf, startTimeOf, wantsRecord } from '../../src/core/kinesis/start-position.js';
+import {
+  chooseStart,
+  isLatest,
+  needOf,
+  seqBefore,
+  startTimeOf,
+  TRIM_START,
+  wantsRecord,
+} from '../../src/core/kinesis/start-position.js';
 
-test('start time: TRIM_HORIZON none, LATEST (the default) the registration time, atTimestamp its instant', () => {
-  assert.equal(startTimeOf(undefined, 5), 5);
-  assert.equal(startTimeOf('TRIM_HORIZON', 5), null);
-  assert.equal(startTimeOf('LATEST', 5), 5);
-  assert.equal(startTimeOf({ atTimestamp: '2024-01-01T00:00:01Z' }, 5), Date.parse('2024-01-01T00:00:01Z'));
+test('start time: only atTimestamp has one; LATEST (the default) depends on no clock', () => {
+  assert.equal(startTimeOf(undefined), null);
+  assert.equal(startTimeOf('TRIM_HORIZON'), null);
+  assert.equal(startTimeOf('LATEST'), null);
+  assert.equal(startTimeOf({ atTimestamp: '2024-01-01T00:00:01Z' }), Date.parse('2024-01-01T00:00:01Z'));
+  assert.equal(isLatest(undefined), true);
+  assert.equal(isLatest('LATEST'), true);
+  assert.equal(isLatest('TRIM_HORIZON'), false);
+});
+
+test('LATEST need: the mark, else the recorded shard start, else the tip', () => {
+  assert.deepEqual(needOf(null, '99', '50'), { kind: 'after', seq: '99' });
+  assert.deepEqual(needOf(null, '', '50'), { kind: 'after', seq: '50' });
+  assert.deepEqual(needOf(null, '', TRIM_START), { kind: 'trim' });
+  assert.deepEqual(needOf(null, '', null), { kind: 'tip' });
+  assert.equal(seqBefore('100000000000000000000000'), '99999999999999999999999');
+  // Records after the shard start count, the start's own record and those before do not.
+  assert.equal(wantsRecord(null, '', '51', 0, '50'), true);
+  assert.equal(wantsRecord(null, '', '50', 0, '50'), false);
+  assert.equal(wantsRecord(null, '', '1', 0, TRIM_START), true);
+});
+
+test('chooseStart: only tip needs take a LATEST iterator; with other needs those decide', () => {
+  assert.deepEqual(chooseStart([{ kind: 'tip' }, { kind: 'tip' }], null), { type: 'LATEST' });
+  assert.deepEqual(chooseStart([{ kind: 'tip' }, { kind: 'after', seq: '7' }], null), {
+    type: 'AFTER_SEQUENCE_NUMBER',
+    seq: '7',
+  });
+  assert.deepEqual(chooseStart([{ kind: 'tip' }, { kind: 'trim' }], null), { type: 'TRIM_HORIZON' });
 });
 
 test('need: the mark when there is one, else the start position', () => {

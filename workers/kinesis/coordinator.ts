@@ -22,7 +22,7 @@ import { kinesisErrorKind, type ShardApi } from '../../src/adapters/kinesis/shar
 import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
 import { planLeases } from '../../src/core/kinesis/lease-balance.js';
 import { shardAssignments } from '../../src/core/kinesis/shard-lineage.js';
-import { startTimeOf } from '../../src/core/kinesis/start-position.js';
+import { isLatest, startTimeOf } from '../../src/core/kinesis/start-position.js';
 import type { ShardLeases } from '../../src/ports/shard-leases.js';
 import type { ShardStore } from '../../src/ports/shard-store.js';
 import type { ViewCounters } from '../../src/ports/view-counters.js';
@@ -79,12 +79,20 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
   let ticking: Promise<void> = Promise.resolve();
   const rank = (key: string) => createHash('sha1').update(processId).update(key).digest().readUInt32BE(0);
 
-  function startReader(stream: string, shardId: string, views: ReaderView[]) {
+  function startReader(
+    stream: string,
+    shardId: string,
+    views: ReaderView[],
+    lease: number,
+    parents: string[],
+  ) {
     const reader = new ShardReader(
       { ...deps, log: log.child({ component: 'shard-reader' }) },
       stream,
       shardId,
       views,
+      lease,
+      parents,
     );
     const key = shardKey(stream, shardId);
     const ended = reader.start().then(async (end) => {
@@ -93,7 +101,7 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
       if (end === 'finished' && !closed) schedule(0); // its children may start now
     });
     readers.set(key, { stream, shardId, reader, ended });
-    log.info({ stream, shardId }, 'shard lease taken');
+    log.info({ stream, shardId, lease }, 'shard lease taken');
   }
 
   async function stopReader(key: string) {
@@ -115,13 +123,17 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
         ref: viewRef(v.name, v.version),
         name: v.name,
         version: v.version,
-        startMs: startTimeOf(v.source.startPosition, Date.parse(v.createdAt)),
+        startMs: startTimeOf(v.source.startPosition),
+        latest: isLatest(v.source.startPosition),
       });
       byStream.set(v.source.streamName, list);
     }
 
     // Shards that need a reader now, with the view versions that read each.
-    const active = new Map<string, { stream: string; shardId: string; views: ReaderView[] }>();
+    const active = new Map<
+      string,
+      { stream: string; shardId: string; views: ReaderView[]; parents: string[] }
+    >();
     for (const [stream, streamViews] of byStream) {
       let shards: Awaited<ReturnType<ShardApi['listShards']>>;
       try {
@@ -146,8 +158,10 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
       const plan = shardAssignments(shards, streamViews, (v, shardId) =>
         finished.has(`${v.ref}|${kinesisSource(stream, shardId)}`),
       );
+      const listed = new Map(shards.map((s) => [s.shardId, s]));
       for (const [shardId, readerViews] of plan) {
-        active.set(shardKey(stream, shardId), { stream, shardId, views: readerViews });
+        const parents = listed.get(shardId)!.parents.filter((p) => listed.has(p));
+        active.set(shardKey(stream, shardId), { stream, shardId, views: readerViews, parents });
       }
     }
 
@@ -166,14 +180,13 @@ export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
     }
     // Our own readers count as ours even in the instant between a lease expiring and its renewal.
     for (const key of readers.keys()) owners.set(key, processId);
-    const plan = planLeases({ shards: keys, owners, me: processId, live: live.length }, rank);
+    const plan = planLeases({ shards: keys, owners, me: processId, live }, rank);
     await Promise.all(plan.release.map(stopReader));
     for (const key of plan.acquire) {
       if (closed) return;
       const a = active.get(key)!;
-      if (await deps.leases.acquire(a.stream, a.shardId, processId, deps.leaseTtlMs)) {
-        startReader(a.stream, a.shardId, a.views);
-      }
+      const lease = await deps.leases.acquire(a.stream, a.shardId, processId, deps.leaseTtlMs);
+      if (lease !== null) startReader(a.stream, a.shardId, a.views, lease, a.parents);
     }
   }
 

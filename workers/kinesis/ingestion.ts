@@ -35,7 +35,7 @@ export interface KinesisIngestionOptions {
   /** A worker connection (`maxRetriesPerRequest: null`). */
   connection: EddyRedis;
   keys: KeyLayout;
-  apply: Omit<KinesisApplyDeps, 'retry' | 'clock'>;
+  apply: Omit<KinesisApplyDeps, 'retry' | 'clock' | 'leases'>;
   log: Logger;
   metrics?: KinesisMetrics;
   /** The `kinesis-batch` queue (the composition root owns and closes it). */
@@ -63,8 +63,10 @@ export async function startKinesisIngestion(options: KinesisIngestionOptions): P
     options.client ??
     createKinesisClient({ endpoint, region: config.awsRegion, dummyCredentials: embedded !== null });
   const { batches } = options;
+  const leases = redisShardLeases(connection, keys);
   const worker = startKinesisBatchWorker({
     ...options.apply,
+    leases,
     connection,
     keyPrefix: config.keyPrefix,
     lockMs: config.kinesisLeaseTtlMs,
@@ -76,7 +78,7 @@ export async function startKinesisIngestion(options: KinesisIngestionOptions): P
     api: shardApi(client),
     batches,
     store: redisShardStore(connection, keys),
-    leases: redisShardLeases(connection, keys),
+    leases,
     counters: options.apply.counters,
     catalog: options.apply.catalog,
     leaseTtlMs: config.kinesisLeaseTtlMs,

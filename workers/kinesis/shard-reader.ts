@@ -5,7 +5,8 @@
  * 1. Taking a shard over, it first waits for the batch job the previous holder left in flight, so a shard never
  *    has two batches in flight.
  * 2. It starts at the earliest position its view versions need (core/kinesis/start-position.ts), from their
- *    marks, and starts again that way whenever its set of view versions changes.
+ *    marks and LATEST shard starts (latest-starts.ts), and starts again that way whenever its set of view
+ *    versions changes.
  * 3. Each GetRecords result with records is one `kinesis-batch` job; it waits for the job, then saves its
  *    checkpoint (the last record; the views' marks, advanced by the job, are the exactly-once truth). While the
  *    job runs and the shard is behind, it already reads the next page (read-ahead.ts, paced like any call), so
@@ -13,7 +14,10 @@
  *    finished, and dropped if the reader has to start again elsewhere.
  * 4. Pacing: at most 5 calls/s, idle when caught up (core/kinesis/pacing.ts); throttling backs off with jitter;
  *    an expired iterator is replaced by one AFTER_SEQUENCE_NUMBER the checkpoint.
- * 5. At SHARD_END (after a reshard) it marks the shard finished for its view versions, which lets the children
+ * 5. Fencing: each batch carries the lease generation; a batch whose lease was taken over is not applied (its
+ *    result says `fenced`) and the reader stops at once, so a reader that missed losing its lease (renewals
+ *    failing while Redis errors) never has a batch applied alongside the new holder's.
+ * 6. At SHARD_END (after a reshard) it marks the shard finished for its view versions, which lets the children
  *    start, and returns 'finished'.
  */
 import { createHash } from 'node:crypto';
@@ -32,6 +36,7 @@ import {
   kinesisBatchJobId,
   type ViewRef,
 } from '../../src/adapters/queue/registry.js';
+import { fullJitterDelay } from '../../src/core/backoff.js';
 import { MIN_CALL_INTERVAL_MS, pollInterval, throttleBackoff } from '../../src/core/kinesis/pacing.js';
 import {
   chooseStart,
@@ -39,9 +44,11 @@ import {
   type ReaderCheckpoint,
   type StartSpec,
 } from '../../src/core/kinesis/start-position.js';
+import { compareSeq } from '../../src/core/sequence.js';
 import type { ShardStore } from '../../src/ports/shard-store.js';
 import type { ViewCounters } from '../../src/ports/view-counters.js';
 import { kinesisSource } from '../../src/services/apply-kinesis-batch.js';
+import { LatestStarts } from './latest-starts.js';
 import { ReadAhead } from './read-ahead.js';
 
 /** A view version as a reader needs it. */
@@ -49,8 +56,10 @@ export interface ReaderView {
   ref: ViewRef;
   name: string;
   version: number;
-  /** Records that arrived before this (epoch ms) are not for it; null: TRIM_HORIZON. */
+  /** Records that arrived before this (epoch ms) are not for it (`atTimestamp`); else null. */
   startMs: number | null;
+  /** LATEST: its records start at its shard start, recorded when a reader first serves it on the shard. */
+  latest?: boolean;
 }
 
 /** What the readers and the batch worker report (src/adapters/metrics; optional). */
@@ -89,6 +98,7 @@ export class ShardReader {
   private stopping = false;
   private aborted = false;
   private wake: (() => void) | null = null;
+  private readonly starts: LatestStarts;
   private done: Promise<ReaderEnd> | null = null;
   private readonly source: string;
   private readonly log: Logger;
@@ -98,9 +108,14 @@ export class ShardReader {
     readonly stream: string,
     readonly shardId: string,
     views: ReaderView[],
+    /** Generation of the lease this reader holds: every batch carries it, and is applied only while it is current. */
+    private readonly lease: number,
+    /** Its parents (a reshard's) still listed: where a LATEST version started, it reads this from the start. */
+    parents: readonly string[] = [],
   ) {
     this.views = sortViews(views);
     this.source = kinesisSource(stream, shardId);
+    this.starts = new LatestStarts(deps.store, stream, shardId, parents);
     this.log = deps.log.child({ stream, shardId });
   }
 
@@ -162,12 +177,18 @@ export class ShardReader {
         ? { seq: saved.checkpoint, arrivalMs: saved.arrivalMs }
         : null;
     let millisBehind: number | null = saved?.millisBehindLatest ?? null;
+    let highWater: string | null = saved?.highWater ?? saved?.checkpoint ?? null;
     let iterator: string | null = null;
     /** Where the current iterator chain started; with `processedSinceStart`, where an expired one resumes. */
     let startSpec: StartSpec = { type: 'TRIM_HORIZON' };
     let resumeFrom: StartSpec | null = null;
     let processedSinceStart = false;
     let throttles = 0;
+    /** A page came back with a next iterator: the shard was open while this reader read it. */
+    let sawOpen = false;
+    /** Consecutive GetShardIterator failures; `gettingIterator` tells a failure of that call from the others. */
+    let iteratorFailures = 0;
+    let gettingIterator = false;
     let lastCallAt = Number.NEGATIVE_INFINITY; // performance.now() once the last GetRecords call was sent (see pacedRead)
     let interval = 0;
     let progressAt = 0;
@@ -217,8 +238,10 @@ export class ShardReader {
 
     const saveProgress = async (inflight: string | null) => {
       progressAt = Date.now();
+      if (checkpoint && compareSeq(checkpoint.seq, highWater ?? '') > 0) highWater = checkpoint.seq;
       await store.saveProgress(this.stream, this.shardId, {
         checkpoint: checkpoint?.seq ?? null,
+        highWater,
         arrivalMs: checkpoint?.arrivalMs ?? null,
         millisBehindLatest: millisBehind,
         inflight,
@@ -236,15 +259,29 @@ export class ShardReader {
             const marks = await Promise.all(
               views.map((v) => this.deps.counters.mark(v.name, v.version, this.source)),
             );
+            await this.starts.load(views, marks, highWater);
             startSpec = chooseStart(
-              views.map((v, i) => needOf(v.startMs, marks[i]!)),
+              views.map((v, i) =>
+                needOf(v.startMs, marks[i]!, v.latest ? this.starts.get(v.ref) : undefined),
+              ),
               checkpoint,
             );
             processedSinceStart = false;
-            this.log.info({ start: startSpec, views: refsOf(views) }, 'reading shard');
+            const latestStarts = this.starts.describe();
+            this.log.info({ start: startSpec, views: refsOf(views), ...latestStarts }, 'reading shard');
           } else startSpec = resumeFrom;
           resumeFrom = null;
+          if (iteratorFailures > 0) {
+            await this.sleep(iteratorRetryDelay(iteratorFailures, random));
+            if (this.stopping) break;
+          }
+          gettingIterator = true;
           iterator = await api.iterator(this.stream, this.shardId, startSpec);
+          gettingIterator = false;
+          if (iteratorFailures > 0) {
+            this.log.info({ failures: iteratorFailures, start: startSpec }, 'shard iterator obtained again');
+            iteratorFailures = 0;
+          }
         }
         const early = ahead.take(iterator);
         const gap = interval;
@@ -262,9 +299,17 @@ export class ShardReader {
         millisBehind = page.millisBehindLatest;
         this.deps.metrics?.setMillisBehindLatest(this.stream, this.shardId, millisBehind);
         if (page.records.count > 0) {
+          if (!(await this.starts.fixPending(views, page.records))) {
+            iterator = null; // another reader fixed an earlier start: read again from it
+            this.viewsChanged = true;
+            continue;
+          }
           if (behind(page) && page.next !== null && !this.stopping) ahead.follow(page.next);
           const result = await this.runBatch(page.records, views, saveProgress);
-          if (!result) {
+          if (!result || result.fenced) {
+            if (result?.fenced)
+              this.log.warn({ lease: this.lease }, 'batch fenced: the lease was taken over');
+            this.aborted = true;
             ahead.drop();
             return 'aborted';
           }
@@ -294,12 +339,16 @@ export class ShardReader {
         }
         if (page.next === null) {
           if (this.viewsChanged) continue; // new view versions joined at the end: read again for them
+          // LATEST versions that saw this shard open but no record in it: the reshard came after their start,
+          // so their children are read from the start (recorded before the shard counts as finished).
+          if (sawOpen) await this.starts.recordPendingAtShardEnd(views);
           for (const v of views) await store.markFinished(v.name, v.version, this.source);
           await saveProgress(null);
           this.log.info({ views: refsOf(views) }, 'shard finished (SHARD_END)');
           return 'finished';
         }
         iterator = page.next;
+        sawOpen = true;
         interval = pollInterval(
           {
             records: page.records.count,
@@ -312,7 +361,20 @@ export class ShardReader {
         ahead.drop();
         if (this.aborted) return 'aborted';
         const kind = kinesisErrorKind(err);
-        if (kind === 'throttled') {
+        if (gettingIterator) {
+          // GetShardIterator failed: back off before the next try (Kinesis allows 5 calls/s per shard) and
+          // log the failing state once, not every try.
+          gettingIterator = false;
+          iterator = null;
+          resumeFrom = startSpec;
+          if (iteratorFailures++ === 0) {
+            this.log.warn(
+              { err: String(err), kind, start: startSpec },
+              'GetShardIterator failed; backing off',
+            );
+          } else
+            this.log.debug({ err: String(err), attempt: iteratorFailures }, 'GetShardIterator failed again');
+        } else if (kind === 'throttled') {
           interval = throttleBackoff(throttles++, random());
           this.log.warn({ delayMs: interval, attempt: throttles }, 'throttled by Kinesis; backing off');
         } else if (kind === 'expired') {
@@ -343,7 +405,7 @@ export class ShardReader {
   ): Promise<KinesisBatchResult | null> {
     const refs = refsOf(views);
     const digest = createHash('sha1').update(refs.join(',')).digest('hex').slice(0, 12);
-    const jobId = kinesisBatchJobId(this.stream, this.shardId, firstSeq(records), digest);
+    const jobId = kinesisBatchJobId(this.stream, this.shardId, firstSeq(records), digest, this.lease);
     await saveProgress(jobId);
     return this.deps.batches.run(
       jobId,
@@ -352,6 +414,8 @@ export class ShardReader {
         shardId: this.shardId,
         batchEnd: lastSeq(records),
         views: refs,
+        lease: this.lease,
+        starts: this.starts.forBatch(views),
         records: encodeWireRecords(records),
       },
       () => this.aborted,
@@ -359,6 +423,9 @@ export class ShardReader {
   }
 }
 
+/** Delay before GetShardIterator try `failures + 1`: jittered, growing, never under the 200 ms call interval. */
+const iteratorRetryDelay = (failures: number, random: () => number) =>
+  Math.max(MIN_CALL_INTERVAL_MS, fullJitterDelay(failures, 250, 10_000, random));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sortViews = (views: ReaderView[]) => [...views].sort((a, b) => a.ref.localeCompare(b.ref));
 const refsOf = (views: readonly ReaderView[]) => views.map((v) => v.ref).sort();

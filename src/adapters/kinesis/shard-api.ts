@@ -67,7 +67,7 @@ export function shardApi(client: KinesisClient): ShardApi {
     async iterator(stream, shardId, start) {
       const base = { StreamName: stream, ShardId: shardId };
       const input =
-        start.type === 'TRIM_HORIZON'
+        start.type === 'TRIM_HORIZON' || start.type === 'LATEST'
           ? { ...base, ShardIteratorType: start.type }
           : start.type === 'AT_TIMESTAMP'
             ? { ...base, ShardIteratorType: start.type, Timestamp: new Date(Math.min(start.ms, Date.now())) }

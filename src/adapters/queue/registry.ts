@@ -38,8 +38,8 @@ export interface LaneJob {
 /**
  * Kinesis micro-batches: one GetRecords result is one job on `kinesis-batch`. The shard's reader waits for its job
  * to finish before the next GetRecords, so a shard has at most one batch in flight. The job id is deterministic
- * (stream, shard, first sequence number, and a digest of the view versions it applies to), so a reader that takes
- * a shard over and re-reads the same records finds the dead reader's job instead of adding a second one.
+ * (stream, shard, first sequence number, a digest of the view versions it applies to, and the lease generation), so
+ * a reader that re-reads the same records under the same lease finds its job instead of adding a second one.
  */
 export const KINESIS_BATCH_QUEUE = 'kinesis-batch';
 export const KINESIS_JOB = 'apply-kinesis-batch';
@@ -53,6 +53,13 @@ export interface KinesisBatchData {
   /** Sequence number of the last record (the batch end; see core/entity-batch.ts). */
   batchEnd: string;
   views: ViewRef[];
+  /**
+   * Generation of the shard lease the reader held (the fencing token): the batch is applied only while it is
+   * still the shard's latest. Absent in jobs enqueued before fencing existed (applied unfenced).
+   */
+  lease?: number;
+  /** LATEST view versions' shard starts: their records after it count (core/kinesis/start-position.ts). */
+  starts?: Record<ViewRef, string>;
   /** The GetRecords result's records (kinesis-job-codec.ts). */
   records: KinesisWireRecords;
 }
@@ -67,11 +74,18 @@ export interface KinesisBatchResult {
   rejected: number;
   /** Records dead-lettered because a view version could not apply the batch. */
   failed: number;
+  /** True when the batch's lease was no longer the shard's latest: nothing was applied. */
+  fenced?: boolean;
 }
 
-/** Deterministic job id without ':' (BullMQ). */
-export const kinesisBatchJobId = (stream: string, shardId: string, firstSeq: string, viewsDigest: string) =>
-  `k-${stream}-${shardId}-${firstSeq}-${viewsDigest}`;
+/** Deterministic job id without ':' (BullMQ); per lease generation, so a new holder never waits on a fenced job. */
+export const kinesisBatchJobId = (
+  stream: string,
+  shardId: string,
+  firstSeq: string,
+  viewsDigest: string,
+  lease: number,
+) => `k-${stream}-${shardId}-${firstSeq}-${viewsDigest}-g${lease}`;
 
 /**
  * The SageMaker sink: one queue. `drain` jobs write a view's pending entities (one armed drain per view; the job

@@ -47,6 +47,8 @@ export interface KeyLayout {
   kinesisProcesses(): string;
   /** String: holder of a shard's lease (expires with the lease). */
   kinesisLease(stream: string, shardId: string): string;
+  /** String: a shard lease's generation (INCR on every take; never expires): the fencing token of its batches. */
+  kinesisLeaseGeneration(stream: string, shardId: string): string;
   /** Hash: shard id -> StoredShard JSON (the stream's shards as last listed). */
   kinesisShards(stream: string): string;
   /** Hash: shard id -> ShardProgress JSON (reader checkpoint, lag, job in flight). */
@@ -115,6 +117,8 @@ export function keyLayout(prefix: string): KeyLayout {
     kinesisProcesses: () => `${p}:{kinesis}:processes`,
     kinesisLease: (stream, shardId) =>
       `${p}:{kinesis:${escapeKeyPart(stream)}}:lease:${escapeKeyPart(shardId)}`,
+    kinesisLeaseGeneration: (stream, shardId) =>
+      `${p}:{kinesis:${escapeKeyPart(stream)}}:lease-gen:${escapeKeyPart(shardId)}`,
     kinesisShards: (stream) => `${p}:{kinesis:${escapeKeyPart(stream)}}:shards`,
     kinesisProgress: (stream) => `${p}:{kinesis:${escapeKeyPart(stream)}}:progress`,
   };

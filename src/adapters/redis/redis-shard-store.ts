@@ -1,6 +1,7 @@
 /**
  * Shard list, reader progress and "finished" marks in Redis (see ports/shard-store.ts). A view version's finished
- * mark for a source is a field of its counters hash (`<version>:finished:<source>`), next to its marks.
+ * mark for a source is a field of its counters hash (`<version>:finished:<source>`), next to its marks, and so is
+ * its shard start (`<version>:start:<source>`).
  */
 import type { Redis } from 'ioredis';
 import type { ShardProgress, ShardStore, StoredShard } from '../../ports/shard-store.js';
@@ -42,5 +43,25 @@ export function redisShardStore(redis: Redis, keys: KeyLayout): ShardStore {
     async markFinished(view, version, source) {
       await redis.hset(keys.viewCounters(view), `${version}:finished:${source}`, '1');
     },
+    async shardStarts(refs) {
+      if (refs.length === 0) return [];
+      const pipe = redis.pipeline();
+      for (const r of refs) pipe.hget(keys.viewCounters(r.view), startField(r.version, r.source));
+      const replies = (await pipe.exec()) ?? [];
+      return replies.map(([err, value]) => {
+        if (err) throw err;
+        return (value as string | null) ?? null;
+      });
+    },
+    async recordShardStart(view, version, source, seq) {
+      const key = keys.viewCounters(view);
+      const field = startField(version, source);
+      const replies = (await redis.multi().hsetnx(key, field, seq).hget(key, field).exec()) ?? [];
+      const [err, stored] = replies[1] ?? [new Error('no reply')];
+      if (err) throw err;
+      return stored as string;
+    },
   };
 }
+
+const startField = (version: number, source: string) => `${version}:start:${source}`;

@@ -28,6 +28,7 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
         count.lastEventTime === null ? '' : count.lastEventTime,
         outcome,
         count.rejected ?? 0,
+        count.skippedBeforeStart ?? 0,
       );
       return counted === 1;
     },
@@ -54,7 +55,13 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
           const colon = rest.indexOf(':');
           const outcome = rest.slice(0, colon) as keyof SourceCounts;
           const source = rest.slice(colon + 1);
-          const counts = sources[source] ?? { accepted: 0, rejected: 0, late: 0, duplicate: 0 };
+          const counts = sources[source] ?? {
+            accepted: 0,
+            rejected: 0,
+            late: 0,
+            duplicate: 0,
+            skippedBeforeStart: 0,
+          };
           sources[source] = counts;
           if (outcome in counts) counts[outcome] = Number(value);
         }

@@ -15,7 +15,7 @@ end
 /**
  * Counts one source batch into a view version's counters, once. KEYS[1] view counters hash.
  * ARGV: version, source, batchEnd, accepted, late, duplicate, lastEventTime (ms or ''), outcome JSON, and
- * optionally the batch's rejected records. Besides the view version's totals it keeps per-source outcomes
+ * optionally the batch's rejected records and its records before the start position. Besides the view version's totals it keeps per-source outcomes
  * (`<ver>:src:<outcome>:<source>`), under the same once-per-batch-end guard.
  * Returns 1 when counted, 0 when this batch end (or a later one) was counted before.
  */
@@ -32,7 +32,10 @@ if ARGV[7] ~= '' then
   if tonumber(ARGV[7]) > last then redis.call('HSET', KEYS[1], ver .. ':lastEventTime', ARGV[7]) end
 end
 redis.call('HSET', KEYS[1], mark_field, batch_end, ver .. ':outcome:' .. source, ARGV[8])
-local per_source = { accepted = ARGV[4], late = ARGV[5], duplicate = ARGV[6], rejected = ARGV[9] or '0' }
+local per_source = {
+  accepted = ARGV[4], late = ARGV[5], duplicate = ARGV[6], rejected = ARGV[9] or '0',
+  skippedBeforeStart = ARGV[10] or '0',
+}
 for outcome, n in pairs(per_source) do
   if n ~= '0' then redis.call('HINCRBY', KEYS[1], ver .. ':src:' .. outcome .. ':' .. source, n) end
 end
