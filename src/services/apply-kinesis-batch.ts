@@ -8,14 +8,13 @@
  * `applySourceBatch` (source `k:<stream>:<shard>`, batch end = the last record's sequence number).
  */
 
-import { decodeWireRecords } from '../adapters/queue/kinesis-job-codec.js';
-import type { KinesisBatchData, KinesisBatchResult, ViewRef } from '../adapters/queue/registry.js';
 import { decodeJsonSlices, decodeRecord, type Rejected } from '../core/decode-record.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
 import { startTimeOf, wantsRecord } from '../core/kinesis/start-position.js';
 import { compareSeq } from '../core/sequence.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
+import type { KinesisBatch, KinesisBatchResult, ViewRef } from '../ports/kinesis-batches.js';
 import type { ShardLeases } from '../ports/shard-leases.js';
 import { type ApplyDeps, applySourceBatch } from './apply-source-batch.js';
 import type { ViewCatalog } from './view-catalog.js';
@@ -39,7 +38,7 @@ export function parseViewRef(ref: ViewRef): { name: string; version: number } {
 
 export async function applyKinesisBatch(
   deps: KinesisApplyDeps,
-  data: KinesisBatchData,
+  data: KinesisBatch,
   onViewFailure: (ref: ViewRef, err: unknown) => void = () => {},
 ): Promise<KinesisBatchResult> {
   const source = kinesisSource(data.stream, data.shardId);
@@ -64,7 +63,7 @@ export async function applyKinesisBatch(
     if (current !== data.lease) return { ...result, fenced: true };
   }
   // Bytes -> JSON once for every view version. Records are in shard order: sequence numbers ascend.
-  const columns = decodeWireRecords(data.records);
+  const columns = data.records;
   const seqs = columns.count === 0 ? [] : columns.seqs.split(',');
   const payloads = decodeJsonSlices(columns.data, columns.sizes);
   let offsets: number[] | undefined; // where each payload starts, for the few that need their bytes
@@ -161,7 +160,7 @@ function rawRecord(bytes: Buffer, json: Rejected): string {
 }
 
 function deadLetter(
-  data: KinesisBatchData,
+  data: KinesisBatch,
   view: string,
   version: number,
   seq: string,

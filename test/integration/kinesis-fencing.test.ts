@@ -18,7 +18,8 @@ import { redisShardStore } from '../../src/adapters/redis/redis-shard-store.js';
 import { redisViewCounters } from '../../src/adapters/redis/redis-view-counters.js';
 import { defineEddyCommands } from '../../src/adapters/redis/scripts.js';
 import { kinesisSource, viewRef } from '../../src/services/apply-kinesis-batch.js';
-import { type ReaderView, ShardReader } from '../../workers/kinesis/shard-reader.js';
+import type { ReaderView } from '../../workers/kinesis/reader-view.js';
+import { ShardReader } from '../../workers/kinesis/shard-reader.js';
 import {
   assertMatchesOracle,
   createStream,

@@ -17,16 +17,17 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
 import { dropAppliedRecords } from '../../src/adapters/queue/drop-applied-records.js';
-import { withoutRecords } from '../../src/adapters/queue/kinesis-job-codec.js';
+import { decodeWireRecords, withoutRecords } from '../../src/adapters/queue/kinesis-job-codec.js';
 import {
   KINESIS_BATCH_QUEUE,
   type KinesisBatchData,
   type KinesisBatchResult,
 } from '../../src/adapters/queue/registry.js';
 import { NEVER_FAIL_STALLED } from '../../src/adapters/queue/stall-policy.js';
+import type { KinesisBatch } from '../../src/ports/kinesis-batches.js';
 import { applyKinesisBatch, type KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
-import { deadLetterKinesisBatch } from '../../src/services/dead-letter-kinesis-batch.js';
 import { isConnectionError, retryInPlace } from '../../src/services/retry-in-place.js';
+import { deadLetterKinesisBatch } from './dead-letter-batch.js';
 import type { KinesisMetrics } from './shard-reader.js';
 
 export interface KinesisBatchWorkerDeps extends Omit<KinesisApplyDeps, 'retry'> {
@@ -60,12 +61,14 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
     KINESIS_BATCH_QUEUE,
     async (job) => {
       const started = performance.now();
-      const result = await applyKinesisBatch({ ...deps, retry }, job.data, (view, err) =>
-        log.error(
-          { stream: job.data.stream, shardId: job.data.shardId, view, err },
-          'view version could not apply the batch; its records go to the dead-letter store',
-        ),
-      ).catch((err) => {
+      const apply = async () =>
+        applyKinesisBatch({ ...deps, retry }, kinesisBatch(job.data), (view, err) =>
+          log.error(
+            { stream: job.data.stream, shardId: job.data.shardId, view, err },
+            'view version could not apply the batch; its records go to the dead-letter store',
+          ),
+        );
+      const result = await apply().catch((err) => {
         // Stopping: the job stalls and runs again on a live worker. Otherwise the batch can never be applied
         // (a failed job would only be queued again by its reader, forever): keep its records and move on.
         if (abort.signal.aborted) throw err;
@@ -107,4 +110,9 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
       await worker.close();
     },
   };
+}
+
+/** A stored job as the apply step takes it: its records decoded (throws when the payload is damaged). */
+function kinesisBatch(data: KinesisBatchData): KinesisBatch {
+  return { ...data, records: decodeWireRecords(data.records) };
 }

@@ -15,7 +15,7 @@ import { seqBefore, TRIM_START } from '../../src/core/kinesis/start-position.js'
 import { compareSeq } from '../../src/core/sequence.js';
 import type { ShardStore } from '../../src/ports/shard-store.js';
 import { kinesisSource } from '../../src/services/apply-kinesis-batch.js';
-import type { ReaderView } from './shard-reader.js';
+import type { ReaderView } from './reader-view.js';
 
 export class LatestStarts {
   private readonly starts = new Map<ViewRef, string>();

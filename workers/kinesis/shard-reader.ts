@@ -31,11 +31,7 @@ import {
 import { kinesisErrorKind, type RecordsPage, type ShardApi } from '../../src/adapters/kinesis/shard-api.js';
 import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
 import { encodeWireRecords } from '../../src/adapters/queue/kinesis-job-codec.js';
-import {
-  type KinesisBatchResult,
-  kinesisBatchJobId,
-  type ViewRef,
-} from '../../src/adapters/queue/registry.js';
+import { type KinesisBatchResult, kinesisBatchJobId } from '../../src/adapters/queue/registry.js';
 import { fullJitterDelay } from '../../src/core/backoff.js';
 import { MIN_CALL_INTERVAL_MS, pollInterval, throttleBackoff } from '../../src/core/kinesis/pacing.js';
 import {
@@ -50,17 +46,7 @@ import type { ViewCounters } from '../../src/ports/view-counters.js';
 import { kinesisSource } from '../../src/services/apply-kinesis-batch.js';
 import { LatestStarts } from './latest-starts.js';
 import { ReadAhead } from './read-ahead.js';
-
-/** A view version as a reader needs it. */
-export interface ReaderView {
-  ref: ViewRef;
-  name: string;
-  version: number;
-  /** Records that arrived before this (epoch ms) are not for it (`atTimestamp`); else null. */
-  startMs: number | null;
-  /** LATEST: its records start at its shard start, recorded when a reader first serves it on the shard. */
-  latest?: boolean;
-}
+import type { ReaderView } from './reader-view.js';
 
 /** What the readers and the batch worker report (src/adapters/metrics; optional). */
 export interface KinesisMetrics {

@@ -8,19 +8,9 @@
  * Sequence numbers are decimal digits (Kinesis: `0|([1-9]\d{0,128})`), so `,` separates them.
  */
 import type { _Record } from '@aws-sdk/client-kinesis';
+import type { RecordColumns } from '../../ports/kinesis-batches.js';
 
-export interface RecordColumns {
-  /** Records in the page. */
-  count: number;
-  /** SequenceNumber of every record, in page order, joined by `,` ('' when the page is empty). */
-  seqs: string;
-  /** ApproximateArrivalTimestamp of every record, epoch ms. */
-  arrivals: number[];
-  /** Byte length of every record's Data. */
-  sizes: number[];
-  /** Every record's Data, concatenated. */
-  data: Buffer;
-}
+export type { RecordColumns };
 
 /**
  * A page as the SDK returns it, as columns. A record without ApproximateArrivalTimestamp gets `now`. The payloads

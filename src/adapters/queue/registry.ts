@@ -7,11 +7,12 @@
  * BullMQ's stalled-job recovery. The job number is the lane's sequence number (see core/entity-batch.ts).
  */
 
+import type { KinesisBatchResult, ViewRef } from '../../ports/kinesis-batches.js';
 import type { BatchResult } from '../../ports/push-lanes.js';
 import type { KinesisWireRecords } from './kinesis-job-codec.js';
 import type { PushWireEvents } from './push-job-codec.js';
 
-export type { BatchResult };
+export type { BatchResult, KinesisBatchResult, ViewRef };
 
 export const pushLaneQueueName = (lane: number) => `push-lane-${lane}`;
 export const PUSH_JOB = 'apply-push-batch';
@@ -44,9 +45,6 @@ export interface LaneJob {
 export const KINESIS_BATCH_QUEUE = 'kinesis-batch';
 export const KINESIS_JOB = 'apply-kinesis-batch';
 
-/** A view version a batch applies to, as `<name>@<version>`. */
-export type ViewRef = string;
-
 export interface KinesisBatchData {
   stream: string;
   shardId: string;
@@ -62,20 +60,6 @@ export interface KinesisBatchData {
   starts?: Record<ViewRef, string>;
   /** The GetRecords result's records (kinesis-job-codec.ts). */
   records: KinesisWireRecords;
-}
-
-export interface KinesisBatchResult {
-  batchEnd: string;
-  views: ViewRef[];
-  /** Summed over the view versions. */
-  accepted: number;
-  late: number;
-  duplicate: number;
-  rejected: number;
-  /** Records dead-lettered because a view version could not apply the batch. */
-  failed: number;
-  /** True when the batch's lease was no longer the shard's latest: nothing was applied. */
-  fenced?: boolean;
 }
 
 /** Deterministic job id without ':' (BullMQ); per lease generation, so a new holder never waits on a fenced job. */

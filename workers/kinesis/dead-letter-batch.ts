@@ -4,11 +4,11 @@
  * were queued, in one dead letter with the reason, so the shard moves on and nothing is dropped. The id is
  * per batch end and view version, so a re-run stores the same entry once.
  */
-import type { KinesisBatchData, KinesisBatchResult } from '../adapters/queue/registry.js';
-import { compareSeq } from '../core/sequence.js';
-import type { DeadLetterStore } from '../ports/dead-letters.js';
-import type { ViewCounters } from '../ports/view-counters.js';
-import { kinesisSource, parseViewRef } from './apply-kinesis-batch.js';
+import type { KinesisBatchData, KinesisBatchResult } from '../../src/adapters/queue/registry.js';
+import { compareSeq } from '../../src/core/sequence.js';
+import type { DeadLetterStore } from '../../src/ports/dead-letters.js';
+import type { ViewCounters } from '../../src/ports/view-counters.js';
+import { kinesisSource, parseViewRef } from '../../src/services/apply-kinesis-batch.js';
 
 export async function deadLetterKinesisBatch(
   deps: { deadLetters: DeadLetterStore; counters: ViewCounters },

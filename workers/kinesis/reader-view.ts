@@ -1,0 +1,12 @@
+import type { ViewRef } from '../../src/ports/kinesis-batches.js';
+
+/** A view version as a reader needs it. */
+export interface ReaderView {
+  ref: ViewRef;
+  name: string;
+  version: number;
+  /** Records that arrived before this (epoch ms) are not for it (`atTimestamp`); else null. */
+  startMs: number | null;
+  /** LATEST: its records start at its shard start, recorded when a reader first serves it on the shard. */
+  latest?: boolean;
+}
