@@ -1,7 +1,8 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
 import { listDeadLetters } from '../../src/services/dead-letters.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 export const DeadLetterSchema = Type.Object(
   {
@@ -23,8 +24,8 @@ export const DeadLetterSchema = Type.Object(
   { $id: 'DeadLetter' },
 );
 
-export default function listDeadLettersRoute(app: RouteApp) {
-  typed(app).get(
+export default function listDeadLettersRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/dead-letters',
     {
       config: { scope: 'admin' },
@@ -48,7 +49,7 @@ export default function listDeadLettersRoute(app: RouteApp) {
             total: Type.Integer(),
             next: Type.Union([Type.String(), Type.Null()]),
           }),
-          ...errors(400, 404),
+          ...problemResponses(400, 404),
         },
       },
     },

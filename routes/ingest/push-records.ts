@@ -1,8 +1,9 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { EddyError, ErrorCode } from '../../src/core/errors.js';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
 import { pushRecords } from '../../src/services/push-records.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 export const MAX_PUSH_RECORDS = 10_000;
 /** Largest push body (other routes keep the app's 1 MiB default). */
@@ -31,8 +32,8 @@ const Receipt = Type.Object({
   ),
 });
 
-export default function pushRecordsRoute(app: RouteApp) {
-  typed(app).post(
+export default function pushRecordsRoute(app: FastifyInstance) {
+  withTypeBox(app).post(
     '/v1/feature-views/:name/records',
     {
       bodyLimit: MAX_PUSH_BODY_BYTES,
@@ -58,7 +59,7 @@ export default function pushRecordsRoute(app: RouteApp) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Receipt, 202: Receipt, ...errors(400, 404, 413, 415, 504) },
+        response: { 200: Receipt, 202: Receipt, ...problemResponses(400, 404, 413, 415, 504) },
       },
     },
     async (request, reply) => {

@@ -1,10 +1,11 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
 import { replayDeadLetters } from '../../src/services/dead-letters.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function replayDeadLettersRoute(app: RouteApp) {
-  typed(app).post(
+export default function replayDeadLettersRoute(app: FastifyInstance) {
+  withTypeBox(app).post(
     '/v1/feature-views/:name/dead-letters/replay',
     {
       config: { scope: 'admin' },
@@ -35,7 +36,7 @@ export default function replayDeadLettersRoute(app: RouteApp) {
               Type.Object({ id: Type.String(), code: Type.String(), reason: Type.String() }),
             ),
           }),
-          ...errors(400, 404),
+          ...problemResponses(400, 404),
         },
       },
     },

@@ -1,7 +1,8 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { viewStatus } from '../../src/services/view-status.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 const Counts = Type.Object({
   accepted: Type.Integer(),
@@ -35,8 +36,8 @@ const KinesisStatusSchema = Type.Object(
   { description: 'Kinesis views only: per-shard checkpoint, lag, lease owner and record outcomes' },
 );
 
-export default function statusRoute(app: RouteApp) {
-  typed(app).get(
+export default function statusRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/status',
     {
       config: { scope: 'read' },
@@ -70,7 +71,7 @@ export default function statusRoute(app: RouteApp) {
             ),
             kinesis: Type.Optional(KinesisStatusSchema),
           }),
-          ...errors(400, 404),
+          ...problemResponses(400, 404),
         },
       },
     },

@@ -1,10 +1,11 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
+import { withTypeBox } from '../with-typebox.js';
 import { SinkDeadLetterSchema } from './schemas.js';
 
-export default function listSageMakerDeadLettersRoute(app: RouteApp) {
-  typed(app).get(
+export default function listSageMakerDeadLettersRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/sagemaker/dead-letters',
     {
       config: { scope: 'admin' },
@@ -29,7 +30,7 @@ export default function listSageMakerDeadLettersRoute(app: RouteApp) {
             total: Type.Integer(),
             next: Type.Union([Type.String(), Type.Null()]),
           }),
-          ...errors(400, 404),
+          ...problemResponses(400, 404),
         },
       },
     },

@@ -1,9 +1,10 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function replaySageMakerDeadLettersRoute(app: RouteApp) {
-  typed(app).post(
+export default function replaySageMakerDeadLettersRoute(app: FastifyInstance) {
+  withTypeBox(app).post(
     '/v1/feature-views/:name/sagemaker/dead-letters/replay',
     {
       config: { scope: 'admin' },
@@ -30,7 +31,7 @@ export default function replaySageMakerDeadLettersRoute(app: RouteApp) {
         ),
         response: {
           200: Type.Object({ replayed: Type.Integer(), missing: Type.Array(Type.String()) }),
-          ...errors(400, 404),
+          ...problemResponses(400, 404),
         },
       },
     },

@@ -1,9 +1,10 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { MAX_EVENTS, MAX_RECORD_FIELD_LENGTH } from '../../src/core/resolve-view.js';
-import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { parseAsOf } from '../../src/services/read-features.js';
 import { readRecentEvents } from '../../src/services/read-recent-events.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 const RecentEvents = Type.Object(
   {
@@ -33,8 +34,8 @@ const RecentEvents = Type.Object(
   { additionalProperties: false },
 );
 
-export default function entityEventsRoute(app: RouteApp) {
-  typed(app).get(
+export default function entityEventsRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/entities/:entity/events',
     {
       config: { scope: 'read' },
@@ -67,7 +68,7 @@ export default function entityEventsRoute(app: RouteApp) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: RecentEvents, ...errors(400, 404) },
+        response: { 200: RecentEvents, ...problemResponses(400, 404) },
       },
     },
     async (request) => {

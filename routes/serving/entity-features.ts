@@ -1,11 +1,12 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { entityResultJson, JSON_CONTENT_TYPE } from '../../src/http/feature-json.js';
-import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function entityFeaturesRoute(app: RouteApp) {
-  typed(app).get(
+export default function entityFeaturesRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/entities/:entity',
     {
       config: { scope: 'read' },
@@ -30,7 +31,7 @@ export default function entityFeaturesRoute(app: RouteApp) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref('EntityResult'), ...errors(400, 404) },
+        response: { 200: Type.Ref('EntityResult'), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {

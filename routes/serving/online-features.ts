@@ -1,13 +1,14 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { JSON_CONTENT_TYPE, onlineFeaturesJson } from '../../src/http/feature-json.js';
-import { AsOfSchema, errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import { AsOfSchema, problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 export const MAX_READ_ENTITIES = 1000;
 
-export default function onlineFeaturesRoute(app: RouteApp) {
-  typed(app).post(
+export default function onlineFeaturesRoute(app: FastifyInstance) {
+  withTypeBox(app).post(
     '/v1/online-features',
     {
       config: { scope: 'read' },
@@ -30,7 +31,7 @@ export default function onlineFeaturesRoute(app: RouteApp) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref('OnlineFeatures'), ...errors(400, 404, 413) },
+        response: { 200: Type.Ref('OnlineFeatures'), ...problemResponses(400, 404, 413) },
       },
     },
     async (request, reply) => {

@@ -18,10 +18,13 @@ export const ProblemSchema = Type.Object(
 
 export const problemRef = Type.Ref('Problem');
 
-/** Standard error responses for a route, by status code. */
-export const errors = (...codes: number[]) =>
+/** The `response` entries of a route's error statuses: each one a problem+json body (`Problem`). */
+export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(
-    codes.map((c) => [c, { ...problemRef, description: 'Problem details (application/problem+json)' }]),
+    statuses.map((status) => [
+      status,
+      { ...problemRef, description: 'Problem details (application/problem+json)' },
+    ]),
   );
 
 export const ViewNameParam = Type.String({
