@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  DEFAULT_PAGE_LIMIT,
+  DeadLetterPageQuery,
+  deadLetterPage,
+} from '../../src/http/schemas/dead-letters.js';
 import { withTypeBox } from '../with-typebox.js';
 import { SinkDeadLetterSchema } from './schemas.js';
 
@@ -15,29 +20,14 @@ export default function listSageMakerDeadLettersRoute(app: FastifyInstance) {
         summary:
           'Entities whose SageMaker write failed for good (one entry per entity and version), oldest first',
         params: Type.Object({ name: ViewNameParam }),
-        querystring: Type.Object(
-          {
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-            after: Type.Optional(
-              Type.String({ maxLength: 512, description: '`next` from the previous page' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(SinkDeadLetterSchema),
-            total: Type.Integer(),
-            next: Type.Union([Type.String(), Type.Null()]),
-          }),
-          ...problemResponses(400, 404),
-        },
+        querystring: DeadLetterPageQuery,
+        response: { 200: deadLetterPage(SinkDeadLetterSchema), ...problemResponses(400, 404) },
       },
     },
     async (request) =>
       app.deps.sagemaker.listDeadLetters(
         request.params.name,
-        request.query.limit ?? 100,
+        request.query.limit ?? DEFAULT_PAGE_LIMIT,
         request.query.after,
       ),
   );
