@@ -32,6 +32,9 @@ const Receipt = Type.Object({
   ),
 });
 
+/** The lanes' wait gives up with "… timed out before finishing" (BullMQ's waitUntilFinished or its own). */
+const isWaitTimeout = (err: unknown) => err instanceof Error && /timed out|ttl/i.test(err.message);
+
 export default function pushRecordsRoute(app: FastifyInstance) {
   withTypeBox(app).post(
     '/v1/feature-views/:name/records',
@@ -72,7 +75,7 @@ export default function pushRecordsRoute(app: FastifyInstance) {
         });
         return reply.code(wait ? 200 : 202).send(receipt);
       } catch (err) {
-        if (wait && err instanceof Error && /timed out|ttl/i.test(err.message)) {
+        if (wait && isWaitTimeout(err)) {
           throw new EddyError(
             ErrorCode.TIMEOUT,
             'records were queued but not applied within the wait timeout; they will still be applied',

@@ -4,6 +4,7 @@ import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/sc
 import { viewStatus } from '../../src/services/view-status.js';
 import { withTypeBox } from '../with-typebox.js';
 
+/** Record outcomes: accepted, rejected (dead-lettered), late and duplicate. */
 const Counts = Type.Object({
   accepted: Type.Integer(),
   rejected: Type.Integer(),
@@ -52,12 +53,7 @@ export default function statusRoute(app: FastifyInstance) {
           200: Type.Object({
             featureView: Type.String(),
             version: Type.Integer(),
-            counts: Type.Object({
-              accepted: Type.Integer(),
-              rejected: Type.Integer(),
-              late: Type.Integer(),
-              duplicate: Type.Integer(),
-            }),
+            counts: Counts,
             lastEventTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
             sources: Type.Array(
               Type.Object({

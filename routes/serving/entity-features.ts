@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { entityResultJson, JSON_CONTENT_TYPE } from '../../src/http/feature-json.js';
-import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  AsOfQuery,
+  EntityIdParam,
+  problemResponses,
+  VersionQuery,
+  ViewNameParam,
+} from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
 import { withTypeBox } from '../with-typebox.js';
 
@@ -14,12 +20,10 @@ export default function entityFeaturesRoute(app: FastifyInstance) {
         operationId: 'getEntityFeatures',
         tags: ['serving'],
         summary: 'Current feature values of one entity',
-        params: Type.Object({ name: ViewNameParam, entity: Type.String({ minLength: 1, maxLength: 256 }) }),
+        params: Type.Object({ name: ViewNameParam, entity: EntityIdParam }),
         querystring: Type.Object(
           {
-            asOf: Type.Optional(
-              Type.String({ maxLength: 40, description: 'now (default), latest, epoch ms or ISO-8601' }),
-            ),
+            asOf: Type.Optional(AsOfQuery),
             features: Type.Optional(
               Type.String({
                 maxLength: 6500,

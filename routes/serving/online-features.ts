@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { JSON_CONTENT_TYPE, onlineFeaturesJson } from '../../src/http/feature-json.js';
-import { AsOfSchema, problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  AsOfSchema,
+  EntityIdParam,
+  problemResponses,
+  VersionQuery,
+  ViewNameParam,
+} from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
 import { withTypeBox } from '../with-typebox.js';
 
@@ -20,7 +26,7 @@ export default function onlineFeaturesRoute(app: FastifyInstance) {
           {
             featureView: ViewNameParam,
             version: Type.Optional(VersionQuery),
-            entities: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+            entities: Type.Array(EntityIdParam, {
               minItems: 1,
               maxItems: MAX_READ_ENTITIES,
             }),

@@ -1,12 +1,12 @@
 /**
- * TypeBox schemas shared by the dead-letter routes of ingestion and of the SageMaker sink: the paging query and
- * page, the replay body and the replay result. Each route brings the shape of its own entries and ids.
+ * TypeBox schemas shared by the dead-letter routes of ingestion and of the SageMaker sink: the paging query
+ * and page, the replay body and the replay result. Each route brings the shape of its own entries and ids.
  */
 import { type TSchema, Type } from 'typebox';
 
 /** Entries per page when the query names no `limit`. */
 export const DEFAULT_PAGE_LIMIT = 100;
-/** Most entries per page and per replay; also the replay's size when the body names neither ids nor a limit. */
+/** Most entries per page and per replay; also a replay's size when its body names neither ids nor limit. */
 export const MAX_DEAD_LETTERS_PER_CALL = 1000;
 
 /** `?limit=&after=`: a page of the oldest entries, continuing after the previous page's `next`. */
