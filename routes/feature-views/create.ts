@@ -1,10 +1,11 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors } from '../../src/http/schemas/common.js';
+import { problemResponses } from '../../src/http/schemas/common.js';
 import { FeatureViewSpecSchema } from '../../src/http/schemas/feature-view.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function createFeatureView(app: RouteApp) {
-  typed(app).post(
+export default function createFeatureView(app: FastifyInstance) {
+  withTypeBox(app).post(
     '/v1/feature-views',
     {
       config: { scope: 'admin' },
@@ -13,7 +14,7 @@ export default function createFeatureView(app: RouteApp) {
         tags: ['feature-views'],
         summary: 'Register a new feature view (version 1)',
         body: FeatureViewSpecSchema,
-        response: { 201: Type.Ref('FeatureView'), ...errors(400, 409, 413, 415) },
+        response: { 201: Type.Ref('FeatureView'), ...problemResponses(400, 409, 413, 415) },
       },
     },
     async (request, reply) => {

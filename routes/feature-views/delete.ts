@@ -1,9 +1,10 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function deleteFeatureView(app: RouteApp) {
-  typed(app).delete(
+export default function deleteFeatureView(app: FastifyInstance) {
+  withTypeBox(app).delete(
     '/v1/feature-views/:name',
     {
       config: { scope: 'admin' },
@@ -12,7 +13,7 @@ export default function deleteFeatureView(app: RouteApp) {
         tags: ['feature-views'],
         summary: 'Delete a view: it stops ingesting and reading; its entity state expires by its TTL',
         params: Type.Object({ name: ViewNameParam }),
-        response: { 204: Type.Null({ description: 'Deleted' }), ...errors(400, 404) },
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {

@@ -1,9 +1,10 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function getFeatureView(app: RouteApp) {
-  typed(app).get(
+export default function getFeatureView(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name',
     {
       config: { scope: 'read' },
@@ -13,7 +14,7 @@ export default function getFeatureView(app: RouteApp) {
         summary: 'A feature view definition (latest version unless `version` is given)',
         params: Type.Object({ name: ViewNameParam }),
         querystring: Type.Object({ version: Type.Optional(VersionQuery) }, { additionalProperties: false }),
-        response: { 200: Type.Ref('FeatureView'), ...errors(400, 404) },
+        response: { 200: Type.Ref('FeatureView'), ...problemResponses(400, 404) },
       },
     },
     async (request) =>

@@ -1,8 +1,9 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function listFeatureViews(app: RouteApp) {
-  typed(app).get(
+export default function listFeatureViews(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views',
     {
       config: { scope: 'read' },

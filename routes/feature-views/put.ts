@@ -1,11 +1,12 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { EddyError, ErrorCode } from '../../src/core/errors.js';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
 import { FeatureViewSpecSchema } from '../../src/http/schemas/feature-view.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function putFeatureView(app: RouteApp) {
-  typed(app).put(
+export default function putFeatureView(app: FastifyInstance) {
+  withTypeBox(app).put(
     '/v1/feature-views/:name',
     {
       config: { scope: 'admin' },
@@ -19,7 +20,7 @@ export default function putFeatureView(app: RouteApp) {
         response: {
           200: { ...Type.Ref('FeatureView'), description: 'A new version, or the unchanged current one' },
           201: { ...Type.Ref('FeatureView'), description: 'Created (version 1)' },
-          ...errors(400, 413, 415),
+          ...problemResponses(400, 413, 415),
         },
       },
     },

@@ -1,8 +1,15 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  DEFAULT_PAGE_LIMIT,
+  DeadLetterPageQuery,
+  deadLetterPage,
+} from '../../src/http/schemas/dead-letters.js';
 import { listDeadLetters } from '../../src/services/dead-letters.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
+/** A record that ingestion rejected, with its reason and where it came from. */
 export const DeadLetterSchema = Type.Object(
   {
     id: Type.String(),
@@ -23,8 +30,8 @@ export const DeadLetterSchema = Type.Object(
   { $id: 'DeadLetter' },
 );
 
-export default function listDeadLettersRoute(app: RouteApp) {
-  typed(app).get(
+export default function listDeadLettersRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/dead-letters',
     {
       config: { scope: 'admin' },
@@ -33,26 +40,16 @@ export default function listDeadLettersRoute(app: RouteApp) {
         tags: ['ingest'],
         summary: 'Rejected records with their reasons, oldest first',
         params: Type.Object({ name: ViewNameParam }),
-        querystring: Type.Object(
-          {
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-            after: Type.Optional(
-              Type.String({ maxLength: 512, description: '`next` from the previous page' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(DeadLetterSchema),
-            total: Type.Integer(),
-            next: Type.Union([Type.String(), Type.Null()]),
-          }),
-          ...errors(400, 404),
-        },
+        querystring: DeadLetterPageQuery,
+        response: { 200: deadLetterPage(DeadLetterSchema), ...problemResponses(400, 404) },
       },
     },
     async (request) =>
-      listDeadLetters(app.deps, request.params.name, request.query.limit ?? 100, request.query.after),
+      listDeadLetters(
+        app.deps,
+        request.params.name,
+        request.query.limit ?? DEFAULT_PAGE_LIMIT,
+        request.query.after,
+      ),
   );
 }

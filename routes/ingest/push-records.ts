@@ -1,8 +1,9 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { EddyError, ErrorCode } from '../../src/core/errors.js';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
 import { pushRecords } from '../../src/services/push-records.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 export const MAX_PUSH_RECORDS = 10_000;
 /** Largest push body (other routes keep the app's 1 MiB default). */
@@ -31,8 +32,11 @@ const Receipt = Type.Object({
   ),
 });
 
-export default function pushRecordsRoute(app: RouteApp) {
-  typed(app).post(
+/** The lanes' wait gives up with "… timed out before finishing" (BullMQ's waitUntilFinished or its own). */
+const isWaitTimeout = (err: unknown) => err instanceof Error && /timed out|ttl/i.test(err.message);
+
+export default function pushRecordsRoute(app: FastifyInstance) {
+  withTypeBox(app).post(
     '/v1/feature-views/:name/records',
     {
       bodyLimit: MAX_PUSH_BODY_BYTES,
@@ -58,7 +62,7 @@ export default function pushRecordsRoute(app: RouteApp) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Receipt, 202: Receipt, ...errors(400, 404, 413, 415, 504) },
+        response: { 200: Receipt, 202: Receipt, ...problemResponses(400, 404, 413, 415, 504) },
       },
     },
     async (request, reply) => {
@@ -71,7 +75,7 @@ export default function pushRecordsRoute(app: RouteApp) {
         });
         return reply.code(wait ? 200 : 202).send(receipt);
       } catch (err) {
-        if (wait && err instanceof Error && /timed out|ttl/i.test(err.message)) {
+        if (wait && isWaitTimeout(err)) {
           throw new EddyError(
             ErrorCode.TIMEOUT,
             'records were queued but not applied within the wait timeout; they will still be applied',

@@ -1,10 +1,24 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  MAX_DEAD_LETTERS_PER_CALL,
+  ReplayResultSchema,
+  replayDeadLettersBody,
+} from '../../src/http/schemas/dead-letters.js';
 import { replayDeadLetters } from '../../src/services/dead-letters.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function replayDeadLettersRoute(app: RouteApp) {
-  typed(app).post(
+const DeadLetterId = Type.String({ maxLength: 512 });
+
+/** The replay result, with the records that were rejected again and why. */
+const RecordReplayResultSchema = Type.Object({
+  ...ReplayResultSchema.properties,
+  rejected: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), reason: Type.String() })),
+});
+
+export default function replayDeadLettersRoute(app: FastifyInstance) {
+  withTypeBox(app).post(
     '/v1/feature-views/:name/dead-letters/replay',
     {
       config: { scope: 'admin' },
@@ -14,36 +28,16 @@ export default function replayDeadLettersRoute(app: RouteApp) {
         summary:
           'Re-validate dead letters against the latest version; valid ones are ingested and removed, the rest stay with their new reason',
         params: Type.Object({ name: ViewNameParam }),
-        body: Type.Object(
-          {
-            ids: Type.Optional(Type.Array(Type.String({ maxLength: 512 }), { minItems: 1, maxItems: 1000 })),
-            limit: Type.Optional(
-              Type.Integer({
-                minimum: 1,
-                maximum: 1000,
-                description: 'Without ids: replay the oldest `limit` (default 1000)',
-              }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            replayed: Type.Integer(),
-            missing: Type.Array(Type.String()),
-            rejected: Type.Array(
-              Type.Object({ id: Type.String(), code: Type.String(), reason: Type.String() }),
-            ),
-          }),
-          ...errors(400, 404),
-        },
+        body: replayDeadLettersBody(DeadLetterId),
+        response: { 200: RecordReplayResultSchema, ...problemResponses(400, 404) },
       },
     },
     async (request) => {
       const { name } = request.params;
       let ids = request.body.ids;
       if (!ids) {
-        ids = (await app.deps.deadLetters.list(name, request.body.limit ?? 1000)).items.map((e) => e.id);
+        const oldest = await app.deps.deadLetters.list(name, request.body.limit ?? MAX_DEAD_LETTERS_PER_CALL);
+        ids = oldest.items.map((e) => e.id);
         if (ids.length === 0) {
           await app.deps.catalog.get(name);
           return { replayed: 0, missing: [], rejected: [] };

@@ -1,8 +1,10 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
 import { viewStatus } from '../../src/services/view-status.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
+/** Record outcomes: accepted, rejected (dead-lettered), late and duplicate. */
 const Counts = Type.Object({
   accepted: Type.Integer(),
   rejected: Type.Integer(),
@@ -43,8 +45,8 @@ const KinesisStatusSchema = Type.Object(
   { description: 'Kinesis views only: per-shard checkpoint, lag, lease owner and record outcomes' },
 );
 
-export default function statusRoute(app: RouteApp) {
-  typed(app).get(
+export default function statusRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/status',
     {
       config: { scope: 'read' },
@@ -59,12 +61,7 @@ export default function statusRoute(app: RouteApp) {
           200: Type.Object({
             featureView: Type.String(),
             version: Type.Integer(),
-            counts: Type.Object({
-              accepted: Type.Integer(),
-              rejected: Type.Integer(),
-              late: Type.Integer(),
-              duplicate: Type.Integer(),
-            }),
+            counts: Counts,
             lastEventTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
             sources: Type.Array(
               Type.Object({
@@ -78,7 +75,7 @@ export default function statusRoute(app: RouteApp) {
             ),
             kinesis: Type.Optional(KinesisStatusSchema),
           }),
-          ...errors(400, 404),
+          ...problemResponses(400, 404),
         },
       },
     },

@@ -1,7 +1,8 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { problem, sendProblem } from '../../src/http/problem.js';
-import { errors } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { problemResponses } from '../../src/http/schemas/common.js';
+import { withTypeBox } from '../with-typebox.js';
 
 const Health = Type.Object({
   status: Type.String(),
@@ -11,8 +12,8 @@ const Health = Type.Object({
 });
 
 /** Open (no API key) and never rate limited: orchestrators and load balancers call them. */
-export default function healthRoutes(app: RouteApp) {
-  typed(app).get(
+export default function healthRoutes(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/healthz',
     {
       config: { rateLimit: false },
@@ -25,7 +26,7 @@ export default function healthRoutes(app: RouteApp) {
     },
     async () => ({ status: 'ok' }),
   );
-  typed(app).get(
+  withTypeBox(app).get(
     '/readyz',
     {
       config: { rateLimit: false },
@@ -34,7 +35,7 @@ export default function healthRoutes(app: RouteApp) {
         tags: ['operations'],
         summary:
           "Every readiness probe passes: Redis answers, this process's workers and readers run, lag is under EDDY_READY_MAX_LAG_MS",
-        response: { 200: Health, ...errors(503) },
+        response: { 200: Health, ...problemResponses(503) },
       },
     },
     async (request, reply) => {

@@ -1,12 +1,13 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 /**
  * Prometheus metrics of this process. Open, like /healthz and /readyz: it carries counts and timings labelled
  * by view, queue, shard and feature-group names only (no entity ids, values or keys); restrict it at the network.
  */
-export default function metricsRoute(app: RouteApp) {
-  typed(app).get(
+export default function metricsRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/metrics',
     {
       config: { rateLimit: false },

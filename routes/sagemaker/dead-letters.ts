@@ -1,10 +1,16 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, ViewNameParam } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { problemResponses, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  DEFAULT_PAGE_LIMIT,
+  DeadLetterPageQuery,
+  deadLetterPage,
+} from '../../src/http/schemas/dead-letters.js';
+import { withTypeBox } from '../with-typebox.js';
 import { SinkDeadLetterSchema } from './schemas.js';
 
-export default function listSageMakerDeadLettersRoute(app: RouteApp) {
-  typed(app).get(
+export default function listSageMakerDeadLettersRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/sagemaker/dead-letters',
     {
       config: { scope: 'admin' },
@@ -14,29 +20,14 @@ export default function listSageMakerDeadLettersRoute(app: RouteApp) {
         summary:
           'Entities whose SageMaker write failed for good (one entry per entity and version), oldest first',
         params: Type.Object({ name: ViewNameParam }),
-        querystring: Type.Object(
-          {
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-            after: Type.Optional(
-              Type.String({ maxLength: 512, description: '`next` from the previous page' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(SinkDeadLetterSchema),
-            total: Type.Integer(),
-            next: Type.Union([Type.String(), Type.Null()]),
-          }),
-          ...errors(400, 404),
-        },
+        querystring: DeadLetterPageQuery,
+        response: { 200: deadLetterPage(SinkDeadLetterSchema), ...problemResponses(400, 404) },
       },
     },
     async (request) =>
       app.deps.sagemaker.listDeadLetters(
         request.params.name,
-        request.query.limit ?? 100,
+        request.query.limit ?? DEFAULT_PAGE_LIMIT,
         request.query.after,
       ),
   );

@@ -1,10 +1,11 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import { withTypeBox } from '../with-typebox.js';
 import { SinkStateSchema } from './schemas.js';
 
-export default function sageMakerSinkStateRoute(app: RouteApp) {
-  typed(app).get(
+export default function sageMakerSinkStateRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/sagemaker',
     {
       config: { scope: 'read' },
@@ -15,7 +16,7 @@ export default function sageMakerSinkStateRoute(app: RouteApp) {
           "The CreateFeatureGroup input matching the view's SageMaker sink, and the sink's state (pending, written, failed, dead letters)",
         params: Type.Object({ name: ViewNameParam }),
         querystring: Type.Object({ version: Type.Optional(VersionQuery) }, { additionalProperties: false }),
-        response: { 200: SinkStateSchema, ...errors(400, 404) },
+        response: { 200: SinkStateSchema, ...problemResponses(400, 404) },
       },
     },
     async (request) => app.deps.sagemaker.state(request.params.name, request.query.version),

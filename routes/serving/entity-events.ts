@@ -1,9 +1,16 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { MAX_EVENTS, MAX_RECORD_FIELD_LENGTH } from '../../src/core/resolve-view.js';
-import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  AsOfQuery,
+  EntityIdParam,
+  problemResponses,
+  VersionQuery,
+  ViewNameParam,
+} from '../../src/http/schemas/common.js';
 import { parseAsOf } from '../../src/services/read-features.js';
 import { readRecentEvents } from '../../src/services/read-recent-events.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 const RecentEvents = Type.Object(
   {
@@ -33,8 +40,8 @@ const RecentEvents = Type.Object(
   { additionalProperties: false },
 );
 
-export default function entityEventsRoute(app: RouteApp) {
-  typed(app).get(
+export default function entityEventsRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/entities/:entity/events',
     {
       config: { scope: 'read' },
@@ -44,7 +51,7 @@ export default function entityEventsRoute(app: RouteApp) {
         summary: "An entity's most recent raw values of one field",
         description:
           "The most recent accepted events (event time <= asOf) carrying `field`, as the view retains them for its count windows: per field, the N most recent by event time (ties: later arrival), N being the view's largest count window over that field. A count window of n events reads exactly the last n of these. A field no count window reads is not retained (400 `EVENTS_NOT_RETAINED`).",
-        params: Type.Object({ name: ViewNameParam, entity: Type.String({ minLength: 1, maxLength: 256 }) }),
+        params: Type.Object({ name: ViewNameParam, entity: EntityIdParam }),
         querystring: Type.Object(
           {
             field: Type.String({
@@ -60,14 +67,12 @@ export default function entityEventsRoute(app: RouteApp) {
                 description: 'At most this many (the most recent); default: every retained event',
               }),
             ),
-            asOf: Type.Optional(
-              Type.String({ maxLength: 40, description: 'now (default), latest, epoch ms or ISO-8601' }),
-            ),
+            asOf: Type.Optional(AsOfQuery),
             version: Type.Optional(VersionQuery),
           },
           { additionalProperties: false },
         ),
-        response: { 200: RecentEvents, ...errors(400, 404) },
+        response: { 200: RecentEvents, ...problemResponses(400, 404) },
       },
     },
     async (request) => {

@@ -1,11 +1,18 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { entityResultJson, JSON_CONTENT_TYPE } from '../../src/http/feature-json.js';
-import { errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  AsOfQuery,
+  EntityIdParam,
+  problemResponses,
+  VersionQuery,
+  ViewNameParam,
+} from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
-export default function entityFeaturesRoute(app: RouteApp) {
-  typed(app).get(
+export default function entityFeaturesRoute(app: FastifyInstance) {
+  withTypeBox(app).get(
     '/v1/feature-views/:name/entities/:entity',
     {
       config: { scope: 'read' },
@@ -13,12 +20,10 @@ export default function entityFeaturesRoute(app: RouteApp) {
         operationId: 'getEntityFeatures',
         tags: ['serving'],
         summary: 'Current feature values of one entity',
-        params: Type.Object({ name: ViewNameParam, entity: Type.String({ minLength: 1, maxLength: 256 }) }),
+        params: Type.Object({ name: ViewNameParam, entity: EntityIdParam }),
         querystring: Type.Object(
           {
-            asOf: Type.Optional(
-              Type.String({ maxLength: 40, description: 'now (default), latest, epoch ms or ISO-8601' }),
-            ),
+            asOf: Type.Optional(AsOfQuery),
             features: Type.Optional(
               Type.String({
                 maxLength: 6500,
@@ -30,7 +35,7 @@ export default function entityFeaturesRoute(app: RouteApp) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref('EntityResult'), ...errors(400, 404) },
+        response: { 200: Type.Ref('EntityResult'), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {

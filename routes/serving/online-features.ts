@@ -1,13 +1,20 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { JSON_CONTENT_TYPE, onlineFeaturesJson } from '../../src/http/feature-json.js';
-import { AsOfSchema, errors, VersionQuery, ViewNameParam } from '../../src/http/schemas/common.js';
+import {
+  AsOfSchema,
+  EntityIdParam,
+  problemResponses,
+  VersionQuery,
+  ViewNameParam,
+} from '../../src/http/schemas/common.js';
 import { parseAsOf, readOnlineFeatures } from '../../src/services/read-features.js';
-import { type RouteApp, typed } from '../route-kit.js';
+import { withTypeBox } from '../with-typebox.js';
 
 export const MAX_READ_ENTITIES = 1000;
 
-export default function onlineFeaturesRoute(app: RouteApp) {
-  typed(app).post(
+export default function onlineFeaturesRoute(app: FastifyInstance) {
+  withTypeBox(app).post(
     '/v1/online-features',
     {
       config: { scope: 'read' },
@@ -19,7 +26,7 @@ export default function onlineFeaturesRoute(app: RouteApp) {
           {
             featureView: ViewNameParam,
             version: Type.Optional(VersionQuery),
-            entities: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+            entities: Type.Array(EntityIdParam, {
               minItems: 1,
               maxItems: MAX_READ_ENTITIES,
             }),
@@ -30,7 +37,7 @@ export default function onlineFeaturesRoute(app: RouteApp) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref('OnlineFeatures'), ...errors(400, 404, 413) },
+        response: { 200: Type.Ref('OnlineFeatures'), ...problemResponses(400, 404, 413) },
       },
     },
     async (request, reply) => {

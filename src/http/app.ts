@@ -71,10 +71,40 @@ export interface BuildOptions {
   onRoute?: (route: RouteOptions) => void;
 }
 
+/** Schemas routes refer to by `$id` (`Type.Ref('Problem')`, …), registered once for every route. */
+const SHARED_SCHEMAS = [
+  ProblemSchema,
+  EntityResultSchema,
+  OnlineFeaturesSchema,
+  FeatureViewSpecSchema,
+  FeatureViewSchema,
+];
+
 export async function buildApp(deps: AppDeps, options: BuildOptions) {
   const surface = options.surface ?? 'api';
   if (surface === 'api') assertAuthConfigured(deps.config);
-  const app = Fastify({
+  const app = createFastify(options);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  app.decorate('deps', deps);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  // Order matters: hooks run in registration order, and only routes registered after them get them.
+  await registerRequestHooks(app, deps);
+  if (surface === 'api' && app.keyring.open) {
+    app.log.warn('EDDY_API_KEYS is not set: every route is open (allowed outside production only)');
+  }
+  if (surface === 'api') await registerSwagger(app);
+  answerErrorsAsProblems(app);
+  acceptJsonOnly(app);
+
+  await app.register(options.routes);
+  if (surface === 'api') await registerQueueDashboard(app, deps.queues());
+  if (surface === 'api') await registerDashboard(app, options.labelledWindows);
+  return app;
+}
+
+/** The server and its options: 1 MiB bodies, router errors as problems, TypeBox-typed routes. */
+function createFastify(options: BuildOptions) {
+  return Fastify({
     ...(options.loggerInstance
       ? { loggerInstance: options.loggerInstance }
       : { logger: options.logger ?? false }),
@@ -88,25 +118,16 @@ export async function buildApp(deps: AppDeps, options: BuildOptions) {
           : 'the URL is malformed';
       return sendProblem(reply, request, problem('VALIDATION_FAILED', detail));
     },
-    // JSON.parse keeps `__proto__` and `constructor` as own data keys, which can pollute nothing; refusing them
-    // would reject a whole push for one record's unread key. Code copying keys must use own-property reads.
+    // JSON.parse keeps `__proto__` and `constructor` as own data keys, which can pollute nothing; refusing
+    // them would reject a whole push for one record's unread key. Code copying keys must read own properties.
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
 
-  if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  app.decorate('deps', deps);
-  for (const schema of [
-    ProblemSchema,
-    EntityResultSchema,
-    OnlineFeaturesSchema,
-    FeatureViewSpecSchema,
-    FeatureViewSchema,
-  ]) {
-    app.addSchema(schema);
-  }
-  // Order matters: hooks run in registration order, and only routes registered after them get them.
+/** Metrics, security headers, rate limit, then authorization: every request passes them in this order. */
+async function registerRequestHooks(app: FastifyInstance, deps: AppDeps) {
   await app.register(httpMetricsPlugin, { metrics: deps.metrics });
   await registerSecurityHeaders(app);
   await app.register(rateLimitPlugin, {
@@ -115,11 +136,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions) {
     max: deps.config.rateLimit,
   });
   await app.register(authPlugin, { keyring: keyring(deps.config.apiKeys) });
-  if (surface === 'api' && app.keyring.open) {
-    app.log.warn('EDDY_API_KEYS is not set: every route is open (allowed outside production only)');
-  }
-  if (surface === 'api') await registerSwagger(app);
+}
 
+/** Every error, and a request no route matches, is answered as problem+json; 5xx are logged. */
+function answerErrorsAsProblems(app: FastifyInstance) {
   app.setErrorHandler((err, request, reply) => {
     const p = toProblem(err as Error);
     if (p.status >= 500) request.log.error({ err }, 'request failed');
@@ -132,18 +152,16 @@ export async function buildApp(deps: AppDeps, options: BuildOptions) {
       problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
     ),
   );
-  // JSON only: every other media type is 415.
+}
+
+/** Bodies are JSON (or problem+json, parsed the same): every other media type is 415. */
+function acceptJsonOnly(app: FastifyInstance) {
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
     PROBLEM_CONTENT_TYPE,
     { parseAs: 'string' },
     app.getDefaultJsonParser('ignore', 'ignore'),
   );
-
-  await app.register(options.routes);
-  if (surface === 'api') await registerQueueDashboard(app, deps.queues());
-  if (surface === 'api') await registerDashboard(app, options.labelledWindows);
-  return app;
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

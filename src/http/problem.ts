@@ -82,21 +82,7 @@ export function toProblem(err: FastifyError | Error): Problem {
     return problem(err.code, err.message, { ...(field ? { field } : {}), ...(err.details ?? {}) });
   }
   const fe = err as FastifyError;
-  if (fe.validation) {
-    const first = fe.validation[0];
-    const where = fe.validationContext ?? 'body';
-    const pointer = first?.instancePath ?? '';
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
-    const field = `/${where}${pointer}${missing ? `/${missing}` : extra ? `/${extra}` : ''}`;
-    const message = extra ? `unknown property '${extra}'` : (first?.message ?? 'is invalid');
-    return problem('VALIDATION_FAILED', `${field} ${message}`, {
-      field,
-      errors: fe.validation
-        .slice(0, 20)
-        .map((v) => ({ field: `/${where}${v.instancePath}`, message: v.message })),
-    });
-  }
+  if (fe.validation) return validationProblem(fe.validation, fe.validationContext ?? 'body');
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problem('PAYLOAD_TOO_LARGE', 'request body is larger than this route accepts');
@@ -113,4 +99,21 @@ export function toProblem(err: FastifyError | Error): Problem {
     return problem('VALIDATION_FAILED', fe.message);
   }
   return problem('INTERNAL', 'an internal error occurred; it has been logged');
+}
+
+/**
+ * A schema validation failure: `field` points at the first offending input (the missing or unknown property
+ * itself when that is the fault), `errors` lists up to 20 of them.
+ */
+function validationProblem(validation: NonNullable<FastifyError['validation']>, where: string): Problem {
+  const first = validation[0];
+  const pointer = first?.instancePath ?? '';
+  const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+  const field = `/${where}${pointer}${missing ? `/${missing}` : extra ? `/${extra}` : ''}`;
+  const message = extra ? `unknown property '${extra}'` : (first?.message ?? 'is invalid');
+  return problem('VALIDATION_FAILED', `${field} ${message}`, {
+    field,
+    errors: validation.slice(0, 20).map((v) => ({ field: `/${where}${v.instancePath}`, message: v.message })),
+  });
 }

@@ -10,10 +10,10 @@
  * for the key when opening the queue dashboard). Without configured keys every route is open; that is only
  * allowed outside production (`assertAuthConfigured`).
  *
- * The hook also puts `security: [{ bearerAuth: [] }]` and the 401/403/429 responses into each protected
- * route's schema, so the OpenAPI document shows which operations need a key.
+ * An onRoute hook (`declareScope`) also puts `security: [{ bearerAuth: [] }]` and the 401/403/429 responses
+ * into each protected route's schema, so the OpenAPI document shows which operations need a key.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Config, ConfigError } from '../../config.js';
 import { grants, type Keyring, type Principal, presentedKey, type Scope } from '../keyring.js';
@@ -83,29 +83,35 @@ function deny(request: FastifyRequest, reply: FastifyReply, required: Scope, pri
   );
 }
 
+/**
+ * Settles a route's scope (everything under /admin needs `admin`) and, for a protected route, writes into its
+ * schema what the OpenAPI document shows: `security`, the 401/403/429 responses and the scope it needs.
+ */
+function declareScope(route: RouteOptions) {
+  route.config ??= {};
+  const config = route.config as { scope?: Scope };
+  if (route.url.startsWith(ADMIN_PREFIX)) config.scope = 'admin';
+  if (!config.scope) return;
+  route.schema ??= {};
+  const schema = route.schema as Record<string, unknown>;
+  const response = (schema.response ?? {}) as Record<string | number, unknown>;
+  schema.security = [{ bearerAuth: [] }];
+  schema.response = {
+    ...response,
+    401: { ...problemRef, description: 'No API key, or an unknown one' },
+    403: { ...problemRef, description: `The API key lacks the '${config.scope}' scope` },
+    429: { ...problemRef, description: 'Rate limit exceeded; see Retry-After' },
+  };
+  if (typeof schema.summary === 'string' && !schema.description) {
+    schema.description = `Requires an API key with the \`${config.scope}\` scope${config.scope === 'admin' ? '' : ' (or `admin`)'}.`;
+  }
+}
+
 async function auth(app: FastifyInstance, options: { keyring: Keyring }) {
   app.decorate('keyring', options.keyring);
   app.decorateRequest('principal', undefined);
 
-  app.addHook('onRoute', (route) => {
-    route.config ??= {};
-    const config = route.config as { scope?: Scope };
-    if (route.url.startsWith(ADMIN_PREFIX)) config.scope = 'admin';
-    if (!config.scope) return;
-    route.schema ??= {};
-    const schema = route.schema as Record<string, unknown>;
-    const response = (schema.response ?? {}) as Record<string | number, unknown>;
-    schema.security = [{ bearerAuth: [] }];
-    schema.response = {
-      ...response,
-      401: { ...problemRef, description: 'No API key, or an unknown one' },
-      403: { ...problemRef, description: `The API key lacks the '${config.scope}' scope` },
-      429: { ...problemRef, description: 'Rate limit exceeded; see Retry-After' },
-    };
-    if (typeof schema.summary === 'string' && !schema.description) {
-      schema.description = `Requires an API key with the \`${config.scope}\` scope${config.scope === 'admin' ? '' : ' (or `admin`)'}.`;
-    }
-  });
+  app.addHook('onRoute', declareScope);
 
   app.addHook('onRequest', async (request, reply) => {
     const required = request.routeOptions.config.scope;

@@ -6,8 +6,7 @@
  * left out: Eddy binds plain HTTP on 127.0.0.1 by default, TLS is a proxy's job.
  *
  * The header set is the same for every response, so helmet runs once at start-up against a recording response
- * and each request only copies the recorded headers (@fastify/helmet would rebuild the policy per request: a
- * tenth of a single-entity read's CPU).
+ * and each request only copies the recorded headers (@fastify/helmet would rebuild the policy per request).
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';

@@ -18,10 +18,13 @@ export const ProblemSchema = Type.Object(
 
 export const problemRef = Type.Ref('Problem');
 
-/** Standard error responses for a route, by status code. */
-export const errors = (...codes: number[]) =>
+/** The `response` entries of a route's error statuses: each one a problem+json body (`Problem`). */
+export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(
-    codes.map((c) => [c, { ...problemRef, description: 'Problem details (application/problem+json)' }]),
+    statuses.map((status) => [
+      status,
+      { ...problemRef, description: 'Problem details (application/problem+json)' },
+    ]),
   );
 
 export const ViewNameParam = Type.String({
@@ -29,6 +32,8 @@ export const ViewNameParam = Type.String({
   maxLength: 63,
   description: 'Feature view name',
 });
+
+export const EntityIdParam = Type.String({ minLength: 1, maxLength: 256 });
 
 export const VersionQuery = Type.Integer({
   minimum: 1,
@@ -48,6 +53,12 @@ export const AsOfSchema = Type.Union(
       '`now` (default, server clock), `latest` (each entity at its own watermark), epoch ms or ISO-8601',
   },
 );
+
+/** `?asOf=` of the single-entity reads: the forms of `AsOfSchema`, as query text. */
+export const AsOfQuery = Type.String({
+  maxLength: 40,
+  description: 'now (default), latest, epoch ms or ISO-8601',
+});
 
 // Read responses are serialized per entity and per value (up to 1,000 entities per response): these schemas
 // say "nullable" and "enum" directly instead of anyOf unions, which fast-json-stringify would resolve by running

@@ -1,8 +1,8 @@
 /**
- * TypeBox schemas of feature views (PRODUCT.md §2): the request body (`FeatureViewSpec`) and the stored definition
- * returned by the API (`FeatureView`). Structure and limits live here; rules that relate fields to each other
- * (window vs granularity, required `field`, duplicate names, defaults) live in src/core/resolve-view.ts, which
- * names the offending field as a JSON pointer.
+ * TypeBox schemas of feature views (docs/semantics.md#feature-views): the request body (`FeatureViewSpec`) and
+ * the stored definition returned by the API (`FeatureView`). Structure and limits live here; rules that relate
+ * fields to each other (window vs granularity, required `field`, duplicate names, defaults) live in
+ * src/core/resolve-view.ts, which names the offending field as a JSON pointer.
  *
  * Only the two top-level schemas carry a `$id`; nested parts are inlined so that registering both with
  * `fastify.addSchema` never declares one `$id` twice.
@@ -197,7 +197,7 @@ export const FeatureViewSpecSchema = Type.Object(
     $id: 'FeatureViewSpec',
     title: 'FeatureViewSpec',
     additionalProperties: false,
-    description: 'A feature view definition as sent by a client (PRODUCT.md §2).',
+    description: 'A feature view definition as sent by a client.',
   },
 );
 export type FeatureViewSpecBody = Static<typeof FeatureViewSpecSchema>;
