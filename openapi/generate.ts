@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { createMetrics } from '../src/adapters/metrics/metrics.js';
+import { leasedRateLimitStore } from '../src/adapters/redis/leased-rate-limit-store.js';
 import { buildEddyApp } from '../src/assemble.js';
 import { parseConfig } from '../src/config.js';
 import type { AppDeps } from '../src/http/app.js';
@@ -19,7 +20,7 @@ export async function generateOpenApi(): Promise<Record<string, unknown>> {
   const redis = new Redis({ lazyConnect: true });
   const deps = {
     config: parseConfig({}),
-    redis,
+    rateLimitStore: leasedRateLimitStore(redis, 'unused:'),
     catalog: absent('catalog'),
     entities: absent('entities'),
     counters: absent('counters'),

@@ -13,6 +13,7 @@ import { pushLanes } from './adapters/queue/push-lanes.js';
 import { queueDepths } from './adapters/queue/queue-depths.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { type KeyLayout, keyLayout } from './adapters/redis/keys.js';
+import { leasedRateLimitStore } from './adapters/redis/leased-rate-limit-store.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
 import { redisEntitySnapshots } from './adapters/redis/redis-entity-snapshots.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
@@ -103,7 +104,7 @@ export async function compose(
 
   const deps: AppDeps = {
     config,
-    redis: requestRedis,
+    rateLimitStore: leasedRateLimitStore(requestRedis, `${config.keyPrefix}:rate-limit:`),
     catalog,
     entities: readEntities,
     snapshots: redisEntitySnapshots(requestRedis, keys, { maxBytes: config.stateCacheBytes }),

@@ -1,15 +1,15 @@
 /**
  * The HTTP API as a function of its dependencies. `server` code (src/main.ts) only starts the process.
  */
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
-import type { Redis } from 'ioredis';
-import type { EddyMetrics } from '../adapters/metrics/metrics.js';
 import type { Config } from '../config.js';
 import type { DeadLetterStore } from '../ports/dead-letters.js';
 import type { EntitySnapshots } from '../ports/entity-snapshots.js';
 import type { EntityStore } from '../ports/entity-store.js';
+import type { ApiMetrics } from '../ports/metrics.js';
 import type { PushLanes } from '../ports/push-lanes.js';
 import type { ViewCounters } from '../ports/view-counters.js';
 import type { Readiness } from '../runtime/readiness.js';
@@ -30,7 +30,8 @@ import { FeatureViewSchema, FeatureViewSpecSchema } from './schemas/feature-view
 
 export interface AppDeps {
   config: Config;
-  redis: Redis;
+  /** The rate limiter's store, shared by every API instance through Redis. */
+  rateLimitStore: FastifyRateLimitStoreCtor;
   catalog: ViewCatalog;
   entities: EntityStore;
   /** Cached, read-only entity states for feature reads. */
@@ -41,7 +42,7 @@ export interface AppDeps {
   /** Kinesis shard status (shard list, reader lag, lease owners) for the status route. */
   kinesisStatus?: KinesisStatusDeps;
   /** This runtime's metrics (served at /metrics). */
-  metrics: EddyMetrics;
+  metrics: ApiMetrics;
   /** This process's readiness probes (served at /readyz). */
   readiness: Readiness;
   /** Every BullMQ queue of the deployment (shown by the queue dashboard). */
@@ -131,8 +132,7 @@ async function registerRequestHooks(app: FastifyInstance, deps: AppDeps) {
   await app.register(httpMetricsPlugin, { metrics: deps.metrics });
   await registerSecurityHeaders(app);
   await app.register(rateLimitPlugin, {
-    redis: deps.redis,
-    keyPrefix: deps.config.keyPrefix,
+    store: deps.rateLimitStore,
     max: deps.config.rateLimit,
   });
   await app.register(authPlugin, { keyring: keyring(deps.config.apiKeys) });

@@ -36,3 +36,14 @@ export type SinkWriteOutcome = 'written' | 'retried' | 'failed' | 'dead_lettered
 export interface SinkMetrics {
   countSinkWrites(featureGroup: string, outcome: SinkWriteOutcome, n?: number): void;
 }
+
+/** What the HTTP layer records and serves. */
+export interface HttpMetrics {
+  /** Observes one HTTP request (route is the route pattern, never the raw URL). */
+  observeHttp(method: string, route: string, status: number, seconds: number): void;
+  /** The exposition text and its content type (`GET /metrics`). */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+/** The metrics the API process hands to its routes and services. */
+export type ApiMetrics = HttpMetrics & IngestMetrics & ReadMetrics & SinkMetrics;

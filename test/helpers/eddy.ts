@@ -1,4 +1,5 @@
 /** Builds the real app and real BullMQ workers against the test file's private Redis. */
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { buildEddyApp, type EddyRuntime, startRuntime } from '../../src/assemble.js';
 import { parseConfig } from '../../src/config.js';
@@ -9,6 +10,8 @@ export interface TestEddy {
   app: App;
   runtime: EddyRuntime;
   redisUrl: string;
+  /** A connection of the test's own to the test file's private Redis (closed with the app). */
+  redis: Redis;
   prefix: string;
   close(): Promise<void>;
 }
@@ -27,14 +30,17 @@ export async function startEddy(
     logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
   });
   await app.ready();
+  const own = new Redis(redis.url);
   return {
     app,
     runtime,
     redisUrl: redis.url,
+    redis: own,
     prefix,
     async close() {
       await app.close();
       await runtime.close();
+      own.disconnect();
     },
   };
 }

@@ -118,7 +118,7 @@ test('every hostile id gets its own state, readable only under its own id', asyn
 });
 
 test('the Redis keys: a state hash and a version key per id, one hash tag each, escaped to [A-Za-z0-9_.%-], mapping back to the id', async () => {
-  const redis = eddy.runtime.deps.redis;
+  const redis = eddy.redis;
   const keys: string[] = [];
   let cursor = '0';
   do {

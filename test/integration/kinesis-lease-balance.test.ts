@@ -15,7 +15,7 @@ const suite = inProcessSuite({
 });
 
 test('a dead process whose heartbeat has not expired yet does not keep free shards unread', async () => {
-  const redis = suite.eddy.runtime.deps.redis;
+  const redis = suite.eddy.redis;
   const [seconds] = await redis.time();
   // Last heard from 20 s ago: its entry expires in 10 s; it holds no lease (they expired or it never took any).
   await redis.zadd(

@@ -69,7 +69,7 @@ describe('rate limit (EDDY_RATE_LIMIT per minute)', () => {
   });
 
   test('buckets live in Redis under <prefix>:rate-limit:, named by key id or address (never the key)', async () => {
-    const keys = await one.runtime.deps.redis.keys(`${one.prefix}:rate-limit:*`);
+    const keys = await one.redis.keys(`${one.prefix}:rate-limit:*`);
     assert.deepEqual(keys.sort(), [
       `${one.prefix}:rate-limit:ip:127.0.0.1`,
       `${one.prefix}:rate-limit:key-2`,

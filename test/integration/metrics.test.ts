@@ -139,7 +139,7 @@ test('queue depths are read on scrape: jobs waiting while no worker runs', async
 });
 
 test('the setters other components use: shard lag, SageMaker writes', async () => {
-  const m = eddy.runtime.deps.metrics;
+  const m = eddy.runtime.worker!.metrics;
   m.setMillisBehindLatest('sensor-readings', 'shardId-000000000001', 1500);
   m.setMillisBehindLatest('sensor-readings', 'shardId-000000000002', 250);
   m.countSinkWrites('sensor-stats', 'written', 3);

@@ -106,7 +106,7 @@ test('readiness fails while Redis is down, liveness does not; both recover when 
 });
 
 test('readiness fails while a shard is further behind than EDDY_READY_MAX_LAG_MS', async () => {
-  const metrics = runtime.deps.metrics;
+  const metrics = runtime.worker!.metrics;
   metrics.setMillisBehindLatest('s', 'shardId-0', 1000);
   assert.equal((await app.inject({ url: '/readyz' })).statusCode, 200);
   metrics.setMillisBehindLatest('s', 'shardId-1', 5000);

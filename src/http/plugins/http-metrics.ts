@@ -1,9 +1,9 @@
 /** Observes every HTTP response into the metrics, labelled by route pattern (bounded), never the raw URL. */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { EddyMetrics } from '../../adapters/metrics/metrics.js';
+import type { HttpMetrics } from '../../ports/metrics.js';
 
-async function httpMetrics(app: FastifyInstance, options: { metrics: Pick<EddyMetrics, 'observeHttp'> }) {
+async function httpMetrics(app: FastifyInstance, options: { metrics: Pick<HttpMetrics, 'observeHttp'> }) {
   app.addHook('onResponse', async (request, reply) => {
     options.metrics.observeHttp(
       request.method,

@@ -9,18 +9,15 @@
  * `config: { rateLimit: false }` (health, readiness, metrics) are not limited. If Redis cannot be asked, the
  * request is let through (Redis being down shows in /readyz; every data route fails on its own anyway).
  */
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
-import { leasedRateLimitStore } from '../../adapters/redis/leased-rate-limit-store.js';
 import { problem, sendProblem } from '../problem.js';
 import { principalOf } from './auth.js';
 
 export interface RateLimitOptions {
-  redis: Redis;
-  /** Keys are `<keyPrefix>:rate-limit:<bucket>`. */
-  keyPrefix: string;
+  /** The shared store (the composition root builds it: adapters/redis/leased-rate-limit-store.ts). */
+  store: FastifyRateLimitStoreCtor;
   /** Requests per window. */
   max: number;
   /** @defaultValue 60 000 ms */
@@ -32,7 +29,7 @@ async function limits(app: FastifyInstance, options: RateLimitOptions) {
     global: false,
     max: options.max,
     timeWindow: options.windowMs ?? 60_000,
-    store: leasedRateLimitStore(options.redis, `${options.keyPrefix}:rate-limit:`),
+    store: options.store,
     skipOnError: true,
     keyGenerator: (request) => principalOf(request)?.id ?? `ip:${request.ip}`,
   });
