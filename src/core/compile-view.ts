@@ -45,7 +45,8 @@ export function compileView(view: FeatureView): CompiledView {
     ttlMs: durationMs(view.ttl),
     features,
     fields,
-    retainedTiles: Math.ceil((largestWindowMs + allowedLatenessMs) / granularityMs),
+    // No time window, no tiles: lifetime `last` and count windows keep their own bounded state (engine-plan.ts).
+    retainedTiles: largestWindowMs > 0 ? Math.ceil((largestWindowMs + allowedLatenessMs) / granularityMs) : 0,
     eventsPerField,
   };
 }

@@ -21,7 +21,11 @@ export interface EnginePlan {
   allowedLatenessMs: number;
   /** Field slots: view.fields, then any feature field it lacks (defensive; the compiler lists them all). */
   fields: string[];
-  /** Tiles kept behind the watermark's tile: at least ceil((largest time window + allowedLateness) / g). */
+  /**
+   * Tiles kept behind the watermark's tile: at least ceil((largest time window + allowedLateness) / g); 0 for a
+   * view without time windows, whose state is then bounded by its definition alone (the lifetime-`last` base
+   * and the count-window lists), whatever the stream's event times.
+   */
   retainedTiles: number;
   /** Count-window capacity per field slot, and at index fields.length the capacity for field-less counts. */
   caps: number[];
@@ -57,11 +61,14 @@ function buildPlan(view: CompiledView): EnginePlan {
     } else if (f.kind === 'time') largestWindowMs = Math.max(largestWindowMs, f.windowTiles * g);
   }
   const needed = Math.ceil((largestWindowMs + view.allowedLatenessMs) / g);
+  // Without a time window a tile would serve only lifetime `last`, which the base serves exactly as of T >=
+  // watermark; keeping tiles for the lateness would grow with every distinct event time.
+  const retainedTiles = largestWindowMs > 0 ? Math.max(view.retainedTiles, needed) : 0;
   return {
     granularityMs: g,
     allowedLatenessMs: view.allowedLatenessMs,
     fields,
-    retainedTiles: Math.max(view.retainedTiles, needed),
+    retainedTiles,
     caps,
     features,
   };

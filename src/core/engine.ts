@@ -4,8 +4,8 @@
  * `applyEvents` folds one entity's events (in arrival order) into its state: lateness and duplicate checks,
  * then tiles (time windows and `last`), count-window lists and the lifetime-last base. `evaluate` finalizes
  * features from the state as of a time. Reads as of T >= watermark - allowedLateness are exact for time windows
- * and lifetime `last`; count windows are exact as of T >= watermark and otherwise use the retained top-N
- * (see count-window.ts).
+ * and (in views with a time window) lifetime `last`; count windows, and lifetime `last` in views without time
+ * windows, are exact as of T >= watermark and before it may return fewer events (count-window.ts) or null.
  */
 import { ENTRY, endAtOrBefore, insertEntry } from './count-window.js';
 import { type FeaturePlan, featurePlan, NO_FIELD, planOf, UNKNOWN_FIELD } from './engine-plan.js';
@@ -34,7 +34,7 @@ import {
  * - `w`  watermark: greatest event time accepted (epoch ms, UTC), null before the first accepted event.
  * - `a`  arrival counter: accepted events so far; the next accepted event gets arrival rank `a`.
  * - `t`  tiles, ascending by tile index, back to back in one Float64Array (layout in tiles.ts). Only tiles
- *        with index > tile(w) - retainedTiles are kept.
+ *        with index > tile(w) - retainedTiles are kept: none for a view without time windows.
  * - `c`  count-window lists per field slot, plus one at index fields.length for field-less `count` windows;
  *        flat (t, arrival, value) entries ascending (layout in count-window.ts). Empty when unused.
  * - `b`  lifetime-`last` base per field slot: [t, arrival, value] of the most recent event no longer in a
@@ -99,7 +99,7 @@ export function applyEvents(
   const stride = tileStride(fieldCount);
   const values = new Array<number | undefined>(fieldCount);
   const outcome: ApplyOutcome = { accepted: 0, late: 0, duplicate: 0 };
-  reserveTiles(state, stride, Math.min(tileRuns(events, g), retainedTiles + 1));
+  if (retainedTiles > 0) reserveTiles(state, stride, Math.min(tileRuns(events, g), retainedTiles + 1));
   for (const e of events) {
     const wm = state.w;
     if (wm !== null && e.t < wm - lateness) {

@@ -15,6 +15,8 @@ export const ErrorCode = {
   DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
   SINK_NOT_CONFIGURED: 'SINK_NOT_CONFIGURED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** An online read would decode more retained events than one read may (services/read-cost.ts). */
+  READ_TOO_LARGE: 'READ_TOO_LARGE',
   NOT_FOUND: 'NOT_FOUND',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',

@@ -94,7 +94,10 @@ export interface CompiledView {
   features: CompiledFeature[];
   /** Distinct fields read by any feature, in first-use order. */
   fields: string[];
-  /** Tiles kept behind the tile of the watermark: ceil((largest time window + allowedLateness) / granularity). */
+  /**
+   * Tiles kept behind the tile of the watermark: ceil((largest time window + allowedLateness) / granularity);
+   * 0 without a time window (no tile is kept then).
+   */
   retainedTiles: number;
   /** Per field, the most events any count window over it needs (0 when none). */
   eventsPerField: Record<string, number>;

@@ -14,6 +14,7 @@ import { tileOf } from '../core/tiles.js';
 import type { EntitySnapshots } from '../ports/entity-snapshots.js';
 import type { EntityStore } from '../ports/entity-store.js';
 import type { ReadMetrics } from '../ports/metrics.js';
+import { checkReadCost } from './read-cost.js';
 import type { ViewCatalog } from './view-catalog.js';
 
 /** `now` (server clock), `latest` (each entity at its own watermark), or an epoch-ms instant. */
@@ -55,6 +56,7 @@ export interface ReadDeps {
 export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Promise<OnlineFeatures> {
   const started = performance.now();
   const { view, compiled } = await deps.catalog.get(req.featureView, req.version);
+  checkReadCost(compiled, req.entities.length);
   const features = selectFeatures(compiled.features, req.features);
   const now = (deps.clock ?? Date.now)();
   const featureKey = req.features ? req.features.join(',') : '*';

@@ -50,7 +50,7 @@ export function compiledView(options: TestViewOptions): CompiledView {
     ttlMs: 7 * 86_400_000,
     features,
     fields,
-    retainedTiles: Math.ceil((largestWindow + allowedLatenessMs) / g),
+    retainedTiles: largestWindow > 0 ? Math.ceil((largestWindow + allowedLatenessMs) / g) : 0,
     eventsPerField,
   };
 }
