@@ -1,4 +1,4 @@
-/** A record that could not be used, kept with its reason (PRODUCT.md §3 "Bad records"). */
+/** A record that could not be used, kept with its reason (docs/semantics.md#bad-records-and-dead-letters). */
 export interface DeadLetter {
   /** Stable id: `<source>:<position>`, e.g. `push:<request id>:<index>` or `k:<stream>:<shard>:<sequence>@<version>`. */
   id: string;
@@ -29,11 +29,16 @@ export interface DeadLetterStore {
   list(view: string, limit: number, after?: string): Promise<DeadLetterPage>;
   get(view: string, ids: readonly string[]): Promise<(DeadLetter | null)[]>;
   /**
-   * Removes the entries and returns them (null where absent), atomically: of concurrent callers, one only gets
-   * each entry. A replay takes the entries it ingests.
+   * Moves the entries from the store into the view's claims and returns them (null where absent), atomically:
+   * of concurrent callers, one only gets each entry. A replay claims what it ingests, then settles the claims
+   * once the records are queued, or puts them back.
    */
-  take(view: string, ids: readonly string[]): Promise<(DeadLetter | null)[]>;
-  /** Stores taken entries back (a replay rejected them again, or failed), without counting them again. */
+  claim(view: string, ids: readonly string[]): Promise<(DeadLetter | null)[]>;
+  /** Drops claims whose records are queued again. */
+  settle(view: string, ids: readonly string[]): Promise<void>;
+  /** Returns claimed entries to the store (rejected again, with the new reason, or not queued), uncounted. */
   putBack(view: string, entries: readonly DeadLetter[]): Promise<void>;
+  /** Returns claims older than `olderThanMs` (their replay died before settling) to the store; how many. */
+  recoverClaims(view: string, olderThanMs: number): Promise<number>;
   removeAll(view: string): Promise<void>;
 }

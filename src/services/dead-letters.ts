@@ -18,13 +18,18 @@ export async function listDeadLetters(
   after?: string,
 ): Promise<DeadLetterPage> {
   await deps.catalog.get(view);
+  await deps.deadLetters.recoverClaims(view, STALE_CLAIM_MS);
   return deps.deadLetters.list(view, limit, after);
 }
 
+/** A claim older than this belongs to a replay that died between claiming and settling: it returns to the store. */
+export const STALE_CLAIM_MS = 60_000;
+
 /**
- * Takes the dead letters out of the store (atomically: of two concurrent replays of the same ids, one only gets
- * each letter), pushes them, and puts back the ones rejected again, with the new reason. A push that fails puts
- * every taken letter back.
+ * Claims the dead letters (atomically: of two concurrent replays of the same ids, one only gets each letter),
+ * pushes them, settles the claims of the ones queued and puts back the ones rejected again, with the new reason.
+ * A push that fails puts every claimed letter back; a replay that dies leaves claims that return to the store
+ * after STALE_CLAIM_MS (recovered by the next listing or replay of the view).
  */
 export async function replayDeadLetters(
   deps: PushDeps & { catalog: ViewCatalog },
@@ -32,7 +37,8 @@ export async function replayDeadLetters(
   ids: readonly string[],
 ): Promise<ReplayResult> {
   const { compiled } = await deps.catalog.get(viewName);
-  const entries = await deps.deadLetters.take(viewName, ids);
+  await deps.deadLetters.recoverClaims(viewName, STALE_CLAIM_MS);
+  const entries = await deps.deadLetters.claim(viewName, ids);
   const missing = ids.filter((_, i) => entries[i] === null);
   const found = entries.filter((e) => e !== null);
   if (found.length === 0) {
@@ -61,5 +67,7 @@ export async function replayDeadLetters(
     again.push({ ...entry, code: failure.code, reason: failure.reason, replays: entry.replays + 1 });
   }
   await deps.deadLetters.putBack(viewName, again);
+  const queued = found.filter((_, index) => !failedIndexes.has(index)).map((e) => e.id);
+  await deps.deadLetters.settle(viewName, queued);
   return { replayed: found.length - again.length, missing, rejected };
 }

@@ -1,9 +1,12 @@
 /**
- * Replaying dead letters: concurrent replays of the same letters ingest each record once (a replay takes the
- * letters out of the store atomically), and letters rejected again stay, with their new reason.
+ * Replaying dead letters: concurrent replays of the same letters ingest each record once (a replay claims the
+ * letters atomically), letters rejected again stay, with their new reason, and a replay that dies loses none.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { keyLayout } from '../../src/adapters/redis/keys.js';
+import { redisDeadLetters } from '../../src/adapters/redis/redis-dead-letters.js';
+import { defineEddyCommands } from '../../src/adapters/redis/scripts.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
 
 const T0 = Date.now() - 10 * 60_000;
@@ -90,4 +93,57 @@ test('two concurrent replays of the same dead letters ingest each record once', 
   const left = (await eddy.app.inject({ url: '/v1/feature-views/replayed/dead-letters' })).json();
   assert.equal(left.total, 1);
   assert.equal(left.items[0].replays, 1);
+});
+
+test('a replay that dies after claiming its letters loses none: the claims return to the store', async () => {
+  const name = 'claimed';
+  const created = await eddy.app.inject({
+    method: 'POST',
+    url: '/v1/feature-views',
+    payload: { ...view('id'), name },
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  const records = Array.from({ length: 6 }, (_, i) => ({ sensor: `s${i % 2}`, ts: T0 + i * 1000, x: i + 1 }));
+  await eddy.app.inject({
+    method: 'POST',
+    url: `/v1/feature-views/${name}/records?wait=true`,
+    payload: { records },
+  });
+  const list = async () => (await eddy.app.inject({ url: `/v1/feature-views/${name}/dead-letters` })).json();
+  const before = await list();
+  assert.equal(before.total, 6);
+
+  // A replay claims four letters, then its process dies (nothing queued, nothing settled).
+  const store = redisDeadLetters(defineEddyCommands(eddy.redis), keyLayout(eddy.prefix), 1000);
+  const claimedIds = (before.items as { id: string }[]).slice(0, 4).map((l) => l.id);
+  const claimed = await store.claim(name, claimedIds);
+  assert.deepEqual(
+    claimed.map((l) => l?.id),
+    claimedIds,
+  );
+  assert.equal((await list()).total, 2, 'claimed letters are out of the store while their replay runs');
+  assert.deepEqual(await store.claim(name, claimedIds), [null, null, null, null], 'a claim is taken once');
+
+  // Young claims stay claimed; stale ones come back, in their original order, with their entries unchanged.
+  assert.equal(await store.recoverClaims(name, 60_000), 0);
+  assert.equal(await store.recoverClaims(name, 0), 4);
+  const after = await list();
+  assert.deepEqual(after, before);
+
+  // And the next replay ingests them, once.
+  const put = await eddy.app.inject({
+    method: 'PUT',
+    url: `/v1/feature-views/${name}`,
+    payload: { ...view('sensor'), name },
+  });
+  assert.ok(put.statusCode < 300, put.body);
+  const replay = await eddy.app.inject({
+    method: 'POST',
+    url: `/v1/feature-views/${name}/dead-letters/replay`,
+    payload: { ids: (after.items as { id: string }[]).map((l) => l.id) },
+  });
+  assert.equal(replay.statusCode, 200, replay.body);
+  assert.equal(replay.json().replayed, 6);
+  assert.equal((await list()).total, 0);
+  assert.equal(await store.recoverClaims(name, 0), 0, 'a replay that finished leaves no claim behind');
 });

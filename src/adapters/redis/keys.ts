@@ -26,6 +26,9 @@ export interface KeyLayout {
   deadLetters(view: string): string;
   /** Sorted set: dead-letter id scored by the time it was stored (ms). */
   deadLetterIndex(view: string): string;
+  /** Dead letters a replay has claimed (hash id -> entry) and when (zset id -> Redis time, ms). */
+  deadLetterClaims(view: string): string;
+  deadLetterClaimTimes(view: string): string;
   /** Hash with fields `v` (CAS version) and `d` (encoded state). */
   entity(view: string, version: number, entity: string): string;
   /** String: a copy of the entity hash's `v`, written with it (see `entityVersionKey`). */
@@ -104,6 +107,8 @@ export function keyLayout(prefix: string): KeyLayout {
     viewCounters: (view) => `${p}:{${view}}:counters`,
     deadLetters: (view) => `${p}:{${view}}:dlq`,
     deadLetterIndex: (view) => `${p}:{${view}}:dlq-index`,
+    deadLetterClaims: (view) => `${p}:{${view}}:dlq-claims`,
+    deadLetterClaimTimes: (view) => `${p}:{${view}}:dlq-claim-times`,
     entity: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}${STATE}`,
     entityVersion: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}${VERSION}`,
     sinkPending: (view) => `${p}:{${view}}:sm-pending`,
