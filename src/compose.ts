@@ -4,13 +4,14 @@
  * (src/assemble.ts) hands them to workers/start-workers.ts.
  */
 
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { EddyMetrics } from './adapters/metrics/metrics.js';
 import { createMetrics } from './adapters/metrics/metrics.js';
 import type { KinesisBatches } from './adapters/queue/kinesis-batches.js';
 import { kinesisBatches } from './adapters/queue/kinesis-batches.js';
-import { pushLanes } from './adapters/queue/push-lanes.js';
-import { queueDepths } from './adapters/queue/queue-depths.js';
+import { type BullPushLanes, pushLanes } from './adapters/queue/push-lanes.js';
+import { type QueueDepths, queueDepths } from './adapters/queue/queue-depths.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { type KeyLayout, keyLayout } from './adapters/redis/keys.js';
 import { leasedRateLimitStore } from './adapters/redis/leased-rate-limit-store.js';
@@ -22,7 +23,11 @@ import { redisShardStore } from './adapters/redis/redis-shard-store.js';
 import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
 import { redisViewRegistry } from './adapters/redis/redis-view-registry.js';
 import type { EddyRedis } from './adapters/redis/scripts.js';
-import { composeSageMakerSink, type SinkWorkerPorts } from './compose-sagemaker.js';
+import {
+  composeSageMakerSink,
+  type SageMakerSinkRuntime,
+  type SinkWorkerPorts,
+} from './compose-sagemaker.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './http/app.js';
 import type { DeadLetterStore } from './ports/dead-letters.js';
@@ -65,97 +70,19 @@ export async function compose(
   roles: { api: boolean; worker: boolean },
 ): Promise<Runtime> {
   const keys = keyLayout(config.keyPrefix);
-  const depths = queueDepths(redisUrl, () => queues());
+  // The metrics read the queues and the API's dead letters built below, at scrape time.
+  const depths = queueDepths(redisUrl, () => shared.queues());
   const metrics = createMetrics({
     queueDepths: () => depths.read(),
-    deadLetterSizes: () => deadLetterSizes({ catalog, deadLetters }),
+    deadLetterSizes: () => deadLetterSizes({ catalog: shared.catalog, deadLetters: shared.deadLetters }),
   });
-  const requestRedis = connectRedis(redisUrl, 'request');
-  const workerRedis = connectRedis(redisUrl, 'worker');
-  for (const [name, r] of [
-    ['request', requestRedis],
-    ['worker', workerRedis],
-  ] as const) {
-    r.on('error', (err) => {
-      metrics.redisError(name);
-      log.warn({ err: String(err), connection: name }, 'redis connection error');
-    });
-  }
-  await Promise.all([requestRedis.ping(), workerRedis.ping()]);
-
-  const catalog = viewCatalog(redisViewRegistry(requestRedis, keys), { latestTtlMs: config.viewCacheMs });
-  const sagemaker = composeSageMakerSink({
-    config,
-    keys,
-    requestRedis,
-    workerRedis,
-    catalog,
-    log,
-    worker: roles.worker,
-    metrics,
-  });
-  const readEntities = redisEntityStore(requestRedis, keys);
-  const counters = meteredCounters(redisViewCounters(workerRedis, keys), metrics);
-  const deadLetters = meteredDeadLetters(redisDeadLetters(requestRedis, keys, config.deadLetterMax), metrics);
-  const lanes = pushLanes(workerRedis, config.keyPrefix, config.pushLanes);
-  /** Every queue (push lanes; add new queues here): the dashboard and the queue-depth metrics show them. */
-  const kinesisQueue = kinesisBatches(workerRedis, config.keyPrefix);
-  const queues = () => [...lanes.queues(), sagemaker.queue, kinesisQueue.queue()];
-
-  const deps: AppDeps = {
-    config,
-    rateLimitStore: leasedRateLimitStore(requestRedis, `${config.keyPrefix}:rate-limit:`),
-    catalog,
-    entities: readEntities,
-    snapshots: redisEntitySnapshots(requestRedis, keys, { maxBytes: config.stateCacheBytes }),
-    counters: redisViewCounters(requestRedis, keys),
-    deadLetters,
-    lanes,
-    kinesisStatus: {
-      store: redisShardStore(requestRedis, keys),
-      leases: redisShardLeases(requestRedis, keys),
-    },
-    metrics,
-    readiness: createReadiness(),
-    queues,
-    sagemaker: sagemaker.api,
-  };
-  deps.readiness.register('redis', async () => {
-    try {
-      await requestRedis.ping();
-      return { ok: true };
-    } catch {
-      return { ok: false, reason: 'unreachable' };
-    }
-  });
+  const redis = await openConnections(redisUrl, metrics, log);
+  const shared = sharedParts({ config, keys, redis, metrics, log, worker: roles.worker });
+  const deps = apiDeps({ config, keys, redis, metrics, shared });
   const shutdown = createShutdown({ log, budgetMs: config.shutdownTimeoutMs });
-  shutdown.add('disconnect', 'queue-depth reader', () => depths.close());
-  shutdown.add('disconnect', 'queues', () => lanes.close());
-  shutdown.add('disconnect', 'sagemaker sink queue', () => sagemaker.closeQueue());
-  shutdown.add('disconnect', 'kinesis batch queue', () => kinesisQueue.close());
-  shutdown.add('disconnect', 'redis connections', () => {
-    requestRedis.disconnect();
-    workerRedis.disconnect();
-  });
-  const worker: WorkerPorts | null = roles.worker
-    ? {
-        config,
-        log,
-        metrics,
-        keys,
-        connection: workerRedis,
-        apply: {
-          catalog: viewCatalog(redisViewRegistry(workerRedis, keys), { latestTtlMs: config.viewCacheMs }),
-          entities: redisEntityStore(workerRedis, keys, { cacheBytes: config.stateCacheBytes }),
-          counters,
-          afterApply: sagemaker.afterApply,
-          deadLetters: meteredDeadLetters(redisDeadLetters(workerRedis, keys, config.deadLetterMax), metrics),
-        },
-        kinesisBatches: kinesisQueue,
-        sink: sagemaker.worker!,
-        readiness: deps.readiness,
-        shutdown,
-      }
+  addDisconnectSteps(shutdown, { depths, shared, redis });
+  const worker = roles.worker
+    ? workerPorts({ config, keys, redis, metrics, log, shared, readiness: deps.readiness, shutdown })
     : null;
   return {
     deps,
@@ -164,5 +91,160 @@ export async function compose(
     async close() {
       await shutdown.run();
     },
+  };
+}
+
+/** The process's two Redis connections (connect.ts): `request` for the API, `worker` for the workers. */
+interface Connections {
+  request: EddyRedis;
+  worker: EddyRedis;
+}
+
+/** Opens both connections, each counting and logging its errors; resolves once both answer a PING. */
+async function openConnections(redisUrl: string, metrics: EddyMetrics, log: Logger): Promise<Connections> {
+  const redis: Connections = {
+    request: connectRedis(redisUrl, 'request'),
+    worker: connectRedis(redisUrl, 'worker'),
+  };
+  for (const name of ['request', 'worker'] as const) {
+    redis[name].on('error', (err) => {
+      metrics.redisError(name);
+      log.warn({ err: String(err), connection: name }, 'redis connection error');
+    });
+  }
+  await Promise.all([redis.request.ping(), redis.worker.ping()]);
+  return redis;
+}
+
+/** What the API and the workers of one process share. */
+interface SharedParts {
+  /** The API's catalog (on the request connection). */
+  catalog: ViewCatalog;
+  /** The API's dead letters, metered. */
+  deadLetters: DeadLetterStore;
+  sagemaker: SageMakerSinkRuntime;
+  lanes: BullPushLanes;
+  kinesisQueue: KinesisBatches;
+  /** Every queue (add new queues here): the dashboard and the queue-depth metrics show them. */
+  queues(): readonly Queue[];
+}
+
+/** Builds the shared parts: the API's catalog and dead letters, the SageMaker sink, the queues. */
+function sharedParts(options: {
+  config: Config;
+  keys: KeyLayout;
+  redis: Connections;
+  metrics: EddyMetrics;
+  log: Logger;
+  worker: boolean;
+}): SharedParts {
+  const { config, keys, redis, metrics, log } = options;
+  const catalog = viewCatalog(redisViewRegistry(redis.request, keys), { latestTtlMs: config.viewCacheMs });
+  const sagemaker = composeSageMakerSink({
+    config,
+    keys,
+    requestRedis: redis.request,
+    workerRedis: redis.worker,
+    catalog,
+    log,
+    worker: options.worker,
+    metrics,
+  });
+  const deadLetters = meteredDeadLetters(
+    redisDeadLetters(redis.request, keys, config.deadLetterMax),
+    metrics,
+  );
+  const lanes = pushLanes(redis.worker, config.keyPrefix, config.pushLanes);
+  const kinesisQueue = kinesisBatches(redis.worker, config.keyPrefix);
+  const queues = () => [...lanes.queues(), sagemaker.queue, kinesisQueue.queue()];
+  return { catalog, deadLetters, sagemaker, lanes, kinesisQueue, queues };
+}
+
+/** The API's dependencies, all on the request connection, with its Redis readiness probe. */
+function apiDeps(options: {
+  config: Config;
+  keys: KeyLayout;
+  redis: Connections;
+  metrics: EddyMetrics;
+  shared: SharedParts;
+}): AppDeps {
+  const { config, keys, redis, metrics, shared } = options;
+  const deps: AppDeps = {
+    config,
+    rateLimitStore: leasedRateLimitStore(redis.request, `${config.keyPrefix}:rate-limit:`),
+    catalog: shared.catalog,
+    entities: redisEntityStore(redis.request, keys),
+    snapshots: redisEntitySnapshots(redis.request, keys, { maxBytes: config.stateCacheBytes }),
+    counters: redisViewCounters(redis.request, keys),
+    deadLetters: shared.deadLetters,
+    lanes: shared.lanes,
+    kinesisStatus: {
+      store: redisShardStore(redis.request, keys),
+      leases: redisShardLeases(redis.request, keys),
+    },
+    metrics,
+    readiness: createReadiness(),
+    queues: shared.queues,
+    sagemaker: shared.sagemaker.api,
+  };
+  deps.readiness.register('redis', async () => {
+    try {
+      await redis.request.ping();
+      return { ok: true };
+    } catch {
+      return { ok: false, reason: 'unreachable' };
+    }
+  });
+  return deps;
+}
+
+/** The composition root's shutdown steps: the queues, then the connections (workers add theirs before). */
+function addDisconnectSteps(
+  shutdown: Shutdown,
+  parts: { depths: QueueDepths; shared: SharedParts; redis: Connections },
+): void {
+  const { depths, shared, redis } = parts;
+  shutdown.add('disconnect', 'queue-depth reader', () => depths.close());
+  shutdown.add('disconnect', 'queues', () => shared.lanes.close());
+  shutdown.add('disconnect', 'sagemaker sink queue', () => shared.sagemaker.closeQueue());
+  shutdown.add('disconnect', 'kinesis batch queue', () => shared.kinesisQueue.close());
+  shutdown.add('disconnect', 'redis connections', () => {
+    redis.request.disconnect();
+    redis.worker.disconnect();
+  });
+}
+
+/**
+ * The worker role's ports, on the worker connection: its own catalog, the write-through entity cache, metered
+ * counters and dead letters, shared by every batch path.
+ */
+function workerPorts(options: {
+  config: Config;
+  keys: KeyLayout;
+  redis: Connections;
+  metrics: EddyMetrics;
+  log: Logger;
+  shared: SharedParts;
+  readiness: Readiness;
+  shutdown: Shutdown;
+}): WorkerPorts {
+  const { config, keys, redis, metrics, shared } = options;
+  return {
+    config,
+    log: options.log,
+    metrics,
+    keys,
+    connection: redis.worker,
+    apply: {
+      catalog: viewCatalog(redisViewRegistry(redis.worker, keys), { latestTtlMs: config.viewCacheMs }),
+      entities: redisEntityStore(redis.worker, keys, { cacheBytes: config.stateCacheBytes }),
+      counters: meteredCounters(redisViewCounters(redis.worker, keys), metrics),
+      afterApply: shared.sagemaker.afterApply,
+      deadLetters: meteredDeadLetters(redisDeadLetters(redis.worker, keys, config.deadLetterMax), metrics),
+    },
+    kinesisBatches: shared.kinesisQueue,
+    sink: shared.sagemaker.worker!,
+    readiness: options.readiness,
+    shutdown: options.shutdown,
   };
 }

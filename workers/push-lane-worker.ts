@@ -9,19 +9,14 @@
  * way the job's events are then dropped from it (queue/drop-applied-records.ts): a completed job is kept for its
  * result, not its records. The processor never throws but to stop; a job that fails anyway is dead-lettered.
  */
-import { Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
 import { dropAppliedRecords } from '../src/adapters/queue/drop-applied-records.js';
-import { laneEpochs } from '../src/adapters/queue/lane-epoch.js';
-import {
-  decodePushEvents,
-  forEachPushEvent,
-  pushEventCount,
-  withoutEvents,
-} from '../src/adapters/queue/push-job-codec.js';
-import { laneFollowers } from '../src/adapters/queue/push-lane-followers.js';
+import { type LaneEpochs, laneEpochs } from '../src/adapters/queue/lane-epoch.js';
+import { decodePushEvents, pushEventCount, withoutEvents } from '../src/adapters/queue/push-job-codec.js';
+import { type LaneFollowers, laneFollowers } from '../src/adapters/queue/push-lane-followers.js';
 import {
   type BatchResult,
   type LaneJob,
@@ -29,14 +24,14 @@ import {
   pushLaneQueueName,
 } from '../src/adapters/queue/registry.js';
 import { NEVER_FAIL_STALLED } from '../src/adapters/queue/stall-policy.js';
-import { recordOf } from '../src/core/decode-record.js';
-import type { DeadLetter, DeadLetterStore } from '../src/ports/dead-letters.js';
+import type { DeadLetterStore } from '../src/ports/dead-letters.js';
 import type { IngestMetrics } from '../src/ports/metrics.js';
 import type { PushJob } from '../src/ports/push-lanes.js';
 import { applyPushBatch, applyPushBatches, pushSource } from '../src/services/apply-push-batch.js';
 import type { ApplyDeps } from '../src/services/apply-source-batch.js';
 import { isConnectionError, retryInPlace } from '../src/services/retry-in-place.js';
 import type { ViewCatalog } from '../src/services/view-catalog.js';
+import { deadLetterBatch } from './push-lane-dead-letters.js';
 
 export interface PushLaneWorkers {
   running(): boolean;
@@ -64,89 +59,14 @@ export const PUSH_LANE_WORKER_OPTIONS = { concurrency: 1, maxStalledCount: NEVER
 export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers {
   const log = deps.log.child({ component: 'push-lanes' });
   const followers = laneFollowers(deps.connection, deps.keyPrefix, deps.lanes);
-  const epochs = laneEpochs(deps.connection, deps.keyPrefix);
-  /** Retries transient (connection) errors in place: a batch job must not fail because Redis blinked. */
-  const retry = <T>(op: () => Promise<T>, what: string, lane: number, jobId: string) =>
-    retryInPlace(op, {
-      baseMs: 100,
-      maxMs: 5000,
-      isTransient: isConnectionError,
-      onRetry: (err, attempt) =>
-        log.warn({ lane, job: jobId, attempt, err: String(err) }, `retrying ${what}`),
-    });
-
-  /**
-   * When jobs of the same view wait behind the head (the lane is behind), applies them with it in one batch
-   * (services/apply-push-batch.ts), removes the jobs behind from the lane, and returns the head's result (the
-   * whole batch's counts). Returns null when there is nothing to apply together, or when the
-   * batch fails for any reason: the head is then applied alone, with the usual failure policy.
-   */
-  async function applyWithFollowers(
-    lane: number,
-    source: string,
-    head: LaneJob,
-  ): Promise<BatchResult | null> {
-    try {
-      const behind = await followers.after(lane, head, MAX_COALESCED_EVENTS);
-      if (behind.length === 0) return null;
-      const result = await applyPushBatches(deps, source, [head, ...behind].map(pushJob));
-      await followers.remove(lane, behind).catch((err) => {
-        log.warn(
-          { lane, err: String(err) },
-          'could not remove jobs applied with their head; they will no-op',
-        );
-      });
-      return result;
-    } catch (err) {
-      log.warn({ lane, job: head.number, err: String(err) }, 'applying jobs together failed; applying one');
-      return null;
-    }
-  }
-
-  /** The job applied (with the jobs behind it when the lane is behind), or its records dead-lettered. */
-  async function applyOrDeadLetter(lane: number, jobId: string, data: PushBatchData): Promise<BatchResult> {
-    try {
-      const source = pushSource(lane, await retry(() => epochs.current(lane), 'lane epoch', lane, jobId));
-      const coalesced = await applyWithFollowers(lane, source, { number: jobId, data });
-      if (coalesced) return coalesced;
-      const job = pushJob({ number: jobId, data });
-      return await retry(() => applyPushBatch(deps, source, job), 'batch', lane, jobId);
-    } catch (err) {
-      log.error({ lane, job: jobId, err }, 'batch could not be applied; records go to the dead-letter store');
-      return retry(() => deadLetterBatch(deps, jobId, data, err), 'dead-lettering', lane, jobId);
-    }
-  }
-
-  const workers = Array.from({ length: deps.lanes }, (_, lane) => {
-    const worker = new Worker<PushBatchData, BatchResult>(
-      pushLaneQueueName(lane),
-      async (job) => {
-        const started = performance.now();
-        const result = await applyOrDeadLetter(lane, job.id!, job.data).finally(() =>
-          deps.metrics?.observeBatchApply('push', (performance.now() - started) / 1000),
-        );
-        await dropAppliedRecords(job, withoutEvents(job.data), log);
-        return result;
-      },
-      { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), ...PUSH_LANE_WORKER_OPTIONS },
-    );
-    worker.on('error', (err) => log.error({ lane, err: String(err) }, 'worker error'));
-    // Last resort: a job BullMQ failed after all (its records are still in it) ends in the dead-letter store.
-    // BullMQ emits this only once the job is in its failed set, so no worker is applying it.
-    worker.on('failed', (job, err) => {
-      if (!job || !hasEvents(job.data)) return;
-      log.error(
-        { lane, job: job.id, err: String(err) },
-        'batch job failed; records go to the dead-letter store',
-      );
-      retry(() => deadLetterBatch(deps, job.id!, job.data, err), 'dead-lettering', lane, job.id!)
-        .then(() => dropAppliedRecords(job, withoutEvents(job.data), log))
-        .catch((deadLetterErr) =>
-          log.error({ lane, job: job.id, err: String(deadLetterErr) }, 'could not dead-letter a failed job'),
-        );
-    });
-    return worker;
-  });
+  const context: LaneContext = {
+    deps,
+    log,
+    retry: retryTransient(log),
+    followers,
+    epochs: laneEpochs(deps.connection, deps.keyPrefix),
+  };
+  const workers = Array.from({ length: deps.lanes }, (_, lane) => startLaneWorker(context, lane));
   let closed = false;
   return {
     running: () => !closed && workers.every((w) => w.isRunning()),
@@ -156,6 +76,117 @@ export function startPushLaneWorkers(deps: PushLaneWorkerDeps): PushLaneWorkers 
       await followers.close();
     },
   };
+}
+
+/** Retries `op` in place while it fails with a transient error, logging each retry of `what`. */
+type Retry = <T>(op: () => Promise<T>, what: string, lane: number, jobId: string) => Promise<T>;
+
+/** What the lane workers of one process share. */
+interface LaneContext {
+  deps: PushLaneWorkerDeps;
+  log: Logger;
+  retry: Retry;
+  followers: LaneFollowers;
+  epochs: LaneEpochs;
+}
+
+/** Retries transient (connection) errors in place: a batch job must not fail because Redis blinked. */
+function retryTransient(log: Logger): Retry {
+  return (op, what, lane, jobId) =>
+    retryInPlace(op, {
+      baseMs: 100,
+      maxMs: 5000,
+      isTransient: isConnectionError,
+      onRetry: (err, attempt) =>
+        log.warn({ lane, job: jobId, attempt, err: String(err) }, `retrying ${what}`),
+    });
+}
+
+/** One lane's BullMQ Worker: each job applied (or dead-lettered), timed, then its events dropped. */
+function startLaneWorker(context: LaneContext, lane: number): Worker<PushBatchData, BatchResult> {
+  const { deps, log } = context;
+  const worker = new Worker<PushBatchData, BatchResult>(
+    pushLaneQueueName(lane),
+    async (job) => {
+      const started = performance.now();
+      const result = await applyOrDeadLetter(context, lane, job.id!, job.data).finally(() =>
+        deps.metrics?.observeBatchApply('push', (performance.now() - started) / 1000),
+      );
+      await dropAppliedRecords(job, withoutEvents(job.data), log);
+      return result;
+    },
+    { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), ...PUSH_LANE_WORKER_OPTIONS },
+  );
+  worker.on('error', (err) => log.error({ lane, err: String(err) }, 'worker error'));
+  worker.on('failed', (job, err) => {
+    if (job) deadLetterFailedJob(context, lane, job, err);
+  });
+  return worker;
+}
+
+/** The job applied (with the jobs behind it when the lane is behind), or its records dead-lettered. */
+async function applyOrDeadLetter(
+  context: LaneContext,
+  lane: number,
+  jobId: string,
+  data: PushBatchData,
+): Promise<BatchResult> {
+  const { deps, log, retry, epochs } = context;
+  try {
+    const source = pushSource(lane, await retry(() => epochs.current(lane), 'lane epoch', lane, jobId));
+    const coalesced = await applyWithFollowers(context, lane, source, { number: jobId, data });
+    if (coalesced) return coalesced;
+    const job = pushJob({ number: jobId, data });
+    return await retry(() => applyPushBatch(deps, source, job), 'batch', lane, jobId);
+  } catch (err) {
+    log.error({ lane, job: jobId, err }, 'batch could not be applied; records go to the dead-letter store');
+    return retry(() => deadLetterBatch(deps, jobId, data, err), 'dead-lettering', lane, jobId);
+  }
+}
+
+/**
+ * When jobs of the same view wait behind the head (the lane is behind), applies them with it in one batch
+ * (services/apply-push-batch.ts), removes the jobs behind from the lane, and returns the head's result (the
+ * whole batch's counts). Returns null when there is nothing to apply together, or when the
+ * batch fails for any reason: the head is then applied alone, with the usual failure policy.
+ */
+async function applyWithFollowers(
+  { deps, log, followers }: LaneContext,
+  lane: number,
+  source: string,
+  head: LaneJob,
+): Promise<BatchResult | null> {
+  try {
+    const behind = await followers.after(lane, head, MAX_COALESCED_EVENTS);
+    if (behind.length === 0) return null;
+    const result = await applyPushBatches(deps, source, [head, ...behind].map(pushJob));
+    await followers.remove(lane, behind).catch((err) => {
+      log.warn({ lane, err: String(err) }, 'could not remove jobs applied with their head; they will no-op');
+    });
+    return result;
+  } catch (err) {
+    log.warn({ lane, job: head.number, err: String(err) }, 'applying jobs together failed; applying one');
+    return null;
+  }
+}
+
+/**
+ * Last resort: a job BullMQ failed after all (its records are still in it) ends in the dead-letter store.
+ * BullMQ emits `failed` only once the job is in its failed set, so no worker is applying it.
+ */
+function deadLetterFailedJob(
+  { deps, log, retry }: LaneContext,
+  lane: number,
+  job: Job<PushBatchData, BatchResult>,
+  err: Error,
+): void {
+  if (!hasEvents(job.data)) return;
+  log.error({ lane, job: job.id, err: String(err) }, 'batch job failed; records go to the dead-letter store');
+  retry(() => deadLetterBatch(deps, job.id!, job.data, err), 'dead-lettering', lane, job.id!)
+    .then(() => dropAppliedRecords(job, withoutEvents(job.data), log))
+    .catch((deadLetterErr) =>
+      log.error({ lane, job: job.id, err: String(deadLetterErr) }, 'could not dead-letter a failed job'),
+    );
 }
 
 /** A stored lane job as the apply step takes it: its events decoded (throws when they are damaged). */
@@ -170,56 +201,4 @@ function hasEvents(data: PushBatchData): boolean {
   } catch {
     return true;
   }
-}
-
-/**
- * Keeps every record of a batch that could not be applied in the dead-letter store, rebuilt in the view's record
- * shape (core/decode-record.ts `recordOf`) so that a replay applies it; when the view version cannot be read
- * either, as `{entity, t, id, values}`.
- */
-async function deadLetterBatch(
-  deps: { deadLetters: DeadLetterStore; catalog: ViewCatalog },
-  jobId: string,
-  data: PushBatchData,
-  err: unknown,
-): Promise<BatchResult> {
-  const view = await deps.catalog.get(data.view, data.version).then(
-    (found) => found.compiled,
-    () => null,
-  );
-  const storedAt = new Date().toISOString();
-  const reason = `batch could not be applied: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}`;
-  const records: DeadLetter[] = [];
-  try {
-    forEachPushEvent(data, (entity, event) => {
-      const index = records.length;
-      records.push({
-        id: `push:${data.requestId}:job-${jobId}:${index}`,
-        view: data.view,
-        version: data.version,
-        code: 'PROCESSING_FAILED',
-        reason,
-        storedAt,
-        source: { type: 'push' as const, index },
-        record: view ? recordOf(view, entity, event) : { entity, ...event },
-        replays: 0,
-      });
-    });
-  } catch (decodeErr) {
-    // The job's own payload is damaged: keep it whole, as one dead letter.
-    records.length = 0;
-    records.push({
-      id: `push:${data.requestId}:job-${jobId}`,
-      view: data.view,
-      version: data.version,
-      code: 'PROCESSING_FAILED',
-      reason: `${reason}; the job payload could not be read: ${String(decodeErr).slice(0, 200)}`,
-      storedAt,
-      source: { type: 'push' as const, index: 0 },
-      record: data,
-      replays: 0,
-    });
-  }
-  await deps.deadLetters.add(data.view, data.version, records);
-  return { accepted: 0, late: 0, duplicate: 0, failed: pushEventCount(data) };
 }

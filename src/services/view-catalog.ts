@@ -34,94 +34,137 @@ export interface ViewCatalog {
 
 const MAX_REGISTER_ATTEMPTS = 10;
 
+/** A catalog's store and caches. */
+interface Catalog {
+  store: ViewRegistryStore;
+  clock: () => number;
+  latestTtlMs: number;
+  /** Compiled versions by `name@version`: kept forever (a description change drops its entry). */
+  versions: Map<string, ResolvedView>;
+  /** Each view's latest version (null: none) and when it was read. */
+  latest: Map<string, { version: number | null; at: number }>;
+}
+
 export function viewCatalog(
   store: ViewRegistryStore,
   options: { latestTtlMs: number; clock?: () => number },
 ): ViewCatalog {
-  const clock = options.clock ?? Date.now;
-  const versions = new Map<string, ResolvedView>();
-  const latest = new Map<string, { version: number | null; at: number }>();
-
-  const resolved = (view: FeatureView): ResolvedView => {
-    const key = `${view.name}@${view.version}`;
-    let hit = versions.get(key);
-    if (!hit) {
-      hit = { view, compiled: compileView(view) };
-      versions.set(key, hit);
-    }
-    return hit;
+  const catalog: Catalog = {
+    store,
+    clock: options.clock ?? Date.now,
+    latestTtlMs: options.latestTtlMs,
+    versions: new Map(),
+    latest: new Map(),
   };
-
-  async function latestVersion(name: string, fresh = false): Promise<number | null> {
-    const cached = latest.get(name);
-    if (!fresh && cached && clock() - cached.at < options.latestTtlMs) return cached.version;
-    const version = await store.latestVersion(name);
-    latest.set(name, { version, at: clock() });
-    return version;
-  }
-
-  async function register(spec: FeatureViewSpec, mode: 'create' | 'put'): Promise<RegisterOutcome> {
-    for (let attempt = 0; attempt < MAX_REGISTER_ATTEMPTS; attempt++) {
-      const [current, issued] = await Promise.all([
-        latestVersion(spec.name, true),
-        store.lastIssuedVersion(spec.name),
-      ]);
-      if (current !== null) {
-        if (mode === 'create') throw exists(spec.name);
-        const stored = await store.get(spec.name, current);
-        if (
-          stored &&
-          sameDefinition({ ...stored, description: undefined }, { ...spec, description: undefined })
-        ) {
-          // Only the description differs (or nothing): documentation is not a new version, state is kept.
-          if ((stored.description ?? '') === (spec.description ?? ''))
-            return { view: stored, change: 'unchanged' };
-          const updated: FeatureView = { ...stored, description: spec.description };
-          if (spec.description === undefined) delete updated.description;
-          await store.replaceMetadata(updated);
-          versions.delete(`${updated.name}@${updated.version}`);
-          return { view: updated, change: 'described' };
-        }
-      }
-      const view = resolveView(spec, issued + 1, new Date(clock()));
-      const result = await store.register(view, mode, issued, current);
-      if (result === 'exists') throw exists(spec.name);
-      if (result === 'ok') {
-        latest.set(view.name, { version: view.version, at: clock() });
-        return { view, change: current === null ? 'created' : 'versioned' };
-      }
-    }
-    throw new EddyError(
-      ErrorCode.UNAVAILABLE,
-      `feature view '${spec.name}' is being changed concurrently; retry`,
-    );
-  }
-
   return {
     async create(spec) {
-      return (await register(spec, 'create')).view;
+      return (await register(catalog, spec, 'create')).view;
     },
-    put: (spec) => register(spec, 'put'),
-    async get(name, version, options) {
-      const fresh = options?.fresh === true;
-      const current = await latestVersion(name, fresh);
-      if (current === null) throw viewNotFound(name);
-      const wanted = version ?? current;
-      const cached = versions.get(`${name}@${wanted}`);
-      if (cached && !fresh) return cached;
-      const view = wanted <= current ? await store.get(name, wanted) : null;
-      if (!view)
-        throw new EddyError(ErrorCode.VERSION_NOT_FOUND, `feature view '${name}' has no version ${wanted}`);
-      if (cached && cached.view.description !== view.description) versions.delete(`${name}@${wanted}`);
-      return resolved(view);
-    },
+    put: (spec) => register(catalog, spec, 'put'),
+    get: (name, version, options) => getView(catalog, name, version, options?.fresh === true),
     list: () => store.list(),
     async remove(name) {
       const removed = await store.remove(name);
-      latest.delete(name);
+      catalog.latest.delete(name);
       if (!removed) throw viewNotFound(name);
     },
   };
+}
+
+const versionKey = (name: string, version: number) => `${name}@${version}`;
+
+/** `view` with its compiled form, compiled once per version. */
+function resolved({ versions }: Catalog, view: FeatureView): ResolvedView {
+  const key = versionKey(view.name, view.version);
+  let hit = versions.get(key);
+  if (!hit) {
+    hit = { view, compiled: compileView(view) };
+    versions.set(key, hit);
+  }
+  return hit;
+}
+
+/** The latest version, cached for `latestTtlMs` unless `fresh`. */
+async function latestVersion(catalog: Catalog, name: string, fresh = false): Promise<number | null> {
+  const cached = catalog.latest.get(name);
+  if (!fresh && cached && catalog.clock() - cached.at < catalog.latestTtlMs) return cached.version;
+  const version = await catalog.store.latestVersion(name);
+  catalog.latest.set(name, { version, at: catalog.clock() });
+  return version;
+}
+
+/** The given version (the latest when undefined); `fresh` bypasses both caches. */
+async function getView(
+  catalog: Catalog,
+  name: string,
+  version: number | undefined,
+  fresh: boolean,
+): Promise<ResolvedView> {
+  const current = await latestVersion(catalog, name, fresh);
+  if (current === null) throw viewNotFound(name);
+  const wanted = version ?? current;
+  const cached = catalog.versions.get(versionKey(name, wanted));
+  if (cached && !fresh) return cached;
+  const view = wanted <= current ? await catalog.store.get(name, wanted) : null;
+  if (!view)
+    throw new EddyError(ErrorCode.VERSION_NOT_FOUND, `feature view '${name}' has no version ${wanted}`);
+  if (cached && cached.view.description !== view.description)
+    catalog.versions.delete(versionKey(name, wanted));
+  return resolved(catalog, view);
+}
+
+/**
+ * Registers `spec` as a new version (or the first), unless it differs from the latest in its description at
+ * most. The store's register is conditional on the versions read, so a concurrent change makes it try again.
+ */
+async function register(
+  catalog: Catalog,
+  spec: FeatureViewSpec,
+  mode: 'create' | 'put',
+): Promise<RegisterOutcome> {
+  const { store, clock } = catalog;
+  for (let attempt = 0; attempt < MAX_REGISTER_ATTEMPTS; attempt++) {
+    const [current, issued] = await Promise.all([
+      latestVersion(catalog, spec.name, true),
+      store.lastIssuedVersion(spec.name),
+    ]);
+    if (current !== null) {
+      if (mode === 'create') throw exists(spec.name);
+      const stored = await store.get(spec.name, current);
+      if (stored && sameDefinitionButDescription(stored, spec)) return describe(catalog, stored, spec);
+    }
+    const view = resolveView(spec, issued + 1, new Date(clock()));
+    const result = await store.register(view, mode, issued, current);
+    if (result === 'exists') throw exists(spec.name);
+    if (result === 'ok') {
+      catalog.latest.set(view.name, { version: view.version, at: clock() });
+      return { view, change: current === null ? 'created' : 'versioned' };
+    }
+  }
+  throw new EddyError(
+    ErrorCode.UNAVAILABLE,
+    `feature view '${spec.name}' is being changed concurrently; retry`,
+  );
+}
+
+const sameDefinitionButDescription = (stored: FeatureView, spec: FeatureViewSpec) =>
+  sameDefinition({ ...stored, description: undefined }, { ...spec, description: undefined });
+
+/**
+ * Only the description differs (or nothing): documentation is not a new version, so the stored version is
+ * updated in place and its state kept.
+ */
+async function describe(
+  catalog: Catalog,
+  stored: FeatureView,
+  spec: FeatureViewSpec,
+): Promise<RegisterOutcome> {
+  if ((stored.description ?? '') === (spec.description ?? '')) return { view: stored, change: 'unchanged' };
+  const updated: FeatureView = { ...stored, description: spec.description };
+  if (spec.description === undefined) delete updated.description;
+  await catalog.store.replaceMetadata(updated);
+  catalog.versions.delete(versionKey(updated.name, updated.version));
+  return { view: updated, change: 'described' };
 }
 
 const exists = (name: string) =>

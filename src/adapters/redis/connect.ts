@@ -9,7 +9,7 @@ export function connectRedis(url: string, role: 'request' | 'worker'): EddyRedis
   const redis = new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 2,
     // No auto-pipelining: the hot read path gathers one turn's reads into one script call itself
-    // (redis-entity-snapshots.ts); ioredis' auto-pipelining made young-generation collections slow under load.
+    // (gather-per-turn.ts); ioredis' auto-pipelining made young-generation collections slow under load.
     connectTimeout: 5000,
     connectionName: `eddy-${role}`,
   });
