@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomSeed, seededRandom } from '../../core/seeded-random.js';
 import { type AdminControl, createAdminHandler } from './admin.js';
 import { CallLog, type CallRecord } from './call-log.js';
 import { EmulatorError } from './errors.js';
@@ -10,7 +11,6 @@ import {
   resolveFeatureGroupName,
 } from './feature-group.js';
 import { sendError } from './http-io.js';
-import { createRng, randomSeed } from './rng.js';
 import { createRuntimeHandler } from './runtime-handler.js';
 import { OnlineStore } from './store.js';
 
@@ -103,7 +103,7 @@ export async function startSageMakerEmulator(
   const runtime = createRuntimeHandler({
     store,
     log,
-    rng: createRng(seed),
+    rng: seededRandom(seed),
     faults: () => faults,
     now,
     maxBodyBytes,
