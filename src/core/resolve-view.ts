@@ -7,7 +7,6 @@
  * message starts with that pointer.
  */
 
-import { parseIsoInstant } from './decode-record.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { invalidView } from './errors.js';
 import type {
@@ -19,6 +18,7 @@ import type {
   StartPosition,
 } from './feature-view.js';
 import { AGGREGATIONS } from './feature-view.js';
+import { parseIsoInstant } from './record-event-time.js';
 
 /** View and feature names. */
 export const NAME_PATTERN = '^[a-z][a-z0-9_]{0,62}$';

@@ -3,14 +3,9 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileView } from '../../src/core/compile-view.js';
 import type { RejectCode } from '../../src/core/decode-record.js';
-import {
-  decodeJsonBytes,
-  decodeRecord,
-  parseIsoInstant,
-  REJECT_CODES,
-  recordOf,
-} from '../../src/core/decode-record.js';
+import { decodeJsonBytes, decodeRecord, REJECT_CODES, recordOf } from '../../src/core/decode-record.js';
 import type { CompiledView, FeatureViewSpec } from '../../src/core/feature-view.js';
+import { parseIsoInstant } from '../../src/core/record-event-time.js';
 import { resolveView } from '../../src/core/resolve-view.js';
 
 const compile = (overrides: Partial<FeatureViewSpec> = {}): CompiledView =>
