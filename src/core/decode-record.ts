@@ -21,31 +21,16 @@
  * - Checks run in a fixed order (object, entity key, event time, feature fields in `view.fields` order, event id);
  *   the first failure is the record's code.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
 import type { EngineEvent } from './event.js';
 import type { CompiledView } from './feature-view.js';
 import { parseRecordEventTime } from './record-event-time.js';
+import { describe, type Rejected, reject } from './reject.js';
 
-export const REJECT_CODES = [
-  'INVALID_UTF8',
-  'INVALID_JSON',
-  'NOT_AN_OBJECT',
-  'ENTITY_KEY_MISSING',
-  'ENTITY_KEY_INVALID',
-  'ENTITY_KEY_TOO_LONG',
-  'EVENT_TIME_MISSING',
-  'EVENT_TIME_INVALID',
-  'FIELD_NOT_A_NUMBER',
-  'EVENT_ID_INVALID',
-  'FIELD_OUT_OF_RANGE',
-] as const;
-/** Stable machine-readable reasons a record is rejected; they never change meaning once released. */
-export type RejectCode = (typeof REJECT_CODES)[number];
+// Re-exported for src/services/apply-kinesis-batch.ts until it imports decode-json.ts and reject.ts.
+export { decodeJsonSlices } from './decode-json.js';
+export type { Rejected } from './reject.js';
 
-export type Rejected<C extends RejectCode = RejectCode> = { ok: false; code: C; reason: string };
 export type DecodedRecord = { ok: true; entity: string; event: EngineEvent } | Rejected;
-export type DecodedJson = { ok: true; value: unknown } | Rejected<'INVALID_UTF8' | 'INVALID_JSON'>;
-
 /** Entity ids and event ids: at most this many UTF-16 code units. */
 export const MAX_ID_LENGTH = 256;
 /**
@@ -53,12 +38,7 @@ export const MAX_ID_LENGTH = 256;
  * (below 1e100 of them) then stay finite, so a non-empty window never finalizes to Infinity or NaN.
  */
 export const MAX_FIELD_MAGNITUDE = 1e100;
-/** Echoed values in reasons are cut to this many characters. */
-const ECHO_LENGTH = 64;
-
 const LONE_SURROGATE = /\p{Surrogate}/u;
-
-const reject = <C extends RejectCode>(code: C, reason: string): Rejected<C> => ({ ok: false, code, reason });
 
 /**
  * Decodes one parsed record for `view`. `arrivalMs` (epoch ms) is the event time when the view has no
@@ -174,82 +154,6 @@ export function recordOf(view: CompiledView, entity: string, event: EngineEvent)
   return record;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Decodes a Kinesis payload: UTF-8 (a leading BOM is ignored), then JSON. The value may be any JSON value. */
-export function decodeJsonBytes(bytes: Uint8Array): DecodedJson {
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    return reject('INVALID_UTF8', `payload of ${bytes.length} bytes is not valid UTF-8`);
-  }
-  return parseJsonText(text);
-}
-
-/**
- * `decodeJsonBytes` of each of the consecutive payloads in `bytes` (`sizes[i]` bytes each), with the same result
- * for each, for a page of thousands at a lower cost: one ASCII or UTF-8 check of the whole buffer instead of a
- * byte view and a decoder call per payload. A valid whole splits into valid payloads wherever no payload starts
- * or ends inside a character (a UTF-8 continuation byte right after the cut); the others take the one-by-one path.
- */
-export function decodeJsonSlices(bytes: Buffer, sizes: readonly number[]): DecodedJson[] {
-  const out = new Array<DecodedJson>(sizes.length);
-  const ascii = isAscii(bytes);
-  const utf8 = ascii || isUtf8(bytes);
-  let start = 0;
-  for (let i = 0; i < sizes.length; i++) {
-    const end = start + sizes[i]!;
-    if (ascii) out[i] = parseJsonText(bytes.toString('latin1', start, end));
-    else if (utf8 && !isContinuation(bytes, start) && !isContinuation(bytes, end)) {
-      const bom =
-        end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
-      out[i] = parseJsonText(bytes.toString('utf8', bom ? start + 3 : start, end));
-    } else out[i] = decodeJsonBytes(bytes.subarray(start, end));
-    start = end;
-  }
-  return out;
-}
-
-/** True when the byte at `at` exists and continues a multi-byte UTF-8 character (10xxxxxx). */
-const isContinuation = (bytes: Buffer, at: number): boolean =>
-  at < bytes.length && (bytes[at]! & 0xc0) === 0x80;
-
-function parseJsonText(text: string): DecodedJson {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    // V8's message quotes part of the input: cut it like any echoed value.
-    const detail = error instanceof Error ? truncate(error.message, 2 * ECHO_LENGTH) : 'parse error';
-    return reject('INVALID_JSON', `payload is not valid JSON: ${detail}`);
-  }
-}
-
 function own(record: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-/** A short description of a value for a reason: its type, and for primitives the value cut to ~64 characters. */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return `the string ${truncate(JSON.stringify(value), ECHO_LENGTH)}`;
-    case 'number':
-    case 'boolean':
-      return `${typeof value} ${String(value)}`;
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
-}
-
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1; // never split a surrogate pair
-  return `${text.slice(0, end)}…`;
 }

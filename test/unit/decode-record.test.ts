@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileView } from '../../src/core/compile-view.js';
-import type { RejectCode } from '../../src/core/decode-record.js';
-import { decodeJsonBytes, decodeRecord, REJECT_CODES, recordOf } from '../../src/core/decode-record.js';
+import { decodeJsonBytes } from '../../src/core/decode-json.js';
+import { decodeRecord, recordOf } from '../../src/core/decode-record.js';
 import type { CompiledView, FeatureViewSpec } from '../../src/core/feature-view.js';
+import { REJECT_CODES, type RejectCode } from '../../src/core/reject.js';
 import { resolveView } from '../../src/core/resolve-view.js';
 
 const compile = (overrides: Partial<FeatureViewSpec> = {}): CompiledView =>
