@@ -2,8 +2,8 @@
  * `npm run demo`: Eddy end to end on real sensor data, in one process.
  *
  * Starts Redis (REDIS_URL, else 127.0.0.1:6379 when it answers, else a private redis-server), the embedded
- * Kinesis emulator, the SageMaker Feature Store emulator and Eddy (API + workers, built by src/compose.ts and
- * buildEddyApp); creates a 2-shard stream; registers the demo view (src/demo/demo-view.ts); replays the NAB series in
+ * Kinesis emulator, the SageMaker Feature Store emulator and Eddy (API + workers, built by src/assemble.ts's
+ * startRuntime and buildEddyApp); creates a 2-shard stream; registers the demo view (src/demo/demo-view.ts); replays the NAB series in
  * data/nab through Kinesis with their original timestamps, compressed; prints the dashboard URL and a short tour.
  * Ctrl-C stops everything it started, and deletes its keys from a Redis it did not start.
  *
@@ -14,31 +14,24 @@
  * own, and SAGEMAKER_FEATURESTORE_ENDPOINT = the emulator it starts (unless set).
  */
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { createKinesisClient } from '../src/adapters/kinesis/client.js';
 import { ensureStream, produce } from '../src/adapters/kinesis/producer.js';
 import { dropPrefix } from '../src/adapters/redis/drop-prefix.js';
-import { buildEddyApp, startRuntime } from '../src/assemble.js';
-import { ConfigError, parseConfig } from '../src/config.js';
-import { parseDuration } from '../src/core/duration.js';
+import { buildEddyApp, type EddyRuntime, startRuntime } from '../src/assemble.js';
+import { type Config, ConfigError, parseConfig } from '../src/config.js';
 import { DEMO_FEATURE_GROUP, DEMO_FIELDS, DEMO_STREAM, DEMO_VIEW, demoView } from '../src/demo/demo-view.js';
-import { NAB_SERIES } from '../src/demo/nab.js';
 import { loadNabSeries } from '../src/demo/nab-files.js';
 import { runReplay } from '../src/demo/replay.js';
 import { toKinesisRecords } from '../src/demo/replay-records.js';
 import { ReplaySchedule } from '../src/demo/replay-schedule.js';
+import { tourText } from '../src/demo/tour.js';
 import { type SageMakerEmulator, startSageMakerEmulator } from '../src/emulator/sagemaker/index.js';
 import type { App } from '../src/http/app.js';
 import { createLogger } from '../src/runtime/logger.js';
 import { resolveRedis } from '../src/runtime/resolve-redis.js';
 import { exitOnSignals } from '../src/runtime/shutdown.js';
-
-const USAGE = `usage: npm run demo -- [--speed DURATION] [--sensors a,b] [--shards N]
-
-  --speed    data time replayed per second of wall time (default 1d, env EDDY_DEMO_SPEED): 6h, 1d, 3d, …
-  --sensors  comma-separated subset of: ${NAB_SERIES.map((s) => s.sensor).join(', ')}
-  --shards   shards of the Kinesis stream (default 2)`;
+import { parseDemoArgs } from './lib/demo-args.js';
 
 /** The SageMaker emulator's usual port; any free port when it is taken. */
 const EMULATOR_PORT = 4568;
@@ -53,39 +46,9 @@ const fail = (message: string, code = 2): never => {
 let stopAndExit: ((code: number) => Promise<void>) | null = null;
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      speed: { type: 'string' },
-      sensors: { type: 'string' },
-      shards: { type: 'string', default: '2' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    say(USAGE);
-    return;
-  }
-  const speed = values.speed ?? process.env.EDDY_DEMO_SPEED ?? '1d';
-  const dataMsPerSecond =
-    parseDuration(speed) ?? fail(`--speed must be a duration such as 1d or 6h, got '${speed}'`);
-  const shards = Number(values.shards);
-  if (!Number.isInteger(shards) || shards < 1 || shards > 16)
-    fail('--shards must be a whole number from 1 to 16');
-  const wanted = values.sensors?.split(',').map((s) => s.trim());
-  const series = wanted ? NAB_SERIES.filter((s) => wanted.includes(s.sensor)) : NAB_SERIES;
-  if (wanted && series.length !== wanted.length)
-    fail(`--sensors: known sensors are ${NAB_SERIES.map((s) => s.sensor).join(', ')}`);
-
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const ownPrefix = !process.env.EDDY_KEY_PREFIX;
-  const env: Record<string, string | undefined> = {
-    LOG_LEVEL: 'warn',
-    KINESIS_ENDPOINT: 'embedded',
-    EDDY_KINESIS_IDLE_MS: '250',
-    EDDY_KINESIS_DISCOVERY_MS: '1000',
-    EDDY_KEY_PREFIX: `demo-${Date.now().toString(36)}`,
-    ...process.env,
-  };
+  const args = parseDemoArgs(fail);
+  if (!args) return;
+  const { env, ownPrefix } = demoEnv();
   let config = parseOrExit(env);
   // Logs (JSON lines) go to stderr, so the tour on stdout stays readable.
   const log = createLogger(config, { role: 'demo' }, pino.destination(2));
@@ -93,35 +56,12 @@ async function main() {
   const redis = await resolveRedis(config.redisUrl, log);
   // Last resort: a private redis-server never outlives the demo, however it ends.
   if (redis.owned) process.once('exit', () => redis.owned?.process.kill('SIGKILL'));
-  let emulator: SageMakerEmulator | null = null;
-  if (!config.sagemakerEndpoint) {
-    const featureGroups = {
-      [DEMO_FEATURE_GROUP]: {
-        recordIdentifierFeatureName: DEMO_FIELDS.entity,
-        eventTimeFeatureName: 'event_time',
-      },
-    };
-    emulator = await startSageMakerEmulator({ port: EMULATOR_PORT, featureGroups }).catch(() =>
-      startSageMakerEmulator({ port: 0, featureGroups }),
-    );
-    env.SAGEMAKER_FEATURESTORE_ENDPOINT = emulator.url;
-    // The emulator accepts any credentials; the SDK's default chain needs some to sign.
-    process.env.AWS_ACCESS_KEY_ID ??= 'demo';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'demo';
-    config = parseOrExit(env);
-  }
+  const emulator = config.sagemakerEndpoint ? null : await startEmulator(env);
+  if (emulator) config = parseOrExit(env);
 
   const runtime = await startRuntime(config, redis.url, log, { api: true, worker: true });
   const app = await buildEddyApp(runtime.deps, { loggerInstance: log.child({ component: 'http' }) });
-  try {
-    await app.listen({ host: config.host, port: config.port });
-  } catch (err) {
-    // 3000 taken and PORT not set: any free port will do for a demo.
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || config.portExplicit) throw err;
-    await app.listen({ host: config.host, port: 0 });
-  }
-  const base = `http://${config.host}:${(app.server.address() as AddressInfo).port}`;
-
+  const base = await listenAnyPort(app, config);
   const abort = new AbortController();
   const kinesisEndpoint = runtime.workers?.kinesis.endpoint ?? null;
   const kinesis = createKinesisClient({
@@ -134,12 +74,92 @@ async function main() {
   runtime.shutdown.add('disconnect', 'demo kinesis client', () => kinesis.destroy());
   if (emulator) runtime.shutdown.add('disconnect', 'sagemaker emulator', () => emulator.close());
   if (redis.owned) runtime.shutdown.add('disconnect', 'private redis-server', () => redis.owned!.stop());
-  // After Eddy's phased shutdown (bounded), the demo's keys leave a Redis it did not start, whatever the phases
-  // managed in their time (bounded too).
+  handleStop({ runtime, log, config, abort, dropKeys: ownPrefix && !redis.owned ? redis.url : null });
+
+  await ensureStream(kinesis, DEMO_STREAM, args.shards);
+  const auth = writeKey(config.apiKeys);
+  await registerDemoView(app, auth);
+  // Start once the shard readers hold every shard, so Eddy keeps pace from the first reading (no backlog burst).
+  await readersReady(app, auth, args.shards, abort.signal);
+
+  const loaded = await loadNabSeries(args.series);
+  const schedule = new ReplaySchedule(loaded, args.dataMsPerSecond);
+  say(
+    tourText({
+      base,
+      emulator: emulator?.url ?? null,
+      kinesis: kinesisEndpoint ?? 'AWS',
+      keyed: config.apiKeys.length > 0,
+      sensors: loaded.map((s) => s.sensor),
+      readings: schedule.total,
+      speed: args.speed,
+      shards: args.shards,
+      seconds: schedule.durationMs / 1000,
+    }),
+  );
+  await replay(kinesis, schedule, loaded[0]!.sensor, abort.signal);
+}
+
+/** The environment with the demo's defaults under it; `ownPrefix` when the demo chose the key prefix. */
+function demoEnv(): { env: Record<string, string | undefined>; ownPrefix: boolean } {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const ownPrefix = !process.env.EDDY_KEY_PREFIX;
+  const env: Record<string, string | undefined> = {
+    LOG_LEVEL: 'warn',
+    KINESIS_ENDPOINT: 'embedded',
+    EDDY_KINESIS_IDLE_MS: '250',
+    EDDY_KINESIS_DISCOVERY_MS: '1000',
+    EDDY_KEY_PREFIX: `demo-${Date.now().toString(36)}`,
+    ...process.env,
+  };
+  return { env, ownPrefix };
+}
+
+/** The SageMaker emulator with the demo's feature group; sets `env`'s endpoint to it. */
+async function startEmulator(env: Record<string, string | undefined>): Promise<SageMakerEmulator> {
+  const featureGroups = {
+    [DEMO_FEATURE_GROUP]: {
+      recordIdentifierFeatureName: DEMO_FIELDS.entity,
+      eventTimeFeatureName: 'event_time',
+    },
+  };
+  const emulator = await startSageMakerEmulator({ port: EMULATOR_PORT, featureGroups }).catch(() =>
+    startSageMakerEmulator({ port: 0, featureGroups }),
+  );
+  env.SAGEMAKER_FEATURESTORE_ENDPOINT = emulator.url;
+  // The emulator accepts any credentials; the SDK's default chain needs some to sign.
+  process.env.AWS_ACCESS_KEY_ID ??= 'demo';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'demo';
+  return emulator;
+}
+
+/** Listens on the configured port, or any free one when 3000 is taken and PORT was not set. Returns the base URL. */
+async function listenAnyPort(app: App, config: Config): Promise<string> {
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || config.portExplicit) throw err;
+    await app.listen({ host: config.host, port: 0 });
+  }
+  return `http://${config.host}:${(app.server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Ctrl-C and fatal errors: Eddy's phased shutdown (bounded), then, when `dropKeys` names the Redis the demo did
+ * not start, the demo's keys leave it (bounded too), whatever the phases managed in their time.
+ */
+function handleStop(s: {
+  runtime: EddyRuntime;
+  log: Logger;
+  config: Config;
+  abort: AbortController;
+  dropKeys: string | null;
+}): void {
+  const { runtime, log, config, abort, dropKeys } = s;
   const finish = async (code: number) => {
-    if (ownPrefix && !redis.owned) {
+    if (dropKeys !== null) {
       await Promise.race([
-        dropPrefix(redis.url, config.keyPrefix).catch(() => 0),
+        dropPrefix(dropKeys, config.keyPrefix).catch(() => 0),
         new Promise((r) => setTimeout(r, 3000)),
       ]);
     }
@@ -162,9 +182,9 @@ async function main() {
       say('\ndemo: stopping…');
     });
   }
+}
 
-  await ensureStream(kinesis, DEMO_STREAM, shards);
-  const auth = writeKey(config.apiKeys);
+async function registerDemoView(app: App, auth: string | null): Promise<void> {
   const registered = await app.inject({
     method: 'PUT',
     url: `/v1/feature-views/${DEMO_VIEW}`,
@@ -172,27 +192,19 @@ async function main() {
     headers: auth ? { authorization: `Bearer ${auth}` } : {},
   });
   if (registered.statusCode >= 300) throw new Error(`registering the demo view failed: ${registered.body}`);
-  // Start once the shard readers hold every shard, so Eddy keeps pace from the first reading (no backlog burst).
-  await readersReady(app, auth, shards, abort.signal);
+}
 
-  const loaded = await loadNabSeries(series);
-  const schedule = new ReplaySchedule(loaded, dataMsPerSecond);
-  tour({
-    base,
-    emulator: emulator?.url ?? null,
-    kinesis: kinesisEndpoint ?? 'AWS',
-    keyed: config.apiKeys.length > 0,
-    sensors: loaded.map((s) => s.sensor),
-    readings: schedule.total,
-    speed,
-    shards,
-    seconds: schedule.durationMs / 1000,
-  });
-
+/** Sends the schedule into the demo stream, reporting progress every 15 s. */
+async function replay(
+  kinesis: ReturnType<typeof createKinesisClient>,
+  schedule: ReplaySchedule,
+  firstSensor: string,
+  signal: AbortSignal,
+): Promise<void> {
   let reported = Date.now();
   const finished = await runReplay({
     schedule,
-    signal: abort.signal,
+    signal,
     send: async (records) => {
       await produce(kinesis, DEMO_STREAM, toKinesisRecords(records));
     },
@@ -201,7 +213,7 @@ async function main() {
       reported = Date.now();
       const day = new Date(schedule.dataTime(0, elapsed)).toISOString().slice(0, 10);
       say(
-        `  … ${sent.toLocaleString('en-US')} of ${schedule.total.toLocaleString('en-US')} readings sent (${loaded[0]!.sensor} at ${day})`,
+        `  … ${sent.toLocaleString('en-US')} of ${schedule.total.toLocaleString('en-US')} readings sent (${firstSensor} at ${day})`,
       );
     },
   });
@@ -245,48 +257,6 @@ function writeKey(keys: ReturnType<typeof parseConfig>['apiKeys']): string | nul
   const key = keys.find((k) => k.scopes.has('admin')) ?? keys.find((k) => k.scopes.has('write'));
   if (keys.length > 0 && !key) fail('EDDY_API_KEYS has no admin or write key to register the demo view with');
   return key?.key ?? null;
-}
-
-function tour(t: {
-  base: string;
-  emulator: string | null;
-  kinesis: string;
-  keyed: boolean;
-  sensors: string[];
-  readings: number;
-  speed: string;
-  shards: number;
-  seconds: number;
-}) {
-  const h = t.keyed ? ` -H "authorization: Bearer $EDDY_KEY"` : '';
-  const entity = t.sensors[0]!;
-  const minutes = t.seconds >= 90 ? `${(t.seconds / 60).toFixed(1)} min` : `${Math.ceil(t.seconds)} s`;
-  say(`
-Eddy demo is running.
-
-  Dashboard  ${t.base}/dashboard/?view=${DEMO_VIEW}&entity=${entity}
-  API docs   ${t.base}/docs
-  Queues     ${t.base}/admin/queues
-  Metrics    ${t.base}/metrics
-
-Replaying ${t.readings.toLocaleString('en-US')} NAB readings of ${t.sensors.length} sensor(s) (${t.sensors.join(', ')})
-through the Kinesis stream '${DEMO_STREAM}' (${t.shards} shards, ${t.kinesis}) at ${t.speed} of data per second
-(about ${minutes}). Feature view '${DEMO_VIEW}' mirrors to the SageMaker feature group '${DEMO_FEATURE_GROUP}'${
-    t.emulator ? ` (emulator at ${t.emulator})` : ''
-  }.
-
-Try:
-  curl -s${h} '${t.base}/v1/feature-views/${DEMO_VIEW}/entities/${entity}?asOf=latest'
-  curl -s${h} -X POST ${t.base}/v1/online-features -H 'content-type: application/json' \\
-    -d '{"featureView":"${DEMO_VIEW}","entities":${JSON.stringify(t.sensors)},"features":["value_avg_1d","value_std_1d","value_last"],"asOf":"latest"}'
-  curl -s${h} '${t.base}/v1/feature-views/${DEMO_VIEW}/entities/${entity}/events?field=value&limit=5&asOf=latest'
-  curl -s${h} ${t.base}/v1/feature-views/${DEMO_VIEW}/status
-  curl -s${h} ${t.base}/v1/feature-views/${DEMO_VIEW}/sagemaker${
-    t.emulator ? `\n  curl -s ${t.emulator}/_emulator/feature-groups/${DEMO_FEATURE_GROUP}/records` : ''
-  }
-
-Ctrl-C stops everything the demo started.
-`);
 }
 
 main().catch(async (err) => {

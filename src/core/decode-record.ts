@@ -1,5 +1,5 @@
 /**
- * Record decoding (PRODUCT.md §3 "Bad records"): turns one producer record into the entity id and the engine's
+ * Record decoding (docs/semantics.md, bad records): turns one producer record into the entity id and the engine's
  * event, or a stable reject code with a human-readable reason. Pure; no record is ever echoed beyond ~64
  * characters, so reasons are safe to log and to return to clients.
  *
@@ -11,7 +11,7 @@
  * - Event time: a finite JSON number of epoch ms (fractions are floored: tiles floor anyway), or an ISO-8601 string
  *   `YYYY-MM-DDThh:mm[:ss[.fff…]]` with `Z` or an offset `±hh:mm`/`±hhmm`/`±hh` (`T` may be `t` or a space;
  *   sub-millisecond digits are truncated). Both forms must fall in years 0000..9999 (so the time can always be
- *   written as ISO-8601). A record without the event-time field is rejected rather than given its arrival time.
+ *   written as ISO-8601; `record-event-time.ts`). A record without the event-time field is rejected rather than given its arrival time.
  * - Feature fields: `null` and absent mean absent; any other non-number (including numeric strings) is rejected,
  *   and so is a number beyond ±MAX_FIELD_MAGNITUDE (FIELD_OUT_OF_RANGE).
  * - Keys are read as own properties only: `__proto__`, `constructor` or any other key the view does not read is
@@ -21,30 +21,16 @@
  * - Checks run in a fixed order (object, entity key, event time, feature fields in `view.fields` order, event id);
  *   the first failure is the record's code.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
 import type { EngineEvent } from './event.js';
 import type { CompiledView } from './feature-view.js';
+import { parseRecordEventTime } from './record-event-time.js';
+import { describe, type Rejected, reject } from './reject.js';
 
-export const REJECT_CODES = [
-  'INVALID_UTF8',
-  'INVALID_JSON',
-  'NOT_AN_OBJECT',
-  'ENTITY_KEY_MISSING',
-  'ENTITY_KEY_INVALID',
-  'ENTITY_KEY_TOO_LONG',
-  'EVENT_TIME_MISSING',
-  'EVENT_TIME_INVALID',
-  'FIELD_NOT_A_NUMBER',
-  'EVENT_ID_INVALID',
-  'FIELD_OUT_OF_RANGE',
-] as const;
-/** Stable machine-readable reasons a record is rejected; they never change meaning once released. */
-export type RejectCode = (typeof REJECT_CODES)[number];
+// Re-exported for src/services/apply-kinesis-batch.ts until it imports decode-json.ts and reject.ts.
+export { decodeJsonSlices } from './decode-json.js';
+export type { Rejected } from './reject.js';
 
-export type Rejected<C extends RejectCode = RejectCode> = { ok: false; code: C; reason: string };
 export type DecodedRecord = { ok: true; entity: string; event: EngineEvent } | Rejected;
-export type DecodedJson = { ok: true; value: unknown } | Rejected<'INVALID_UTF8' | 'INVALID_JSON'>;
-
 /** Entity ids and event ids: at most this many UTF-16 code units. */
 export const MAX_ID_LENGTH = 256;
 /**
@@ -52,74 +38,80 @@ export const MAX_ID_LENGTH = 256;
  * (below 1e100 of them) then stay finite, so a non-empty window never finalizes to Infinity or NaN.
  */
 export const MAX_FIELD_MAGNITUDE = 1e100;
-/** Echoed values in reasons are cut to this many characters. */
-const ECHO_LENGTH = 64;
-/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
-const MIN_TIME = -62_167_219_200_000;
-const MAX_TIME = 253_402_300_799_999;
-
 const LONE_SURROGATE = /\p{Surrogate}/u;
-const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
-
-const reject = <C extends RejectCode>(code: C, reason: string): Rejected<C> => ({ ok: false, code, reason });
 
 /**
  * Decodes one parsed record for `view`. `arrivalMs` (epoch ms) is the event time when the view has no
- * `eventTimeField`. Only the view's fields end up in `event.values`.
+ * `eventTimeField`. Only the view's fields end up in `event.values`. Checks run in the order of the module comment.
  */
 export function decodeRecord(view: CompiledView, raw: unknown, arrivalMs: number): DecodedRecord {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return reject('NOT_AN_OBJECT', `record is ${describe(raw)}, not a JSON object`);
   }
   const record = raw as Record<string, unknown>;
+  const entity = decodeEntity(view.entityKey, own(record, view.entityKey));
+  if (typeof entity !== 'string') return entity;
+  const t = view.eventTimeField === undefined ? arrivalMs : decodeEventTime(view.eventTimeField, record);
+  if (typeof t !== 'number') return t;
+  const values: Record<string, number> = {};
+  const badField = decodeFields(view.fields, record, values);
+  if (badField !== undefined) return badField;
+  const event: EngineEvent = { t, values };
+  if (view.eventIdField !== undefined) {
+    const id = decodeEventId(view.eventIdField, own(record, view.eventIdField));
+    if (typeof id === 'object') return id;
+    if (id !== undefined) event.id = id;
+  }
+  return { ok: true, entity, event };
+}
 
-  const key = view.entityKey;
-  const entityValue = own(record, key);
-  let entity: string;
-  if (entityValue === undefined || entityValue === null || entityValue === '') {
-    return reject('ENTITY_KEY_MISSING', `entity key '${key}' is ${entityValue === '' ? 'empty' : 'missing'}`);
-  } else if (typeof entityValue === 'string') {
-    if (entityValue.length > MAX_ID_LENGTH) {
+/** The entity id: a non-empty string without unpaired surrogates, or a finite number as its decimal string. */
+function decodeEntity(key: string, value: unknown): string | Rejected {
+  if (value === undefined || value === null || value === '') {
+    return reject('ENTITY_KEY_MISSING', `entity key '${key}' is ${value === '' ? 'empty' : 'missing'}`);
+  }
+  if (typeof value === 'string') {
+    if (value.length > MAX_ID_LENGTH) {
       return reject(
         'ENTITY_KEY_TOO_LONG',
-        `entity key '${key}' is ${entityValue.length} characters long; at most ${MAX_ID_LENGTH} are allowed`,
+        `entity key '${key}' is ${value.length} characters long; at most ${MAX_ID_LENGTH} are allowed`,
       );
     }
-    if (LONE_SURROGATE.test(entityValue)) {
+    if (LONE_SURROGATE.test(value)) {
       return reject('ENTITY_KEY_INVALID', `entity key '${key}' contains an unpaired UTF-16 surrogate`);
     }
-    entity = entityValue;
-  } else if (typeof entityValue === 'number' && Number.isFinite(entityValue)) {
-    entity = String(entityValue);
-  } else {
+    return value;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return reject(
+    'ENTITY_KEY_INVALID',
+    `entity key '${key}' must be a string or a number, got ${describe(value)}`,
+  );
+}
+
+/** The event time (epoch ms) read from `timeField`; a record without it is rejected. */
+function decodeEventTime(timeField: string, record: Record<string, unknown>): number | Rejected {
+  const timeValue = own(record, timeField);
+  if (timeValue === undefined || timeValue === null) {
+    return reject('EVENT_TIME_MISSING', `event time field '${timeField}' is missing`);
+  }
+  const parsed = parseRecordEventTime(timeValue);
+  if (parsed === undefined) {
     return reject(
-      'ENTITY_KEY_INVALID',
-      `entity key '${key}' must be a string or a number, got ${describe(entityValue)}`,
+      'EVENT_TIME_INVALID',
+      `event time field '${timeField}' must be epoch milliseconds or an ISO-8601 date-time with a zone (years 0000..9999), got ${describe(timeValue)}`,
     );
   }
+  return parsed;
+}
 
-  let t: number;
-  if (view.eventTimeField === undefined) {
-    t = arrivalMs;
-  } else {
-    const timeField = view.eventTimeField;
-    const timeValue = own(record, timeField);
-    if (timeValue === undefined || timeValue === null) {
-      return reject('EVENT_TIME_MISSING', `event time field '${timeField}' is missing`);
-    }
-    const parsed = parseEventTime(timeValue);
-    if (parsed === undefined) {
-      return reject(
-        'EVENT_TIME_INVALID',
-        `event time field '${timeField}' must be epoch milliseconds or an ISO-8601 date-time with a zone (years 0000..9999), got ${describe(timeValue)}`,
-      );
-    }
-    t = parsed;
-  }
-
-  const values: Record<string, number> = {};
-  for (const field of view.fields) {
+/** Copies the present feature fields into `values`; the first one that is not an allowed number is the reject. */
+function decodeFields(
+  fields: readonly string[],
+  record: Record<string, unknown>,
+  values: Record<string, number>,
+): Rejected | undefined {
+  for (const field of fields) {
     const value = own(record, field);
     if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -133,23 +125,20 @@ export function decodeRecord(view: CompiledView, raw: unknown, arrivalMs: number
     }
     values[field] = value;
   }
+  return undefined;
+}
 
-  const event: EngineEvent = { t, values };
-  if (view.eventIdField !== undefined) {
-    const idField = view.eventIdField;
-    const idValue = own(record, idField);
-    if (idValue !== undefined && idValue !== null) {
-      const id = typeof idValue === 'number' && Number.isFinite(idValue) ? String(idValue) : idValue;
-      if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || LONE_SURROGATE.test(id)) {
-        return reject(
-          'EVENT_ID_INVALID',
-          `event id field '${idField}' must be a number or a non-empty string of at most ${MAX_ID_LENGTH} characters, got ${describe(idValue)}`,
-        );
-      }
-      event.id = id;
-    }
+/** The event id, undefined when absent (`null` included), or the reject for any other invalid value. */
+function decodeEventId(idField: string, idValue: unknown): string | undefined | Rejected {
+  if (idValue === undefined || idValue === null) return undefined;
+  const id = typeof idValue === 'number' && Number.isFinite(idValue) ? String(idValue) : idValue;
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || LONE_SURROGATE.test(id)) {
+    return reject(
+      'EVENT_ID_INVALID',
+      `event id field '${idField}' must be a number or a non-empty string of at most ${MAX_ID_LENGTH} characters, got ${describe(idValue)}`,
+    );
   }
-  return { ok: true, entity, event };
+  return id;
 }
 
 /**
@@ -165,125 +154,6 @@ export function recordOf(view: CompiledView, entity: string, event: EngineEvent)
   return record;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Decodes a Kinesis payload: UTF-8 (a leading BOM is ignored), then JSON. The value may be any JSON value. */
-export function decodeJsonBytes(bytes: Uint8Array): DecodedJson {
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    return reject('INVALID_UTF8', `payload of ${bytes.length} bytes is not valid UTF-8`);
-  }
-  return parseJsonText(text);
-}
-
-/**
- * `decodeJsonBytes` of each of the consecutive payloads in `bytes` (`sizes[i]` bytes each), with the same result
- * for each, for a page of thousands at a lower cost: one ASCII or UTF-8 check of the whole buffer instead of a
- * byte view and a decoder call per payload. A valid whole splits into valid payloads wherever no payload starts
- * or ends inside a character (a UTF-8 continuation byte right after the cut); the others take the one-by-one path.
- */
-export function decodeJsonSlices(bytes: Buffer, sizes: readonly number[]): DecodedJson[] {
-  const out = new Array<DecodedJson>(sizes.length);
-  const ascii = isAscii(bytes);
-  const utf8 = ascii || isUtf8(bytes);
-  let start = 0;
-  for (let i = 0; i < sizes.length; i++) {
-    const end = start + sizes[i]!;
-    if (ascii) out[i] = parseJsonText(bytes.toString('latin1', start, end));
-    else if (utf8 && !isContinuation(bytes, start) && !isContinuation(bytes, end)) {
-      const bom =
-        end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
-      out[i] = parseJsonText(bytes.toString('utf8', bom ? start + 3 : start, end));
-    } else out[i] = decodeJsonBytes(bytes.subarray(start, end));
-    start = end;
-  }
-  return out;
-}
-
-/** True when the byte at `at` exists and continues a multi-byte UTF-8 character (10xxxxxx). */
-const isContinuation = (bytes: Buffer, at: number): boolean =>
-  at < bytes.length && (bytes[at]! & 0xc0) === 0x80;
-
-function parseJsonText(text: string): DecodedJson {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    // V8's message quotes part of the input: cut it like any echoed value.
-    const detail = error instanceof Error ? truncate(error.message, 2 * ECHO_LENGTH) : 'parse error';
-    return reject('INVALID_JSON', `payload is not valid JSON: ${detail}`);
-  }
-}
-
-/** Epoch ms of a JSON event time (see the module comment), or undefined when it is not one. */
-export function parseEventTime(value: unknown): number | undefined {
-  let ms: number | undefined;
-  if (typeof value === 'number') ms = Number.isFinite(value) ? Math.floor(value) : undefined;
-  else if (typeof value === 'string') ms = parseIsoInstant(value);
-  return ms !== undefined && ms >= MIN_TIME && ms <= MAX_TIME ? ms : undefined;
-}
-
-/**
- * Epoch ms of an ISO-8601 date-time with a zone (`2024-05-01T12:00:00.123+02:00`), or undefined when the text has
- * no zone, does not match, or names a date or time that does not exist (`02-30`, `24:00`, `:60`).
- */
-export function parseIsoInstant(text: string): number | undefined {
-  const m = ISO_INSTANT.exec(text);
-  if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s = '0', frac = '', z, sign, oh, om = '0'] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let offsetMin = 0;
-  if (z === undefined) {
-    const offH = Number(oh);
-    const offM = Number(om);
-    if (offH > 23 || offM > 59) return undefined;
-    offsetMin = (sign === '-' ? -1 : 1) * (offH * 60 + offM);
-  }
-  const millis = Number(frac.slice(0, 3).padEnd(3, '0'));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // Date.UTC would map years 0..99 to 1900..1999
-  date.setUTCHours(hour, minute, second, millis);
-  return date.getTime() - offsetMin * 60_000;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
 function own(record: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-/** A short description of a value for a reason: its type, and for primitives the value cut to ~64 characters. */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return `the string ${truncate(JSON.stringify(value), ECHO_LENGTH)}`;
-    case 'number':
-    case 'boolean':
-      return `${typeof value} ${String(value)}`;
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
-}
-
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1; // never split a surrogate pair
-  return `${text.slice(0, end)}…`;
 }

@@ -5,7 +5,7 @@
  * values, and an offline store needs an S3 location and a role only the operator can choose.
  */
 import type { FeatureView } from './feature-view.js';
-import { DEFAULT_EVENT_TIME_FEATURE_NAME } from './resolve-view.js';
+import { DEFAULT_EVENT_TIME_FEATURE_NAME } from './resolve-sagemaker-sink.js';
 import { type SageMakerSink, type TtlDuration, ttlDuration } from './sagemaker-record.js';
 
 export type SageMakerFeatureType = 'String' | 'Integral' | 'Fractional';

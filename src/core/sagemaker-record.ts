@@ -21,9 +21,11 @@ export interface FeatureValueString {
   ValueAsString: string;
 }
 
-/** AWS `TtlDuration`. */
+export type TtlUnit = 'Seconds' | 'Minutes' | 'Hours' | 'Days' | 'Weeks';
+/** AWS `TtlDuration`: records expire at `EventTime + TtlDuration`. */
 export interface TtlDuration {
-  Unit: 'Seconds' | 'Minutes' | 'Hours' | 'Days' | 'Weeks';
+  Unit: TtlUnit;
+  /** Whole units, at least 1. */
   Value: number;
 }
 
@@ -77,7 +79,7 @@ export function contentDigest(content: readonly FeatureValueString[]): string {
 
 /** A view's ttl as a whole-unit `TtlDuration`: the largest unit that divides it, else seconds rounded up. */
 export function ttlDuration(ttlMs: number): TtlDuration {
-  const units: [TtlDuration['Unit'], number][] = [
+  const units: [TtlUnit, number][] = [
     ['Weeks', 604_800_000],
     ['Days', 86_400_000],
     ['Hours', 3_600_000],

@@ -51,7 +51,7 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
   const url = `redis://127.0.0.1:${p}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (await answers(url)) break;
+    if (await redisAnswersPing(url)) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not start on port ${p}`);
@@ -72,7 +72,7 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
 }
 
 /** True when a Redis server answers PING at `url` within ~1 s. */
-export async function answers(url: string): Promise<boolean> {
+export async function redisAnswersPing(url: string): Promise<boolean> {
   const client = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,

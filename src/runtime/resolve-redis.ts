@@ -1,10 +1,15 @@
 /**
- * Which Redis a process uses (PRODUCT.md §7): REDIS_URL when set; else 127.0.0.1:6379 when it answers; else a
+ * Which Redis a process uses (docs/operations.md): REDIS_URL when set; else 127.0.0.1:6379 when it answers; else a
  * private redis-server (in memory, stopped by its owner) when one is installed; else an error saying how to get
  * Redis. `npm start` and `npm run demo` both use it.
  */
 import type { Logger } from 'pino';
-import { answers, type PrivateRedis, redisServerAvailable, startPrivateRedis } from './redis-server.js';
+import {
+  type PrivateRedis,
+  redisAnswersPing,
+  redisServerAvailable,
+  startPrivateRedis,
+} from './redis-server.js';
 
 export const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
@@ -13,7 +18,7 @@ export async function resolveRedis(
   log: Logger,
 ): Promise<{ url: string; owned: PrivateRedis | null }> {
   if (redisUrl) return { url: redisUrl, owned: null };
-  if (await answers(DEFAULT_REDIS)) return { url: DEFAULT_REDIS, owned: null };
+  if (await redisAnswersPing(DEFAULT_REDIS)) return { url: DEFAULT_REDIS, owned: null };
   if (!redisServerAvailable()) {
     throw new Error(
       'no Redis answers at 127.0.0.1:6379 and redis-server is not installed. Install it (Debian: apt-get install -y redis-server), ' +

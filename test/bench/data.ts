@@ -2,6 +2,7 @@
  * The benchmark's feature views and generated records (deterministic: a seeded generator, times relative to a
  * given end time).
  */
+import { seededRandom } from '../../src/core/seeded-random.js';
 
 /** Online reads: 10 features over 1h and 1d windows of two fields; 1-minute tiles (1,440 per day). */
 export const readView = (name: string) => ({
@@ -27,7 +28,7 @@ export const readView = (name: string) => ({
 
 /**
  * Ingest and state size: two time windows (5m, 1h), a count window (stddev of the last 50), `last`, as in
- * PRODUCT.md §2's example (10-second tiles, 5 minutes of allowed lateness), without an event id field.
+ * the README's example (10-second tiles, 5 minutes of allowed lateness), without an event id field.
  */
 export const ingestView = (name: string, source: Record<string, unknown> = { type: 'push' }) => ({
   name,
@@ -52,18 +53,6 @@ export interface Reading {
   humidity: number;
 }
 
-/** Mulberry32: a small seeded generator, so every run sends the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const sensorId = (i: number) => `sensor-${String(i).padStart(5, '0')}`;
 
 /** One sensor's reading at `ts`: a daily temperature cycle plus noise, humidity around 45%. */
@@ -85,7 +74,7 @@ export function series(
   everyMs: number,
   seed: number,
 ): Reading[] {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const out: Reading[] = [];
   for (let t = endMs - spanMs + everyMs; t <= endMs; t += everyMs) out.push(reading(sensor, t, random));
   return out;

@@ -1,8 +1,8 @@
 /** Feature view bodies used across tests. */
 import type { FeatureViewSpec } from '../../src/core/feature-view.js';
 
-/** PRODUCT.md §2's example, verbatim. */
-export const PRODUCT_EXAMPLE: FeatureViewSpec = {
+/** The README's example feature view (`sensor_stats`), verbatim. */
+export const SENSOR_STATS_VIEW: FeatureViewSpec = {
   name: 'sensor_stats',
   description: 'Rolling statistics per machine sensor',
   entityKey: 'sensor_id',
@@ -24,6 +24,6 @@ export const PRODUCT_EXAMPLE: FeatureViewSpec = {
 
 /** The same view fed by HTTP push only, without a sink; `overrides` replace top-level properties. */
 export const sensorView = (overrides: Record<string, unknown> = {}) => {
-  const { sinks: _sinks, ...rest } = PRODUCT_EXAMPLE;
+  const { sinks: _sinks, ...rest } = SENSOR_STATS_VIEW;
   return { ...rest, source: { type: 'push' }, ...overrides };
 };

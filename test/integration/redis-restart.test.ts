@@ -20,7 +20,7 @@ import type { EngineEvent } from '../../src/core/event.js';
 import type { FeatureViewSpec } from '../../src/core/feature-view.js';
 import { resolveView } from '../../src/core/resolve-view.js';
 import type { App } from '../../src/http/app.js';
-import { answers, freePort } from '../../src/runtime/redis-server.js';
+import { freePort, redisAnswersPing } from '../../src/runtime/redis-server.js';
 import { agrees, Oracle } from '../helpers/oracle.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -54,7 +54,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A redis-server on `port` whose every acknowledged write is on disk (its AOF in `dir`) before it answers. */
+/** A redis-server on `port` whose every acknowledged write is on disk (its AOF in `dir`) before it redisAnswersPing. */
 async function startDurableRedis(port: number): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
@@ -65,7 +65,11 @@ async function startDurableRedis(port: number): Promise<ChildProcess> {
     { stdio: 'ignore' },
   );
   child.unref();
-  await until('redis-server to answer', async () => ((await answers(url(port))) ? true : undefined), 10_000);
+  await until(
+    'redis-server to answer',
+    async () => ((await redisAnswersPing(url(port))) ? true : undefined),
+    10_000,
+  );
   return child;
 }
 const url = (port: number) => `redis://127.0.0.1:${port}`;

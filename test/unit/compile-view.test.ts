@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileView, NO_FIELD } from '../../src/core/compile-view.js';
 import { resolveView } from '../../src/core/resolve-view.js';
-import { PRODUCT_EXAMPLE } from '../helpers/views.js';
+import { SENSOR_STATS_VIEW } from '../helpers/views.js';
 
-const EXAMPLE = PRODUCT_EXAMPLE;
+const EXAMPLE = SENSOR_STATS_VIEW;
 
 test('the PRODUCT.md §2 example compiles to milliseconds, tiles and bounds', () => {
   const compiled = compileView(resolveView(EXAMPLE, 2, new Date(0)));

@@ -8,7 +8,7 @@ import type { FeatureView, FeatureViewSpec } from '../../src/core/feature-view.j
 import { resolveView } from '../../src/core/resolve-view.js';
 import type { FeatureViewBody, FeatureViewSpecBody } from '../../src/http/schemas/feature-view.js';
 import { FeatureViewSchema, FeatureViewSpecSchema } from '../../src/http/schemas/feature-view.js';
-import { PRODUCT_EXAMPLE } from '../helpers/views.js';
+import { SENSOR_STATS_VIEW } from '../helpers/views.js';
 
 // Compile-time: the schemas' Static types are assignable to the core interfaces (checked by `tsc --noEmit`).
 const specFromBody = (body: FeatureViewSpecBody): FeatureViewSpec => body;
@@ -16,7 +16,7 @@ const viewFromBody = (body: FeatureViewBody): FeatureView => body;
 void specFromBody;
 void viewFromBody;
 
-const EXAMPLE = PRODUCT_EXAMPLE;
+const EXAMPLE = SENSOR_STATS_VIEW;
 const MINIMAL = {
   name: 'v',
   entityKey: 'id',

@@ -5,11 +5,11 @@ import { formatDuration, parseDuration } from '../../src/core/duration.js';
 import { EddyError, ErrorCode } from '../../src/core/errors.js';
 import type { FeatureSpec, FeatureView, FeatureViewSpec } from '../../src/core/feature-view.js';
 import { resolveView, sameDefinition } from '../../src/core/resolve-view.js';
-import { PRODUCT_EXAMPLE } from '../helpers/views.js';
+import { SENSOR_STATS_VIEW } from '../helpers/views.js';
 
 const CREATED = new Date('2025-01-02T03:04:05.678Z');
 
-const EXAMPLE = PRODUCT_EXAMPLE;
+const EXAMPLE = SENSOR_STATS_VIEW;
 
 const spec = (overrides: Partial<FeatureViewSpec> = {}): FeatureViewSpec => ({
   name: 'v',

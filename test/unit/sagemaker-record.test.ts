@@ -1,11 +1,7 @@
-/** The SageMaker record shape (pure): number and time formatting, event-time planning, feature group input. */
+/** The SageMaker record (src/core/sagemaker-record.ts): number and time formatting, the record's content. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { classifyPutError } from '../../src/adapters/sagemaker/feature-store-writer.js';
-import { fullJitterDelay } from '../../src/core/backoff.js';
-import { resolveView } from '../../src/core/resolve-view.js';
-import { createFeatureGroupInput, sinkOf } from '../../src/core/sagemaker-feature-group.js';
 import {
   contentDigest,
   formatEventTime,
@@ -14,8 +10,6 @@ import {
   ttlDuration,
   withEventTime,
 } from '../../src/core/sagemaker-record.js';
-import { planWrite } from '../../src/core/sagemaker-write-plan.js';
-import { sensorView } from '../helpers/views.js';
 
 const SINK = {
   featureGroupName: 'g',
@@ -88,124 +82,5 @@ describe('the record', () => {
     assert.deepEqual(ttlDuration(45_000), { Unit: 'Seconds', Value: 45 });
     assert.deepEqual(ttlDuration(1500), { Unit: 'Seconds', Value: 2 });
     assert.deepEqual(ttlDuration(1), { Unit: 'Seconds', Value: 1 });
-  });
-});
-
-describe('planWrite: event time of a write', () => {
-  test('a newer watermark is written at the watermark', () => {
-    assert.deepEqual(planWrite(100, 'h', null), { send: true, eventTimeMs: 100 });
-    assert.deepEqual(planWrite(100, 'h', { e: 99, h: 'h' }), { send: true, eventTimeMs: 100 });
-  });
-  test('same content confirmed stored at or after the watermark: nothing to write', () => {
-    assert.deepEqual(planWrite(100, 'h', { e: 100, h: 'h' }), { send: false });
-    assert.deepEqual(planWrite(100, 'h', { e: 101, h: 'h' }), { send: false });
-  });
-  test('same content maybe stored (unconfirmed): written again at the same event time', () => {
-    assert.deepEqual(planWrite(100, 'h', { e: 100, h: 'h', u: true }), { send: true, eventTimeMs: 100 });
-    assert.deepEqual(planWrite(100, 'h', { e: 102, h: 'h', u: true }), { send: true, eventTimeMs: 102 });
-  });
-  test('changed content without a newer watermark: one ms past what may be stored', () => {
-    assert.deepEqual(planWrite(100, 'new', { e: 100, h: 'old' }), { send: true, eventTimeMs: 101 });
-    assert.deepEqual(planWrite(100, 'new', { e: 100, h: 'old', u: true }), { send: true, eventTimeMs: 101 });
-  });
-  test('a planned write is never older than the watermark, and beats the stored record unless it is the same', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 2e12 }),
-        fc.integer({ min: 0, max: 2e12 }),
-        fc.constantFrom('a', 'b'),
-        fc.boolean(),
-        (w, e, h, unconfirmed) => {
-          const memo = unconfirmed ? { e, h: 'a', u: true as const } : { e, h: 'a' };
-          const plan = planWrite(w, h, memo);
-          if (!plan.send) {
-            assert.ok(h === 'a' && !unconfirmed && e >= w);
-            return;
-          }
-          assert.ok(plan.eventTimeMs >= w);
-          if (h !== 'a') assert.ok(plan.eventTimeMs > e);
-          else assert.ok(plan.eventTimeMs >= e);
-        },
-      ),
-    );
-  });
-});
-
-describe('CreateFeatureGroup input', () => {
-  test('types: identifier and event time String, count Integral, others Fractional; online store on', () => {
-    const view = resolveView(
-      sensorView({ sinks: { sagemaker: { featureGroupName: 'sensor-stats' } } }) as never,
-      1,
-      new Date('2026-01-01T00:00:00Z'),
-    );
-    const sink = sinkOf(view);
-    assert.deepEqual(sink, {
-      featureGroupName: 'sensor-stats',
-      recordIdentifierFeatureName: 'sensor_id',
-      eventTimeFeatureName: 'event_time',
-    });
-    const input = createFeatureGroupInput(view, sink!, null);
-    assert.equal(input.FeatureGroupName, 'sensor-stats');
-    assert.equal(input.RecordIdentifierFeatureName, 'sensor_id');
-    assert.equal(input.EventTimeFeatureName, 'event_time');
-    assert.deepEqual(input.FeatureDefinitions, [
-      { FeatureName: 'sensor_id', FeatureType: 'String' },
-      { FeatureName: 'event_time', FeatureType: 'String' },
-      { FeatureName: 'temp_avg_5m', FeatureType: 'Fractional' },
-      { FeatureName: 'temp_max_1h', FeatureType: 'Fractional' },
-      { FeatureName: 'readings_5m', FeatureType: 'Integral' },
-      { FeatureName: 'temp_std_50', FeatureType: 'Fractional' },
-      { FeatureName: 'temp_last', FeatureType: 'Fractional' },
-    ]);
-    assert.deepEqual(input.OnlineStoreConfig, { EnableOnlineStore: true });
-    assert.deepEqual(createFeatureGroupInput(view, sink!, 7 * 86_400_000).OnlineStoreConfig, {
-      EnableOnlineStore: true,
-      TtlDuration: { Unit: 'Weeks', Value: 1 },
-    });
-    assert.equal(sinkOf({ entityKey: 'k' }), null);
-  });
-});
-
-describe('retry policy', () => {
-  test('full jitter stays below min(cap, base * 2^(attempt-1))', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2000 }),
-        fc.integer({ min: 1, max: 100 }),
-        fc.double({ min: 0, max: 0.9999999, noNaN: true }),
-        (attempt, base, r) => {
-          const d = fullJitterDelay(attempt, base, 10_000, () => r);
-          assert.ok(d >= 0 && d < Math.max(1, Math.min(10_000, base * 2 ** (attempt - 1))));
-        },
-      ),
-    );
-    assert.equal(
-      fullJitterDelay(3, 100, 10_000, () => 0.5),
-      200,
-    );
-  });
-
-  test('throttling, 5xx and network errors are retried; validation and other 4xx are not', () => {
-    const sdk = (name: string, status: number) =>
-      Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
-    const net = (code: string) => Object.assign(new Error(code), { code });
-    const cases: [unknown, boolean, boolean][] = [
-      [sdk('ThrottlingException', 400), true, false],
-      [sdk('InternalFailure', 500), true, true],
-      [sdk('ServiceUnavailable', 503), true, true],
-      [sdk('ValidationError', 400), false, false],
-      [sdk('ResourceNotFound', 404), false, false],
-      [sdk('AccessForbidden', 403), false, false],
-      [net('ECONNREFUSED'), true, false],
-      [net('ECONNRESET'), true, true],
-      [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), true, true],
-    ];
-    for (const [err, retryable, maybeApplied] of cases) {
-      const c = classifyPutError(err);
-      assert.equal(c.retryable, retryable, c.code);
-      assert.equal(c.maybeApplied, maybeApplied, c.code);
-    }
-    assert.equal(classifyPutError(sdk('ThrottlingException', 400)).code, 'ThrottlingException');
-    assert.equal(classifyPutError(net('ECONNREFUSED')).status, null);
   });
 });

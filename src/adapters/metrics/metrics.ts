@@ -7,7 +7,7 @@
  * reflect Redis state (queue depths, dead-letter sizes) are read on scrape, each bounded by a timeout, so a
  * slow or absent Redis never blocks `/metrics`.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type Counter, collectDefaultMetrics, Gauge, type Histogram, Registry } from 'prom-client';
 import type {
   IngestMetrics,
   ReadMetrics,
@@ -17,6 +17,7 @@ import type {
   SourceKind,
   StreamMetrics,
 } from '../../ports/metrics.js';
+import { createInstruments } from './instruments.js';
 
 export interface MetricsSources {
   /** Queue name -> jobs per state (waiting, active, ...), read on scrape. */
@@ -41,91 +42,12 @@ const COLLECT_TIMEOUT_MS = 2000;
 
 export function createMetrics(sources: MetricsSources): EddyMetrics {
   const registry = new Registry();
-  const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'eddy_' });
 
-  const records = new Counter({
-    name: 'eddy_records_total',
-    help: 'Records by view and outcome (accepted, rejected, late, duplicate), as counted into the view counters',
-    labelNames: ['view', 'outcome'] as const,
-    registers,
-  });
-  const batchApply = new Histogram({
-    name: 'eddy_batch_apply_seconds',
-    help: 'Wall time to apply one micro-batch to the online store, by source kind (push, kinesis)',
-    labelNames: ['source'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers,
-  });
-  const onlineRead = new Histogram({
-    name: 'eddy_online_read_seconds',
-    help: 'Wall time of one online read (one or many entities), by view',
-    labelNames: ['view'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-    registers,
-  });
-  const behind = new Gauge({
-    name: 'eddy_kinesis_millis_behind_latest',
-    help: 'MillisBehindLatest of the last GetRecords call, per shard read by this process',
-    labelNames: ['stream', 'shard'] as const,
-    registers,
-  });
-  const sinkWrites = new Counter({
-    name: 'eddy_sagemaker_writes_total',
-    help: 'SageMaker Feature Store PutRecord writes by feature group and outcome (written, retried, failed, dead_lettered)',
-    labelNames: ['feature_group', 'outcome'] as const,
-    registers,
-  });
-  const redisErrors = new Counter({
-    name: 'eddy_redis_errors_total',
-    help: 'Error events of the Redis connections, by connection',
-    labelNames: ['connection'] as const,
-    registers,
-  });
-  const http = new Histogram({
-    name: 'eddy_http_request_duration_seconds',
-    help: 'HTTP requests by method, route pattern and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers,
-  });
-  const httpChildren = new Map<string, { observe(seconds: number): void }>();
-  const collectErrors = new Counter({
-    name: 'eddy_metrics_collect_errors_total',
-    help: 'Scrape-time reads of Redis that failed or timed out, by collector',
-    labelNames: ['collector'] as const,
-    registers,
-  });
-  new Gauge({
-    name: 'eddy_queue_jobs',
-    help: 'Jobs per BullMQ queue and state, read on scrape',
-    labelNames: ['queue', 'state'] as const,
-    registers,
-    async collect() {
-      this.reset();
-      try {
-        for (const [queue, counts] of await bounded(sources.queueDepths())) {
-          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
-        }
-      } catch {
-        collectErrors.inc({ collector: 'queue_jobs' });
-      }
-    },
-  });
-  new Gauge({
-    name: 'eddy_dead_letters',
-    help: 'Dead letters kept per view, read on scrape',
-    labelNames: ['view'] as const,
-    registers,
-    async collect() {
-      this.reset();
-      try {
-        for (const [view, size] of await bounded(sources.deadLetterSizes())) this.set({ view }, size);
-      } catch {
-        collectErrors.inc({ collector: 'dead_letters' });
-      }
-    },
-  });
+  const { records, batchApply, onlineRead, behind, sinkWrites, redisErrors, http, collectErrors } =
+    createInstruments(registry);
+  registerScrapeGauges(registry, sources, collectErrors);
+  const observeHttp = httpObserver(http);
 
   const lag = new Map<string, number>();
   const shardKey = (stream: string, shard: string) => `${stream}\u0000${shard}`;
@@ -158,20 +80,66 @@ export function createMetrics(sources: MetricsSources): EddyMetrics {
     redisError(connection: string) {
       redisErrors.inc({ connection });
     },
-    observeHttp(method: string, route: string, status: number, seconds: number) {
-      // One labelled child per (method, route pattern, status): hashing the labels on every request costs more
-      // than the observation. Bounded like the labels themselves (route patterns, not URLs).
-      const key = `${method} ${status} ${route}`;
-      let child = httpChildren.get(key);
-      if (!child) {
-        child = http.labels({ method, route, status_code: String(status) });
-        httpChildren.set(key, child);
-      }
-      child.observe(seconds);
-    },
+    observeHttp,
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
+  };
+}
+
+/** Gauges of Redis state read on scrape, each read bounded by COLLECT_TIMEOUT_MS; a failed read is counted. */
+function registerScrapeGauges(
+  registry: Registry,
+  sources: MetricsSources,
+  collectErrors: Counter<'collector'>,
+): void {
+  const registers = [registry];
+  new Gauge({
+    name: 'eddy_queue_jobs',
+    help: 'Jobs per BullMQ queue and state, read on scrape',
+    labelNames: ['queue', 'state'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        for (const [queue, counts] of await bounded(sources.queueDepths())) {
+          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
+        }
+      } catch {
+        collectErrors.inc({ collector: 'queue_jobs' });
+      }
+    },
+  });
+  new Gauge({
+    name: 'eddy_dead_letters',
+    help: 'Dead letters kept per view, read on scrape',
+    labelNames: ['view'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        for (const [view, size] of await bounded(sources.deadLetterSizes())) this.set({ view }, size);
+      } catch {
+        collectErrors.inc({ collector: 'dead_letters' });
+      }
+    },
+  });
+}
+
+/**
+ * Observes one HTTP request. One labelled child per (method, route pattern, status): hashing the labels on every
+ * request costs more than the observation. Bounded like the labels themselves (route patterns, not URLs).
+ */
+function httpObserver(http: Histogram<'method' | 'route' | 'status_code'>): EddyMetrics['observeHttp'] {
+  const children = new Map<string, { observe(seconds: number): void }>();
+  return (method, route, status, seconds) => {
+    const key = `${method} ${status} ${route}`;
+    let child = children.get(key);
+    if (!child) {
+      child = http.labels({ method, route, status_code: String(status) });
+      children.set(key, child);
+    }
+    child.observe(seconds);
   };
 }
 

@@ -95,6 +95,15 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** What the store's operations share: the connection, the key layout and the write-through cache. */
+interface StoreContext {
+  r: EddyRedis & BatchCommands;
+  keys: KeyLayout;
+  /** Disabled (the API's store) when 0. */
+  maxBytes: number;
+  cache: ClockCache<Cached>;
+}
+
 export function redisEntityStore(
   redis: EddyRedis,
   keys: KeyLayout,
@@ -106,83 +115,111 @@ export function redisEntityStore(
     redis.defineCommand('eddyCasEntities', { lua: CAS_ENTITIES });
   }
   const maxBytes = options.cacheBytes ?? 0;
-  const cache = new ClockCache<Cached>(maxBytes);
-
-  const take = (key: string): Cached | undefined => {
-    const hit = cache.get(key);
-    if (!hit || hit.taken) return undefined;
-    hit.taken = true;
-    hit.used = true;
-    return hit;
+  const context: StoreContext = { r, keys, maxBytes, cache: new ClockCache<Cached>(maxBytes) };
+  return {
+    load: (view, version, entities) => loadEntities(context, view, version, entities),
+    release: (view, version, unused) => releaseEntities(context, view, version, unused),
+    write: (view, version, writes, ttlMs) => writeEntities(context, view, version, writes, ttlMs),
   };
+}
 
-  async function fetch(entityKeys: readonly string[]): Promise<VersionedEntity[]> {
-    const replies = await Promise.all(
-      chunks(entityKeys).map((part) => r.eddyLoadEntitiesBuffer(part.length, ...part)),
+/** Cached states where the cache holds them (each taken), the others read from Redis. */
+async function loadEntities(
+  { keys, maxBytes, cache, r }: StoreContext,
+  view: string,
+  version: number,
+  entities: readonly string[],
+): Promise<VersionedEntity[]> {
+  if (entities.length === 0) return [];
+  const entityKeys = entities.map((e) => keys.entity(view, version, e));
+  const out: (VersionedEntity | undefined)[] = entityKeys.map((key) => {
+    const hit = maxBytes > 0 ? take(cache, key) : undefined;
+    return hit ? { cas: hit.v, stored: hit.stored } : undefined;
+  });
+  const missing = out.flatMap((e, i) => (e ? [] : [i]));
+  if (missing.length > 0) {
+    const loaded = await fetchEntities(
+      r,
+      missing.map((i) => entityKeys[i]!),
     );
-    return replies.flat().map((reply) => {
-      if (!reply) return { cas: '', stored: null };
-      const [v, d] = reply;
-      return { cas: v.toString(), stored: d ? decodeEntity(d) : null };
+    missing.forEach((i, j) => {
+      out[i] = loaded[j]!;
     });
   }
+  return out as VersionedEntity[];
+}
 
-  return {
-    async load(view, version, entities): Promise<VersionedEntity[]> {
-      if (entities.length === 0) return [];
-      const entityKeys = entities.map((e) => keys.entity(view, version, e));
-      const out: (VersionedEntity | undefined)[] = entityKeys.map((key) => {
-        const hit = maxBytes > 0 ? take(key) : undefined;
-        return hit ? { cas: hit.v, stored: hit.stored } : undefined;
+/** Takes a cached entry: it is not handed out again until a write or `release` puts it back. */
+function take(cache: ClockCache<Cached>, key: string): Cached | undefined {
+  const hit = cache.get(key);
+  if (!hit || hit.taken) return undefined;
+  hit.taken = true;
+  hit.used = true;
+  return hit;
+}
+
+async function fetchEntities(
+  r: EddyRedis & BatchCommands,
+  entityKeys: readonly string[],
+): Promise<VersionedEntity[]> {
+  const replies = await Promise.all(
+    chunks(entityKeys).map((part) => r.eddyLoadEntitiesBuffer(part.length, ...part)),
+  );
+  return replies.flat().map((reply) => {
+    if (!reply) return { cas: '', stored: null };
+    const [v, d] = reply;
+    return { cas: v.toString(), stored: d ? decodeEntity(d) : null };
+  });
+}
+
+function releaseEntities(
+  { keys, maxBytes, cache }: StoreContext,
+  view: string,
+  version: number,
+  unused: readonly UnusedEntity[],
+): void {
+  if (maxBytes === 0) return;
+  for (const { entity, loaded } of unused) {
+    const hit = cache.get(keys.entity(view, version, entity));
+    // Only the entry that was lent: a write that landed meanwhile put a new one, maybe lent out again.
+    if (hit?.taken && hit.stored === loaded.stored) hit.taken = false;
+  }
+}
+
+/** Compare-and-set of every write; true where it landed (then cached), false where the version moved. */
+async function writeEntities(
+  { keys, maxBytes, cache, r }: StoreContext,
+  view: string,
+  version: number,
+  writes: readonly EntityWrite[],
+  ttlMs: number,
+): Promise<boolean[]> {
+  if (writes.length === 0) return [];
+  const entityKeys = writes.map((w) => keys.entity(view, version, w.entity));
+  const encoded = writes.map((w) => encodeEntity(w.stored));
+  const parts = chunks(writes.map((_, i) => i));
+  const replies = await Promise.all(
+    parts.map((part) => {
+      const args: (string | number | Buffer)[] = part.map((i) => entityKeys[i]!);
+      for (const i of part) args.push(entityVersionKey(entityKeys[i]!));
+      args.push(ttlMs);
+      for (const i of part) args.push(writes[i]!.expected, encoded[i]!);
+      return r.eddyCasEntities(2 * part.length, ...args);
+    }),
+  );
+  return replies.flat().map((reply, i) => {
+    if (reply === 0) {
+      if (maxBytes > 0) cache.delete(entityKeys[i]!);
+      return false;
+    }
+    if (maxBytes > 0)
+      cache.set(entityKeys[i]!, {
+        v: String(reply),
+        stored: writes[i]!.stored,
+        bytes: encoded[i]!.length,
+        taken: false,
+        used: false,
       });
-      const missing = out.flatMap((e, i) => (e ? [] : [i]));
-      if (missing.length > 0) {
-        const loaded = await fetch(missing.map((i) => entityKeys[i]!));
-        missing.forEach((i, j) => {
-          out[i] = loaded[j]!;
-        });
-      }
-      return out as VersionedEntity[];
-    },
-
-    release(view, version, unused: readonly UnusedEntity[]): void {
-      if (maxBytes === 0) return;
-      for (const { entity, loaded } of unused) {
-        const hit = cache.get(keys.entity(view, version, entity));
-        // Only the entry that was lent: a write that landed meanwhile put a new one, maybe lent out again.
-        if (hit?.taken && hit.stored === loaded.stored) hit.taken = false;
-      }
-    },
-
-    async write(view, version, writes: readonly EntityWrite[], ttlMs): Promise<boolean[]> {
-      if (writes.length === 0) return [];
-      const entityKeys = writes.map((w) => keys.entity(view, version, w.entity));
-      const encoded = writes.map((w) => encodeEntity(w.stored));
-      const parts = chunks(writes.map((_, i) => i));
-      const replies = await Promise.all(
-        parts.map((part) => {
-          const args: (string | number | Buffer)[] = part.map((i) => entityKeys[i]!);
-          for (const i of part) args.push(entityVersionKey(entityKeys[i]!));
-          args.push(ttlMs);
-          for (const i of part) args.push(writes[i]!.expected, encoded[i]!);
-          return r.eddyCasEntities(2 * part.length, ...args);
-        }),
-      );
-      return replies.flat().map((reply, i) => {
-        if (reply === 0) {
-          if (maxBytes > 0) cache.delete(entityKeys[i]!);
-          return false;
-        }
-        if (maxBytes > 0)
-          cache.set(entityKeys[i]!, {
-            v: String(reply),
-            stored: writes[i]!.stored,
-            bytes: encoded[i]!.length,
-            taken: false,
-            used: false,
-          });
-        return true;
-      });
-    },
-  };
+    return true;
+  });
 }

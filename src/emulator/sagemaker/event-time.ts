@@ -4,10 +4,10 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?
 const FRACTIONAL_SECONDS = /^\d+(?:\.\d+)?$/;
 
 /**
- * Parses an EventTime value to epoch milliseconds (UTC; fractional for sub-millisecond Unix seconds), or undefined
+ * Parses the value of a feature group's EventTime feature to epoch milliseconds (UTC; fractional for sub-millisecond Unix seconds), or undefined
  * when it is not in a format AWS accepts for the type. Impossible dates (2024-02-30) are rejected.
  */
-export function parseEventTime(value: string, type: EventTimeFeatureType): number | undefined {
+export function parseEventTimeFeature(value: string, type: EventTimeFeatureType): number | undefined {
   if (type === 'Fractional') {
     if (!FRACTIONAL_SECONDS.test(value)) return undefined;
     const ms = Number(value) * 1000;

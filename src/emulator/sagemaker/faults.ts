@@ -1,5 +1,5 @@
+import type { Rng } from '../../core/seeded-random.js';
 import { EmulatorError, validationError } from './errors.js';
-import type { Rng } from './rng.js';
 
 export type ServerErrorType = 'InternalFailure' | 'ServiceUnavailable';
 export type FaultKind = 'throttle' | ServerErrorType;

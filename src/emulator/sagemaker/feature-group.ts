@@ -1,12 +1,7 @@
+import type { TtlDuration, TtlUnit } from '../../core/sagemaker-record.js';
 import { validationError } from './errors.js';
 
-/** AWS `TtlDuration`: records expire at `EventTime + TtlDuration`. */
-export interface TtlDuration {
-  Unit: TtlUnit;
-  /** Whole units, at least 1. */
-  Value: number;
-}
-export type TtlUnit = 'Seconds' | 'Minutes' | 'Hours' | 'Days' | 'Weeks';
+export type { TtlDuration, TtlUnit };
 
 /** How a group's EventTime feature is typed (AWS allows String or Fractional). */
 export type EventTimeFeatureType = 'String' | 'Fractional';
@@ -30,16 +25,16 @@ export interface FeatureGroupDefinition {
 }
 
 /** AWS pattern for feature names and feature group names (max 64 characters). */
-export const NAME_PATTERN = /^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]){0,63}$/;
+export const SAGEMAKER_NAME = /^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]){0,63}$/;
 const ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:feature-group\/(.+)$/;
 export const TTL_UNITS: readonly TtlUnit[] = ['Seconds', 'Minutes', 'Hours', 'Days', 'Weeks'];
 
 /** The group name from a name or a feature-group ARN (both are accepted wherever AWS takes `FeatureGroupName`). */
 export function resolveFeatureGroupName(nameOrArn: string): string {
   const name = ARN.exec(nameOrArn)?.[1] ?? nameOrArn;
-  if (!NAME_PATTERN.test(name)) {
+  if (!SAGEMAKER_NAME.test(name)) {
     throw validationError(
-      `1 validation error detected: Value '${nameOrArn}' at 'featureGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${NAME_PATTERN.source}`,
+      `1 validation error detected: Value '${nameOrArn}' at 'featureGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${SAGEMAKER_NAME.source}`,
     );
   }
   return name;
@@ -64,8 +59,8 @@ export function parseFeatureGroupDefinition(input: unknown): FeatureGroupDefinit
   const raw = input as Record<string, unknown>;
   const name = (field: string): string => {
     const value = raw[field];
-    if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-      throw validationError(`${field} must be a feature name matching ${NAME_PATTERN.source}`);
+    if (typeof value !== 'string' || !SAGEMAKER_NAME.test(value)) {
+      throw validationError(`${field} must be a feature name matching ${SAGEMAKER_NAME.source}`);
     }
     return value;
   };
@@ -84,8 +79,8 @@ export function parseFeatureGroupDefinition(input: unknown): FeatureGroupDefinit
   }
   if (raw.featureNames !== undefined) {
     const names = raw.featureNames;
-    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && NAME_PATTERN.test(n))) {
-      throw validationError(`featureNames must be a list of feature names matching ${NAME_PATTERN.source}`);
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && SAGEMAKER_NAME.test(n))) {
+      throw validationError(`featureNames must be a list of feature names matching ${SAGEMAKER_NAME.source}`);
     }
     for (const required of [def.recordIdentifierFeatureName, def.eventTimeFeatureName]) {
       if (!names.includes(required)) throw validationError(`featureNames must include '${required}'`);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Rng } from '../../core/seeded-random.js';
 import type { CallLog, CallRecord } from './call-log.js';
 import { EmulatorError } from './errors.js';
 import { drawFault, type Faults } from './faults.js';
@@ -11,7 +12,6 @@ import { deleteRecord } from './operations/delete-record.js';
 import { getRecord } from './operations/get-record.js';
 import { putRecord } from './operations/put-record.js';
 import type { OperationResult } from './operations/result.js';
-import type { Rng } from './rng.js';
 import { matchRoute, type RouteMatch } from './routes.js';
 import { isSignedForSageMaker } from './signature.js';
 import type { OnlineStore } from './store.js';

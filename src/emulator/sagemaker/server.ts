@@ -1,6 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomSeed, seededRandom } from '../../core/seeded-random.js';
 import { type AdminControl, createAdminHandler } from './admin.js';
+import { Availability, listen } from './availability.js';
 import { CallLog, type CallRecord } from './call-log.js';
 import { EmulatorError } from './errors.js';
 import { type Faults, mergeFaults, NO_FAULTS } from './faults.js';
@@ -10,7 +12,6 @@ import {
   resolveFeatureGroupName,
 } from './feature-group.js';
 import { sendError } from './http-io.js';
-import { createRng, randomSeed } from './rng.js';
 import { createRuntimeHandler } from './runtime-handler.js';
 import { OnlineStore } from './store.js';
 
@@ -68,43 +69,17 @@ export async function startSageMakerEmulator(
   const now = options.now ?? Date.now;
   const seed = options.seed ?? randomSeed();
   const maxBodyBytes = options.maxBodyBytes ?? 6 * 1024 * 1024;
-  const store = new OnlineStore(now, options.autoCreate && parseFeatureGroupDefinition(options.autoCreate));
-  for (const [name, definition] of Object.entries(options.featureGroups ?? {})) {
-    store.define(resolveFeatureGroupName(name), parseFeatureGroupDefinition(definition));
-  }
-  let faults = mergeFaults({ ...NO_FAULTS }, options.faults ?? {});
+  const store = createStore(options, now);
+  const faults: FaultsHolder = { current: mergeFaults({ ...NO_FAULTS }, options.faults ?? {}) };
   const log = new CallLog(options.maxCalls ?? 10_000);
-  let down = false;
-  let closed = false;
-  let downTimer: NodeJS.Timeout | undefined;
-  // Serialises up/down transitions so a quick down/up/down sequence cannot interleave listen and close.
-  let transition: Promise<void> = Promise.resolve();
-
-  const control: AdminControl = {
-    defineFeatureGroup: (name, definition) =>
-      store.define(resolveFeatureGroupName(name), parseFeatureGroupDefinition(definition)),
-    deleteFeatureGroup: (name) => store.drop(name),
-    featureGroups: () => store.definitions(),
-    records: (featureGroup) => store.records(featureGroup),
-    calls: () => log.list(),
-    resetCalls: () => log.reset(),
-    faults: () => ({ ...faults }),
-    setFaults: (update) => {
-      faults = mergeFaults(faults, update);
-      return { ...faults };
-    },
-    goDownFor: (ms) => {
-      void setDown(true).then(() => {
-        if (closed) return;
-        downTimer = setTimeout(() => void setDown(false).catch(() => {}), ms);
-      });
-    },
-  };
+  // Admin calls (goDownFor) arrive only once the server listens, so `availability` is set by then.
+  let availability: Availability | undefined;
+  const control = adminControl(store, log, faults, (ms) => availability!.goDownFor(ms));
   const runtime = createRuntimeHandler({
     store,
     log,
-    rng: createRng(seed),
-    faults: () => faults,
+    rng: seededRandom(seed),
+    faults: () => faults.current,
     now,
     maxBodyBytes,
     ...(options.onCall ? { onCall: options.onCall } : {}),
@@ -118,21 +93,8 @@ export async function startSageMakerEmulator(
   const host = options.host ?? EMULATOR_HOST;
   await listen(server, options.port ?? 0, host);
   const port = (server.address() as AddressInfo).port;
-
-  const setDown = (value: boolean): Promise<void> => {
-    clearTimeout(downTimer);
-    const next = transition.then(async () => {
-      if (value && !down) {
-        down = true;
-        await stop(server);
-      } else if (!value && down && !closed) {
-        await listen(server, port, host);
-        down = false;
-      }
-    });
-    transition = next.catch(() => {});
-    return next;
-  };
+  const up = new Availability(server, port, host);
+  availability = up;
 
   const { goDownFor: _internal, ...publicControl } = control;
   return {
@@ -140,33 +102,44 @@ export async function startSageMakerEmulator(
     url: `http://${host === '0.0.0.0' ? EMULATOR_HOST : host}:${port}`,
     port,
     seed,
-    setDown,
-    isDown: () => down,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      clearTimeout(downTimer);
-      await transition;
-      if (!down) await stop(server);
-    },
+    setDown: (down) => up.setDown(down),
+    isDown: () => up.isDown(),
+    close: () => up.close(),
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
+/** The faults in effect; the admin API replaces them. */
+interface FaultsHolder {
+  current: Faults;
 }
 
-/** Stops accepting and destroys every connection, idle or mid-request, so clients see refusals and resets. */
-function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+function createStore(options: SageMakerEmulatorOptions, now: () => number): OnlineStore {
+  const store = new OnlineStore(now, options.autoCreate && parseFeatureGroupDefinition(options.autoCreate));
+  for (const [name, definition] of Object.entries(options.featureGroups ?? {})) {
+    store.define(resolveFeatureGroupName(name), parseFeatureGroupDefinition(definition));
+  }
+  return store;
+}
+
+function adminControl(
+  store: OnlineStore,
+  log: CallLog,
+  faults: FaultsHolder,
+  goDownFor: (ms: number) => void,
+): AdminControl {
+  return {
+    defineFeatureGroup: (name, definition) =>
+      store.define(resolveFeatureGroupName(name), parseFeatureGroupDefinition(definition)),
+    deleteFeatureGroup: (name) => store.drop(name),
+    featureGroups: () => store.definitions(),
+    records: (featureGroup) => store.records(featureGroup),
+    calls: () => log.list(),
+    resetCalls: () => log.reset(),
+    faults: () => ({ ...faults.current }),
+    setFaults: (update) => {
+      faults.current = mergeFaults(faults.current, update);
+      return { ...faults.current };
+    },
+    goDownFor,
+  };
 }

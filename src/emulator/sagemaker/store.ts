@@ -1,5 +1,5 @@
 import { featureGroupNotFound, validationError } from './errors.js';
-import { parseEventTime, ttlMs } from './event-time.js';
+import { parseEventTimeFeature, ttlMs } from './event-time.js';
 import type { FeatureGroupDefinition, TtlDuration } from './feature-group.js';
 
 /** AWS `FeatureValue`: exactly one of the two values is set. */
@@ -187,7 +187,7 @@ export class OnlineStore {
 
   #parseEventTime(value: string, def: FeatureGroupDefinition): number {
     const type = def.eventTimeFeatureType ?? 'String';
-    const ms = parseEventTime(value, type);
+    const ms = parseEventTimeFeature(value, type);
     if (ms === undefined) {
       const expected =
         type === 'String' ? "ISO-8601 yyyy-MM-dd'T'HH:mm:ssZ or yyyy-MM-dd'T'HH:mm:ss.SSSZ" : 'Unix seconds';

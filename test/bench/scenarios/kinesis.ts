@@ -19,7 +19,8 @@ import { ListShardsCommand, PutRecordsCommand, type PutRecordsRequestEntry } fro
 import { Redis } from 'ioredis';
 import { createKinesisClient } from '../../../src/adapters/kinesis/client.js';
 import { ensureStream, produce } from '../../../src/adapters/kinesis/producer.js';
-import { ingestView, reading, rng, sensorId } from '../data.js';
+import { seededRandom } from '../../../src/core/seeded-random.js';
+import { ingestView, reading, sensorId } from '../data.js';
 import { runChild, type ServerProcess, startCpuLoad, startEddy } from '../lib/children.js';
 import { type BenchContext, eddyEnv } from '../lib/context.js';
 import { measureCpu } from '../lib/cpu.js';
@@ -85,7 +86,7 @@ export async function kinesisIngestScenario(ctx: BenchContext): Promise<Figure[]
     // The measured stream, and a small one every Eddy process is warmed up on first (JIT, connections, scripts),
     // as in the push scenario, so the measured view starts in a warm process.
     const readings = (count: number, seed: number, endMs: number) => {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const perSensor = count / sensors;
       const out = [];
       for (let k = 0; k < perSensor; k++) {
@@ -296,7 +297,7 @@ export async function freshnessScenario(ctx: BenchContext): Promise<Figure[]> {
     // The stream is new and empty: TRIM_HORIZON reads exactly what is produced from here on.
     await sleep(1000); // the readers take the view and their shards' iterators
 
-    const random = rng(5);
+    const random = seededRandom(5);
     const putAt = new Map<number, number>(); // batch number -> time its PutRecords returned
     const seen = probes.map(() => 0); // per probe: highest batch number visible
     const samples: number[] = [];

@@ -8,7 +8,8 @@
  */
 
 import { Redis } from 'ioredis';
-import { bodies, ingestView, reading, rng, sensorId } from '../data.js';
+import { seededRandom } from '../../../src/core/seeded-random.js';
+import { bodies, ingestView, reading, sensorId } from '../data.js';
 import { startEddy } from '../lib/children.js';
 import { type BenchContext, eddyEnv } from '../lib/context.js';
 import { processCpuSeconds, redisCpuSeconds } from '../lib/cpu.js';
@@ -25,7 +26,7 @@ const SPLIT_RUNS = 3;
 
 /** Request k holds every entity's k-th reading (entities in shuffled order). */
 export function pushRecords(entities: number, perEntity: number, endMs: number, seed: number) {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const ids = Array.from({ length: entities }, (_, i) => sensorId(i));
   const records = [];
   for (let k = 0; k < perEntity; k++) {

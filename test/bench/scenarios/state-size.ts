@@ -7,7 +7,8 @@
  */
 import { Redis } from 'ioredis';
 import { keyLayout } from '../../../src/adapters/redis/keys.js';
-import { bodies, ingestView, reading, rng, sensorId } from '../data.js';
+import { seededRandom } from '../../../src/core/seeded-random.js';
+import { bodies, ingestView, reading, sensorId } from '../data.js';
 import { startEddy } from '../lib/children.js';
 import { type BenchContext, eddyEnv } from '../lib/context.js';
 import { call } from '../lib/http.js';
@@ -17,7 +18,7 @@ const HOUR = 3_600_000;
 
 /** Every entity's readings every `everyMs` over the hour before `endMs`, in time order (all entities per slot). */
 function hourOf(entities: number, everyMs: number, endMs: number, seed: number) {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const out = [];
   for (let t = endMs - HOUR + everyMs; t <= endMs; t += everyMs) {
     for (let i = 0; i < entities; i++) out.push(reading(sensorId(i), t, random));

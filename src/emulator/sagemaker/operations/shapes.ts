@@ -1,5 +1,5 @@
 import { validationError } from '../errors.js';
-import { NAME_PATTERN, parseTtlDuration, type TtlDuration } from '../feature-group.js';
+import { parseTtlDuration, SAGEMAKER_NAME, type TtlDuration } from '../feature-group.js';
 import type { DeletionMode, FeatureValue, TargetStore } from '../store.js';
 
 /** AWS limit on ValueAsString (and on each ValueAsStringList member), in characters. */
@@ -13,8 +13,8 @@ export function asObject(input: unknown, what: string): Record<string, unknown> 
 }
 
 export function featureName(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-    throw validationError(`${field} must match ${NAME_PATTERN.source}`);
+  if (typeof value !== 'string' || !SAGEMAKER_NAME.test(value)) {
+    throw validationError(`${field} must match ${SAGEMAKER_NAME.source}`);
   }
   return value;
 }

@@ -2,10 +2,10 @@
 export type Rng = () => number;
 
 /**
- * Seedable PRNG (mulberry32): the same seed gives the same fault sequence, so a failing test run can be replayed.
- * Not for cryptography.
+ * Seeded PRNG (mulberry32): the same seed gives the same sequence, so a run (emulator faults, generated test or
+ * benchmark data) can be replayed. Not for cryptography.
  */
-export function createRng(seed: number): Rng {
+export function seededRandom(seed: number): Rng {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -16,5 +16,5 @@ export function createRng(seed: number): Rng {
   };
 }
 
-/** A seed for when the caller gave none; report it (the handle exposes `seed`) so the run can be replayed. */
+/** A seed for when the caller gave none; report it so the run can be replayed. */
 export const randomSeed = (): number => Math.floor(Math.random() * 2 ** 32);

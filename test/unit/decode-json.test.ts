@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeJsonBytes, decodeJsonSlices } from '../../src/core/decode-record.js';
+import { decodeJsonBytes, decodeJsonSlices } from '../../src/core/decode-json.js';
 
 const encoder = new TextEncoder();
 const json = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null');
