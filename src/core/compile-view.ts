@@ -7,7 +7,7 @@ import { parseDuration } from './duration.js';
 import type { CompiledFeature, CompiledView, FeatureView } from './feature-view.js';
 
 /** Key of `eventsPerField` for field-less `count` features over a count window (they need events, not values). */
-export const NO_FIELD = '';
+export const FIELDLESS_KEY = '';
 
 export function compileView(view: FeatureView): CompiledView {
   const granularityMs = durationMs(view.granularity);
@@ -27,7 +27,7 @@ export function compileView(view: FeatureView): CompiledView {
       return { ...base(f), kind: 'time', windowMs, windowTiles: windowMs / granularityMs };
     }
     if (f.events !== undefined) {
-      const key = f.field ?? NO_FIELD;
+      const key = f.field ?? FIELDLESS_KEY;
       eventsPerField[key] = Math.max(eventsPerField[key] ?? 0, f.events);
       return { ...base(f), kind: 'events', events: f.events };
     }

@@ -8,7 +8,7 @@ export interface FeaturePlan {
   name: string;
   agg: Aggregation;
   kind: WindowKind;
-  /** Slot of the feature's field; NO_FIELD for the field-less `count`, UNKNOWN_FIELD when not in the plan. */
+  /** Slot of the feature's field; FIELDLESS_SLOT for the field-less `count`, UNKNOWN_FIELD when not in the plan. */
   field: number;
   /** Time windows: length in tiles. */
   windowTiles: number;
@@ -32,7 +32,9 @@ export interface EnginePlan {
   features: FeaturePlan[];
 }
 
-export const NO_FIELD = -1;
+/** Slot of a field-less `count` feature (its count-window list is the one at index fields.length). */
+export const FIELDLESS_SLOT = -1;
+/** Slot of a feature whose field the plan does not know. */
 export const UNKNOWN_FIELD = -2;
 
 const plans = new WeakMap<CompiledView, EnginePlan>();
@@ -56,7 +58,7 @@ function buildPlan(view: CompiledView): EnginePlan {
   const features = view.features.map((f) => featurePlan(f, fields, g));
   for (const f of features) {
     if (f.kind === 'events') {
-      const slot = f.field === NO_FIELD ? fields.length : f.field;
+      const slot = f.field === FIELDLESS_SLOT ? fields.length : f.field;
       caps[slot] = Math.max(caps[slot]!, f.events);
     } else if (f.kind === 'time') largestWindowMs = Math.max(largestWindowMs, f.windowTiles * g);
   }
@@ -85,7 +87,11 @@ export function featurePlan(
     agg: f.agg,
     kind: f.kind,
     field:
-      f.field === undefined ? NO_FIELD : fields.includes(f.field) ? fields.indexOf(f.field) : UNKNOWN_FIELD,
+      f.field === undefined
+        ? FIELDLESS_SLOT
+        : fields.includes(f.field)
+          ? fields.indexOf(f.field)
+          : UNKNOWN_FIELD,
     windowTiles,
     events: f.events ?? 0,
   };

@@ -8,7 +8,7 @@
  * windows, are exact as of T >= watermark and before it may return fewer events (count-window.ts) or null.
  */
 import { ENTRY, endAtOrBefore, insertEntry } from './count-window.js';
-import { type FeaturePlan, featurePlan, NO_FIELD, planOf, UNKNOWN_FIELD } from './engine-plan.js';
+import { type FeaturePlan, FIELDLESS_SLOT, featurePlan, planOf, UNKNOWN_FIELD } from './engine-plan.js';
 import type { ApplyOutcome, EngineEvent } from './event.js';
 import { type IdMemory, isRemembered, pruneIds, rememberId } from './event-ids.js';
 import type { CompiledFeature, CompiledView } from './feature-view.js';
@@ -31,39 +31,41 @@ import {
  * Float64Array) that survives MessagePack round trips (adapters/redis/state-codec.ts); every number is finite.
  * Field slot i is CompiledView.fields[i].
  *
- * - `w`  watermark: greatest event time accepted (epoch ms, UTC), null before the first accepted event.
- * - `a`  arrival counter: accepted events so far; the next accepted event gets arrival rank `a`.
- * - `t`  tiles, ascending by tile index, back to back in one Float64Array (layout in tiles.ts). Only tiles
- *        with index > tile(w) - retainedTiles are kept: none for a view without time windows.
- * - `c`  count-window lists per field slot, plus one at index fields.length for field-less `count` windows;
- *        flat (t, arrival, value) entries ascending (layout in count-window.ts). Empty when unused.
- * - `b`  lifetime-`last` base per field slot: [t, arrival, value] of the most recent event no longer in a
- *        retained tile, or [] when none.
- * - `d`, `dm`  remembered event ids (layout in event-ids.ts).
  */
 export interface EntityState extends IdMemory {
-  w: number | null;
-  a: number;
-  t: Float64Array;
-  c: number[][];
-  b: number[][];
+  /** Greatest event time accepted (epoch ms, UTC); null before the first accepted event. */
+  watermark: number | null;
+  /** Accepted events so far: the next accepted event gets this arrival rank. */
+  arrivals: number;
+  /**
+   * Tiles ascending by tile index, back to back (layout in tiles.ts). Only tiles with index
+   * > tile(watermark) - retainedTiles are kept: none for a view without time windows.
+   */
+  tiles: Float64Array;
+  /**
+   * Count-window lists per field slot, plus one at index fields.length for field-less `count` windows; flat
+   * (t, arrival, value) entries ascending (layout in count-window.ts). Empty when unused.
+   */
+  countWindows: number[][];
+  /** Lifetime-`last` base per field slot: [t, arrival, value] of the newest event no longer in a tile, or []. */
+  lastBase: number[][];
 }
 
 /** Feature name → value; null where the aggregate is undefined (empty window, too few events). */
 export type FeatureValues = Record<string, number | null>;
 
 export const newEntityState = (): EntityState => ({
-  w: null,
-  a: 0,
-  t: emptyTiles(),
-  c: [],
-  b: [],
-  d: {},
-  dm: null,
+  watermark: null,
+  arrivals: 0,
+  tiles: emptyTiles(),
+  countWindows: [],
+  lastBase: [],
+  ids: {},
+  oldestIdTime: null,
 });
 
 /** Greatest accepted event time (epoch ms), or null before any accepted event. */
-export const watermarkOf = (state: EntityState): number | null => state.w;
+export const watermarkOf = (state: EntityState): number | null => state.watermark;
 
 /** Runs of consecutive events in the same tile: at least the number of distinct tiles the events touch. */
 function tileRuns(events: readonly EngineEvent[], g: number): number {
@@ -101,7 +103,7 @@ export function applyEvents(
   const outcome: ApplyOutcome = { accepted: 0, late: 0, duplicate: 0 };
   if (retainedTiles > 0) reserveTiles(state, stride, Math.min(tileRuns(events, g), retainedTiles + 1));
   for (const e of events) {
-    const wm = state.w;
+    const wm = state.watermark;
     if (wm !== null && e.t < wm - lateness) {
       outcome.late++;
       continue;
@@ -111,9 +113,9 @@ export function applyEvents(
       continue;
     }
     outcome.accepted++;
-    const arrival = state.a++;
+    const arrival = state.arrivals++;
     const w = wm === null || e.t > wm ? e.t : wm;
-    state.w = w;
+    state.watermark = w;
     if (e.id !== undefined) rememberId(state, e.id, e.t);
     for (let i = 0; i < fieldCount; i++) {
       const v = e.values[fields[i]!];
@@ -121,33 +123,35 @@ export function applyEvents(
     }
     const idx = tileOf(e.t, g);
     if (idx > tileOf(w, g) - retainedTiles) {
-      const at = tileAt(state, idx, stride); // may replace state.t: read it after
-      addToTile(state.t, at, values, e.t, arrival);
+      const at = tileAt(state, idx, stride); // may replace state.tiles: read it after
+      addToTile(state.tiles, at, values, e.t, arrival);
     } else {
       // Below the retention floor: only lifetime `last` (and count windows, below) can still see it.
       for (let i = 0; i < fieldCount; i++) {
         const v = values[i];
-        if (v !== undefined) foldIntoBase(state.b, i, e.t, arrival, v);
+        if (v !== undefined) foldIntoBase(state.lastBase, i, e.t, arrival, v);
       }
     }
     for (let i = 0; i < fieldCount; i++) {
       const v = values[i];
-      if (v !== undefined && caps[i]! > 0) insertEntry(slotOf(state.c, i), caps[i]!, e.t, arrival, v);
+      if (v !== undefined && caps[i]! > 0)
+        insertEntry(slotOf(state.countWindows, i), caps[i]!, e.t, arrival, v);
     }
-    if (caps[fieldCount]! > 0) insertEntry(slotOf(state.c, fieldCount), caps[fieldCount]!, e.t, arrival, 0);
+    if (caps[fieldCount]! > 0)
+      insertEntry(slotOf(state.countWindows, fieldCount), caps[fieldCount]!, e.t, arrival, 0);
   }
-  if (state.w !== null) {
-    const pruned = pruneTiles(state, stride, tileOf(state.w, g) - retainedTiles);
+  if (state.watermark !== null) {
+    const pruned = pruneTiles(state, stride, tileOf(state.watermark, g) - retainedTiles);
     for (let at = 0; at < pruned.length; at += stride) {
       for (let i = 0; i < fieldCount; i++) {
         const o = at + fieldOffset(i);
         if (pruned[o]! > 0) {
           const l = o + MOMENTS_SIZE;
-          foldIntoBase(state.b, i, pruned[l]!, pruned[l + 1]!, pruned[l + 2]!);
+          foldIntoBase(state.lastBase, i, pruned[l]!, pruned[l + 1]!, pruned[l + 2]!);
         }
       }
     }
-    pruneIds(state, state.w - lateness, Math.max(g, lateness / 2));
+    pruneIds(state, state.watermark - lateness, Math.max(g, lateness / 2));
   }
   return outcome;
 }
@@ -182,12 +186,16 @@ export function evaluate(
       const key = `${f.field}/${f.windowTiles}`;
       let acc = windows.get(key);
       if (acc === undefined) {
-        acc = timeWindow(state.t, stride, f.field, asOfTile - f.windowTiles + 1, asOfTile);
+        acc = timeWindow(state.tiles, stride, f.field, asOfTile - f.windowTiles + 1, asOfTile);
         windows.set(key, acc);
       }
       out[f.name] = finalizeWindow(acc, f);
     } else if (f.kind === 'events') {
-      out[f.name] = countWindow(state.c[f.field === NO_FIELD ? plan.fields.length : f.field], f, asOfMs);
+      out[f.name] = countWindow(
+        state.countWindows[f.field === FIELDLESS_SLOT ? plan.fields.length : f.field],
+        f,
+        asOfMs,
+      );
     } else {
       // Lifetime: the compiler allows only `last`; anything else reads as an empty window.
       out[f.name] =
@@ -213,7 +221,7 @@ function timeWindow(tiles: Float64Array, stride: number, field: number, lo: numb
   const acc = new Array<number>(MOMENTS_SIZE + LAST_SIZE).fill(0);
   for (let at = lowerBound(tiles, stride, lo) * stride; at < tiles.length; at += stride) {
     if (tiles[at]! > hi) break;
-    if (field === NO_FIELD) {
+    if (field === FIELDLESS_SLOT) {
       acc[0]! += tiles[at + 1]!;
       continue;
     }
@@ -251,13 +259,13 @@ function lifetimeLast(
   asOfTile: number,
   g: number,
 ): number | null {
-  if (field === NO_FIELD) return null;
-  const tiles = state.t;
+  if (field === FIELDLESS_SLOT) return null;
+  const tiles = state.tiles;
   for (let k = lowerBound(tiles, stride, asOfTile + 1) - 1; k >= 0; k--) {
     const o = k * stride + fieldOffset(field);
     if (tiles[o]! > 0) return tiles[o + MOMENTS_SIZE + 2]!;
   }
-  const base = state.b[field];
+  const base = state.lastBase[field];
   if (base === undefined || base.length === 0 || tileOf(base[0]!, g) > asOfTile) return null;
   return base[2]!;
 }

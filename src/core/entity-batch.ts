@@ -20,15 +20,18 @@ import { compareSeq, SEQ_NONE } from './sequence.js';
 
 export interface PendingOutcome {
   /** Batch end this outcome belongs to. */
-  e: string;
+  batchEnd: string;
   /** accepted, late, duplicate */
-  o: [number, number, number];
+  counts: [number, number, number];
 }
 
+/** What is stored per entity and view version: its state and the exactly-once bookkeeping beside it. */
 export interface StoredEntity {
-  s: EntityState;
-  m: Record<string, string>;
-  p: Record<string, PendingOutcome>;
+  state: EntityState;
+  /** Source → the end of the last batch of that source applied to this entity. */
+  marks: Record<string, string>;
+  /** Source → the outcome of this entity's last batch from it, until the view's counters include it. */
+  pending: Record<string, PendingOutcome>;
 }
 
 export interface SequencedEvent extends EngineEvent {
@@ -45,7 +48,7 @@ export interface EntityBatchResult {
   unchanged: boolean;
 }
 
-export const newStoredEntity = (): StoredEntity => ({ s: newEntityState(), m: {}, p: {} });
+export const newStoredEntity = (): StoredEntity => ({ state: newEntityState(), marks: {}, pending: {} });
 
 /** `events`: the entity's events of the batch, in source order (their sequence numbers never decrease). */
 export function applyBatchToEntity(
@@ -57,17 +60,17 @@ export function applyBatchToEntity(
   events: readonly SequencedEvent[],
 ): EntityBatchResult {
   const stored = current ?? newStoredEntity();
-  const mark = stored.m[source] ?? SEQ_NONE;
+  const mark = stored.marks[source] ?? SEQ_NONE;
   // Events come in source order (sequence numbers never decrease): when the first is past the mark, all are.
   const fresh =
     events.length > 0 && compareSeq(events[0]!.seq, mark) > 0
       ? events
       : events.filter((e) => compareSeq(e.seq, mark) > 0);
-  const prior = stored.p[source];
+  const prior = stored.pending[source];
   const carried: [number, number, number] =
-    prior && compareSeq(prior.e, viewMark) > 0 ? [...prior.o] : [0, 0, 0];
+    prior && compareSeq(prior.batchEnd, viewMark) > 0 ? [...prior.counts] : [0, 0, 0];
   const outcome =
-    fresh.length > 0 ? applyEvents(view, stored.s, fresh) : { accepted: 0, late: 0, duplicate: 0 };
+    fresh.length > 0 ? applyEvents(view, stored.state, fresh) : { accepted: 0, late: 0, duplicate: 0 };
   const toCount = {
     accepted: outcome.accepted + carried[0],
     late: outcome.late + carried[1],
@@ -76,9 +79,12 @@ export function applyBatchToEntity(
   // Nothing new and nothing uncounted: the stored entity already reflects this batch.
   const unchanged = fresh.length === 0 && carried.every((n) => n === 0);
   if (!unchanged) {
-    if (compareSeq(batchEnd, mark) > 0) stored.m[source] = batchEnd;
+    if (compareSeq(batchEnd, mark) > 0) stored.marks[source] = batchEnd;
     // Whatever is carried is counted with *this* batch end, so a later batch never carries it again.
-    stored.p[source] = { e: batchEnd, o: [toCount.accepted, toCount.late, toCount.duplicate] };
+    stored.pending[source] = {
+      batchEnd: batchEnd,
+      counts: [toCount.accepted, toCount.late, toCount.duplicate],
+    };
   }
   return { stored, fresh: outcome, toCount, unchanged };
 }

@@ -8,37 +8,37 @@
  * floor: memory stays within allowedLateness + slack of event time, and with slack ~ allowedLateness / 2 each
  * id is scanned a few times in its life (amortized O(1) per event) instead of on every batch.
  *
- * Layout: `d` maps '#' + id to the event time (epoch ms) of the accepted record with that id (the prefix keeps
- * ids such as `__proto__` or `constructor` plain data keys); `dm` is a lower bound of the event times in `d`
- * (exact after a prune), or null when `d` is empty.
+ * Layout: `ids` maps '#' + id to the event time (epoch ms) of the accepted record with that id (the prefix keeps
+ * ids such as `__proto__` or `constructor` plain data keys); `oldestIdTime` is a lower bound of the event times
+ * in `ids` (exact after a prune), or null when `ids` is empty.
  */
 
 export interface IdMemory {
-  d: Record<string, number>;
-  dm: number | null;
+  ids: Record<string, number>;
+  oldestIdTime: number | null;
 }
 
 const key = (id: string): string => `#${id}`;
 
 /** True when `id` was accepted with an event time >= floorT. */
 export function isRemembered(ids: IdMemory, id: string, floorT: number): boolean {
-  const t = ids.d[key(id)];
+  const t = ids.ids[key(id)];
   return typeof t === 'number' && t >= floorT;
 }
 
 export function rememberId(ids: IdMemory, id: string, t: number): void {
-  ids.d[key(id)] = t;
-  if (ids.dm === null || t < ids.dm) ids.dm = t;
+  ids.ids[key(id)] = t;
+  if (ids.oldestIdTime === null || t < ids.oldestIdTime) ids.oldestIdTime = t;
 }
 
 /** Forgets ids with event time < floorT, once the least of them is more than `slack` ms below floorT. */
 export function pruneIds(ids: IdMemory, floorT: number, slack: number): void {
-  if (ids.dm === null || ids.dm >= floorT - slack) return;
+  if (ids.oldestIdTime === null || ids.oldestIdTime >= floorT - slack) return;
   let least: number | null = null;
-  for (const k of Object.keys(ids.d)) {
-    const t = ids.d[k]!;
-    if (t < floorT) delete ids.d[k];
+  for (const k of Object.keys(ids.ids)) {
+    const t = ids.ids[k]!;
+    if (t < floorT) delete ids.ids[k];
     else if (least === null || t < least) least = t;
   }
-  ids.dm = least;
+  ids.oldestIdTime = least;
 }

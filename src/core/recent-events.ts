@@ -33,7 +33,7 @@ export function recentEvents(
   asOfMs: number,
 ): RecentEvent[] {
   const slot = planOf(view).fields.indexOf(field);
-  const list = slot < 0 ? undefined : state.c[slot];
+  const list = slot < 0 ? undefined : state.countWindows[slot];
   if (list === undefined || limit <= 0) return [];
   const end = endAtOrBefore(list, asOfMs);
   const start = Math.max(0, end - Math.floor(limit) * ENTRY);

@@ -17,7 +17,7 @@
  *
  * The array is exactly the tiles: a view whose buffer may have room after it (so appending a tile is usually
  * no copy) and, after a prune, before it. Functions that add tiles may replace the array: they take and update
- * the holder (`TileHolder`), never a copy of `t`.
+ * the holder (`TileHolder`), never a copy of `tiles`.
  */
 import { LAST_SIZE, updateLast } from './last-value.js';
 import { MOMENTS_SIZE, updateMoments } from './moments.js';
@@ -27,7 +27,7 @@ const HEADER = 2;
 
 /** The owner of a tile array (an entity state). */
 export interface TileHolder {
-  t: Float64Array;
+  tiles: Float64Array;
 }
 
 export const tileOf = (t: number, granularityMs: number): number => Math.floor(t / granularityMs);
@@ -57,7 +57,7 @@ export function lowerBound(tiles: Float64Array, stride: number, idx: number): nu
  * replaced. In-order streams hit or append after the last tile: O(1) amortized.
  */
 export function tileAt(holder: TileHolder, idx: number, stride: number): number {
-  const tiles = holder.t;
+  const tiles = holder.tiles;
   const count = tiles.length / stride;
   const lastIdx = count > 0 ? tiles[(count - 1) * stride]! : Number.NEGATIVE_INFINITY;
   if (lastIdx === idx) return (count - 1) * stride;
@@ -68,7 +68,7 @@ export function tileAt(holder: TileHolder, idx: number, stride: number): number 
   if (pos < count) grown.copyWithin(at + stride, at, count * stride);
   grown.fill(0, at, at + stride);
   grown[at] = idx;
-  holder.t = grown;
+  holder.tiles = grown;
   return at;
 }
 
@@ -100,9 +100,9 @@ function copyWithRoom(tiles: Float64Array, capacity: number, length: number): Fl
  * `holder.t`'s numbers as they are; only its buffer may change.
  */
 export function reserveTiles(holder: TileHolder, stride: number, more: number): void {
-  const tiles = holder.t;
+  const tiles = holder.tiles;
   if (more <= 0 || roomAfter(tiles) >= more * stride) return;
-  holder.t = copyWithRoom(tiles, Math.max(tiles.length + more * stride, 2 * tiles.length), tiles.length);
+  holder.tiles = copyWithRoom(tiles, Math.max(tiles.length + more * stride, 2 * tiles.length), tiles.length);
 }
 
 /** Adds one record to the tile at offset o: `values[i]` is field i's value, or undefined when the record lacks it. */
@@ -129,9 +129,9 @@ export function addToTile(
  * view of the same buffer; nothing writes there again (appends and moves stay inside or after the new view).
  */
 export function pruneTiles(holder: TileHolder, stride: number, floorIdx: number): Float64Array {
-  const tiles = holder.t;
+  const tiles = holder.tiles;
   const cut = lowerBound(tiles, stride, floorIdx + 1) * stride;
   if (cut === 0) return emptyTiles();
-  holder.t = tiles.subarray(cut);
+  holder.tiles = tiles.subarray(cut);
   return tiles.subarray(0, cut);
 }

@@ -92,7 +92,7 @@ export async function applySourceBatch(
         viewMark,
         batch.byEntity.get(entity)!,
       );
-      const count = { ...result.toCount, lastEventTime: watermarkOf(result.stored.s) };
+      const count = { ...result.toCount, lastEventTime: watermarkOf(result.stored.state) };
       if (result.unchanged) {
         addCount(total, count);
         unused.push({ entity, loaded: current });
@@ -122,7 +122,7 @@ export async function applySourceBatch(
 
 /** True when a batch of the same source ending after this one was applied to the entity. */
 function isPast(stored: StoredEntity | null, batch: SourceBatch): boolean {
-  const mark = stored?.m[batch.source];
+  const mark = stored?.marks[batch.source];
   return mark !== undefined && compareSeq(mark, batch.batchEnd) > 0;
 }
 

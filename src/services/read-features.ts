@@ -124,7 +124,7 @@ function valuesAt(
   features: readonly CompiledFeature[],
   featureKey: string,
 ): FeatureValues {
-  if (state.w === null || at < state.w) return evaluate(compiled, state, at, features);
+  if (state.watermark === null || at < state.watermark) return evaluate(compiled, state, at, features);
   const tile = tileOf(at, compiled.granularityMs);
   const hit = d.memos.find((m) => m.tile === tile && m.features === featureKey);
   if (hit) return hit.values;

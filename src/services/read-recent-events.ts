@@ -47,7 +47,7 @@ export async function readRecentEvents(
     );
   }
   const [loaded] = await deps.entities.load(view.name, view.version, [req.entity]);
-  const state = loaded?.stored?.s;
+  const state = loaded?.stored?.state;
   const watermark = state ? watermarkOf(state) : null;
   const base = {
     featureView: view.name,

@@ -6,4 +6,4 @@ import { decodeEntity, encodeEntity } from '../../src/adapters/redis/state-codec
 import type { EntityState } from '../../src/core/engine.js';
 
 export const storedRoundTrip = (state: EntityState): EntityState =>
-  decodeEntity(encodeEntity({ s: state, m: {}, p: {} })).s;
+  decodeEntity(encodeEntity({ state, marks: {}, pending: {} })).state;

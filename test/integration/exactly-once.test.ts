@@ -76,7 +76,7 @@ async function readAll(store: EntityStore, n: number) {
     1,
     Array.from({ length: n }, (_, i) => `e${i}`),
   );
-  return loaded.map((l) => evaluate(view, l.stored!.s, 5000));
+  return loaded.map((l) => evaluate(view, l.stored!.state, 5000));
 }
 
 for (const budget of [0, 1, 7, 19]) {

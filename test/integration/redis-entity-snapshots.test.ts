@@ -50,8 +50,8 @@ async function put(prefix: string, entity: string, xs: number[]) {
   const stored = current!.stored ?? newStoredEntity();
   applyEvents(
     view,
-    stored.s,
-    xs.map((x, i) => ({ t: (stored.s.a + i) * 1000, values: { x } })),
+    stored.state,
+    xs.map((x, i) => ({ t: (stored.state.arrivals + i) * 1000, values: { x } })),
   );
   const [ok] = await store.write('snap', 1, [{ entity, expected: current!.cas, stored }], 60_000);
   assert.equal(ok, true);
@@ -64,7 +64,7 @@ test('a read sees every completed write; unchanged entities come back as the sam
 
   await put(prefix, 'a', [1, 2]);
   const [a1, b1] = await snapshots.read('snap', 1, ['a', 'b']);
-  assert.equal(a1!.a, 2);
+  assert.equal(a1!.arrivals, 2);
   assert.equal(b1, null);
   const [a2] = await snapshots.read('snap', 1, ['a']);
   assert.equal(a2, a1, 'unchanged: the cached object');
@@ -72,7 +72,7 @@ test('a read sees every completed write; unchanged entities come back as the sam
   await put(prefix, 'a', [3]);
   const [a3] = await snapshots.read('snap', 1, ['a']);
   assert.notEqual(a3, a1);
-  assert.equal(a3!.a, 3);
+  assert.equal(a3!.arrivals, 3);
 
   // Expiry removes the state and its version key together (the same expiry, set in the same script).
   const keys = keyLayout(prefix);
@@ -100,7 +100,7 @@ test('a state without a version key (written before it existed) is still read, a
   const snapshots = redisEntitySnapshots(request, keys, { maxBytes: 1 << 20 });
   await put(prefix, 'old', [1, 2]);
   const [first] = await snapshots.read('snap', 1, ['old']);
-  assert.equal(first!.a, 2);
+  assert.equal(first!.arrivals, 2);
   await worker.del(keys.entityVersion('snap', 1, 'old'));
   const [cached] = await snapshots.read('snap', 1, ['old']);
   assert.equal(cached, first, 'no version key: the script still finds the cached version current');
@@ -108,7 +108,7 @@ test('a state without a version key (written before it existed) is still read, a
   const written = await worker.hget(keys.entity('snap', 1, 'old'), 'v');
   assert.equal(await worker.get(keys.entityVersion('snap', 1, 'old')), written);
   const [changed] = await snapshots.read('snap', 1, ['old']);
-  assert.equal(changed!.a, 3);
+  assert.equal(changed!.arrivals, 3);
 });
 
 test('a tight budget evicts least recently read entries and every answer stays right', async () => {
@@ -126,7 +126,7 @@ test('a tight budget evicts least recently read entries and every answer stays r
     for (let round = 0; round < 3; round++) {
       const states = await snapshots.read('snap', 1, entities);
       assert.deepEqual(
-        states.map((s) => s?.a),
+        states.map((s) => s?.arrivals),
         entities.map((_, i) => i + 1),
       );
     }
@@ -143,12 +143,12 @@ test('concurrent reads of a cold entity share one decoded state, then see a late
   );
   for (const [hot, cold] of burst) {
     assert.equal(hot, burst[0]![0]);
-    assert.equal(hot!.a, 3);
+    assert.equal(hot!.arrivals, 3);
     assert.equal(cold, null);
   }
   await put(prefix, 'hot', [8]);
   const after = await Promise.all(Array.from({ length: 5 }, () => snapshots.read('snap', 1, ['hot'])));
-  for (const [hot] of after) assert.equal(hot!.a, 4);
+  for (const [hot] of after) assert.equal(hot!.arrivals, 4);
 });
 
 /** Script calls (EVALSHA and EVAL) and MGETs the private Redis has run so far, from INFO commandstats. */
@@ -187,7 +187,9 @@ test('reads started in one turn share one MGET and one script call, duplicates i
   // a and b are cached: their version keys in one MGET; 'missing' is not: the script.
   assert.deepEqual(sent, { scripts: 1, mgets: 1 });
   assert.deepEqual(
-    [one, two, three].map((states) => (states as ({ a: number } | null)[]).map((s) => s?.a ?? null)),
+    [one, two, three].map((states) =>
+      (states as ({ arrivals: number } | null)[]).map((s) => s?.arrivals ?? null),
+    ),
     [[2, 1], [1, null, 1], [2]],
   );
   assert.equal(two[0], two[2]); // the same cached object
@@ -199,19 +201,19 @@ test('unchanged cached entities cost one MGET and no script; only a changed one 
   const entities = Array.from({ length: 50 }, (_, i) => `e${i}`);
   for (const e of entities) await put(prefix, e, [1]);
   await snapshots.read('snap', 1, entities);
-  let states: ({ a: number } | null)[] = [];
+  let states: ({ arrivals: number } | null)[] = [];
   const unchanged = await commandsOf(async () => {
     states = await snapshots.read('snap', 1, entities);
   });
   assert.deepEqual(unchanged, { scripts: 0, mgets: 1 });
-  assert.ok(states.every((s) => s?.a === 1));
+  assert.ok(states.every((s) => s?.arrivals === 1));
   await put(prefix, 'e7', [4, 5]);
   const oneChanged = await commandsOf(async () => {
     states = await snapshots.read('snap', 1, entities);
   });
   assert.deepEqual(oneChanged, { scripts: 1, mgets: 1 });
   assert.deepEqual(
-    states.map((s) => s?.a),
+    states.map((s) => s?.arrivals),
     entities.map((e) => (e === 'e7' ? 3 : 1)),
   );
 });

@@ -65,7 +65,7 @@ function batch(
 /** The entity's feature values as Redis holds them (read with a store that caches nothing). */
 async function valuesInRedis(prefix: string, entity: string) {
   const [loaded] = await redisEntityStore(redis, keyLayout(prefix)).load('ver', 1, [entity]);
-  return loaded?.stored ? evaluate(view, loaded.stored.s, 5000) : null;
+  return loaded?.stored ? evaluate(view, loaded.stored.state, 5000) : null;
 }
 
 test('a worker holding a cached state cannot overwrite a state written after that one expired', async () => {
@@ -165,7 +165,7 @@ test('a cached state that a batch left unchanged is served from the cache again'
   const before = await scriptCalls();
   const [e0] = await store.load('ver', 1, ['e0']);
   assert.equal(await scriptCalls(), before, 'e0 was loaded from Redis, not from the cache');
-  assert.deepEqual(evaluate(view, e0!.stored!.s, 5000), { n: 1, s: 1 });
+  assert.deepEqual(evaluate(view, e0!.stored!.state, 5000), { n: 1, s: 1 });
   assert.equal((await counters.read('ver', 1)).accepted, 3);
 });
 
@@ -173,7 +173,7 @@ test('a state stored with a version from before epochs is read, and its next wri
   const prefix = uniquePrefix();
   const keys = keyLayout(prefix);
   const stored = newStoredEntity();
-  applyEvents(view, stored.s, [{ t: 0, values: { x: 4 } }]);
+  applyEvents(view, stored.state, [{ t: 0, values: { x: 4 } }]);
   await redis.hset(keys.entity('ver', 1, 'old'), 'v', '7', 'd', encodeEntity(stored));
 
   const store = redisEntityStore(redis, keys);

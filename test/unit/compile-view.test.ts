@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileView, NO_FIELD } from '../../src/core/compile-view.js';
+import { compileView, FIELDLESS_KEY } from '../../src/core/compile-view.js';
 import { resolveView } from '../../src/core/resolve-view.js';
 import { SENSOR_STATS_VIEW } from '../helpers/views.js';
 
@@ -68,7 +68,7 @@ test('fields keep first-use order; eventsPerField holds the largest count window
     ),
   );
   assert.deepEqual(compiled.fields, ['b', 'a', 'c']);
-  assert.deepEqual(compiled.eventsPerField, { b: 0, a: 30, c: 5, [NO_FIELD]: 7 });
+  assert.deepEqual(compiled.eventsPerField, { b: 0, a: 30, c: 5, [FIELDLESS_KEY]: 7 });
   assert.equal(compiled.eventTimeField, undefined);
   assert.equal(compiled.eventIdField, undefined);
   assert.equal('eventTimeField' in compiled, false);

@@ -104,10 +104,10 @@ function assertPlainData(value: unknown, path = 'state'): void {
  * pruned depends on batch boundaries, and they can never be matched again.
  */
 function withoutExpiredIds(view: CompiledView, state: EntityState): EntityState {
-  const floor = (state.w ?? 0) - view.allowedLatenessMs;
-  const d = Object.fromEntries(Object.entries(state.d).filter(([, t]) => t >= floor));
+  const floor = (state.watermark ?? 0) - view.allowedLatenessMs;
+  const d = Object.fromEntries(Object.entries(state.ids).filter(([, t]) => t >= floor));
   const times = Object.values(d);
-  return { ...state, d, dm: times.length === 0 ? null : Math.min(...times) };
+  return { ...state, ids: d, oldestIdTime: times.length === 0 ? null : Math.min(...times) };
 }
 
 const sumOutcomes = (outcomes: readonly ApplyOutcome[]): ApplyOutcome =>

@@ -17,7 +17,7 @@ import { storedRoundTrip } from '../helpers/state-round-trip.js';
 /** The indexes of an entity's tiles, in order. */
 const tileIndexes = (view: CompiledView, state: EntityState): number[] => {
   const stride = tileStride(view.fields.length);
-  return Array.from({ length: state.t.length / stride }, (_, k) => state.t[k * stride]!);
+  return Array.from({ length: state.tiles.length / stride }, (_, k) => state.tiles[k * stride]!);
 };
 
 const ev = (t: number, x?: number, id?: string): EngineEvent => ({
@@ -178,7 +178,7 @@ describe('engine edge cases', () => {
       late: 0,
       duplicate: 0,
     });
-    assert.deepEqual(Object.keys(state.d).sort(), ['#a', '#d']);
+    assert.deepEqual(Object.keys(state.ids).sort(), ['#a', '#d']);
   });
 
   it('remembers only ids within the lateness of the watermark', () => {
@@ -192,13 +192,13 @@ describe('engine edge cases', () => {
     let most = 0;
     for (let i = 0; i < 1000; i++) {
       applyEvents(view, state, [ev(i * 1000, 1, `id${i}`)]);
-      most = Math.max(most, Object.keys(state.d).length);
+      most = Math.max(most, Object.keys(state.ids).length);
     }
     // Ids within the lateness (11 at one per second) plus at most the pruning slack (max(g, lateness / 2)).
     assert.ok(most >= 11 && most <= 17, `remembered up to ${most} ids`);
-    const times = Object.values(state.d);
+    const times = Object.values(state.ids);
     assert.ok(Math.min(...times) >= 999_000 - 15_000);
-    assert.ok(state.dm !== null && state.dm <= Math.min(...times));
+    assert.ok(state.oldestIdTime !== null && state.oldestIdTime <= Math.min(...times));
   });
 
   it('ids that look like object internals are plain data keys', () => {

@@ -34,14 +34,14 @@ describe('applyBatchToEntity', () => {
     assert.deepEqual(r.fresh, { accepted: 2, late: 0, duplicate: 0 });
     assert.deepEqual(r.toCount, { accepted: 2, late: 0, duplicate: 0 });
     assert.equal(r.unchanged, false);
-    assert.deepEqual(r.stored.m, { [SOURCE]: '2' });
-    assert.deepEqual(r.stored.p, { [SOURCE]: { e: '2', o: [2, 0, 0] } });
+    assert.deepEqual(r.stored.marks, { [SOURCE]: '2' });
+    assert.deepEqual(r.stored.pending, { [SOURCE]: { batchEnd: '2', counts: [2, 0, 0] } });
   });
 
   test('the batch end is the mark even when the entity has no record at the end of the batch', () => {
     const r = applyBatchToEntity(view, null, SOURCE, '9', SEQ_NONE, [ev(3, 0)]);
-    assert.deepEqual(r.stored.m, { [SOURCE]: '9' });
-    assert.deepEqual(r.stored.p, { [SOURCE]: { e: '9', o: [1, 0, 0] } });
+    assert.deepEqual(r.stored.marks, { [SOURCE]: '9' });
+    assert.deepEqual(r.stored.pending, { [SOURCE]: { batchEnd: '9', counts: [1, 0, 0] } });
   });
 
   test('a re-run before the count skips applied records and carries the uncounted outcome', () => {
@@ -49,8 +49,8 @@ describe('applyBatchToEntity', () => {
     assert.deepEqual(r.fresh, NONE);
     assert.deepEqual(r.toCount, { accepted: 2, late: 0, duplicate: 0 });
     assert.equal(r.unchanged, false);
-    assert.deepEqual(r.stored.m, { [SOURCE]: '2' });
-    assert.deepEqual(r.stored.p, { [SOURCE]: { e: '2', o: [2, 0, 0] } });
+    assert.deepEqual(r.stored.marks, { [SOURCE]: '2' });
+    assert.deepEqual(r.stored.pending, { [SOURCE]: { batchEnd: '2', counts: [2, 0, 0] } });
   });
 
   test('a re-run after the count (view mark at the batch end) changes nothing and counts nothing', () => {
@@ -59,16 +59,16 @@ describe('applyBatchToEntity', () => {
     assert.deepEqual(r.fresh, NONE);
     assert.deepEqual(r.toCount, NONE);
     assert.equal(r.unchanged, true);
-    assert.deepEqual(r.stored.m, { [SOURCE]: '2' });
-    assert.deepEqual(r.stored.p, { [SOURCE]: { e: '2', o: [2, 0, 0] } });
+    assert.deepEqual(r.stored.marks, { [SOURCE]: '2' });
+    assert.deepEqual(r.stored.pending, { [SOURCE]: { batchEnd: '2', counts: [2, 0, 0] } });
   });
 
   test('records at or below the entity mark are skipped, the rest applied (a batch read again differently)', () => {
     const r = applyBatchToEntity(view, afterFirstBatch(), SOURCE, '4', '2', [ev(2, 1), ev(3, 2), ev(4, 3)]);
     assert.deepEqual(r.fresh, { accepted: 2, late: 0, duplicate: 0 });
     assert.deepEqual(r.toCount, { accepted: 2, late: 0, duplicate: 0 });
-    assert.deepEqual(r.stored.m, { [SOURCE]: '4' });
-    assert.deepEqual(r.stored.p, { [SOURCE]: { e: '4', o: [2, 0, 0] } });
+    assert.deepEqual(r.stored.marks, { [SOURCE]: '4' });
+    assert.deepEqual(r.stored.pending, { [SOURCE]: { batchEnd: '4', counts: [2, 0, 0] } });
   });
 
   test('an outcome never counted is carried into the next batch and then belongs to its end', () => {
@@ -76,17 +76,17 @@ describe('applyBatchToEntity', () => {
     const r = applyBatchToEntity(view, afterFirstBatch(), SOURCE, '3', SEQ_NONE, [ev(3, 2)]);
     assert.deepEqual(r.fresh, { accepted: 1, late: 0, duplicate: 0 });
     assert.deepEqual(r.toCount, { accepted: 3, late: 0, duplicate: 0 });
-    assert.deepEqual(r.stored.p, { [SOURCE]: { e: '3', o: [3, 0, 0] } });
+    assert.deepEqual(r.stored.pending, { [SOURCE]: { batchEnd: '3', counts: [3, 0, 0] } });
   });
 
   test('each source has its own mark and pending outcome', () => {
     const r = applyBatchToEntity(view, afterFirstBatch(), 'k:s:shard-0', '1', SEQ_NONE, [ev(1, 2)]);
     assert.deepEqual(r.fresh, { accepted: 1, late: 0, duplicate: 0 });
     assert.deepEqual(r.toCount, { accepted: 1, late: 0, duplicate: 0 });
-    assert.deepEqual(r.stored.m, { [SOURCE]: '2', 'k:s:shard-0': '1' });
-    assert.deepEqual(r.stored.p, {
-      [SOURCE]: { e: '2', o: [2, 0, 0] },
-      'k:s:shard-0': { e: '1', o: [1, 0, 0] },
+    assert.deepEqual(r.stored.marks, { [SOURCE]: '2', 'k:s:shard-0': '1' });
+    assert.deepEqual(r.stored.pending, {
+      [SOURCE]: { batchEnd: '2', counts: [2, 0, 0] },
+      'k:s:shard-0': { batchEnd: '1', counts: [1, 0, 0] },
     });
   });
 
@@ -95,14 +95,14 @@ describe('applyBatchToEntity', () => {
     const events = [ev(1, 60, 'a'), ev(2, 30, 'b'), ev(3, 55, 'a')];
     const r = applyBatchToEntity(view, null, SOURCE, '3', SEQ_NONE, events);
     assert.deepEqual(r.fresh, { accepted: 1, late: 1, duplicate: 1 });
-    assert.deepEqual(r.stored.p, { [SOURCE]: { e: '3', o: [1, 1, 1] } });
+    assert.deepEqual(r.stored.pending, { [SOURCE]: { batchEnd: '3', counts: [1, 1, 1] } });
   });
 
   test('an empty batch for an entity with nothing uncounted is unchanged', () => {
     const r = applyBatchToEntity(view, null, SOURCE, '5', SEQ_NONE, []);
     assert.equal(r.unchanged, true);
     assert.deepEqual(r.toCount, NONE);
-    assert.deepEqual(r.stored.m, {});
-    assert.deepEqual(r.stored.p, {});
+    assert.deepEqual(r.stored.marks, {});
+    assert.deepEqual(r.stored.pending, {});
   });
 });

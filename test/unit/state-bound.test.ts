@@ -25,9 +25,9 @@ function applyDistinctTimes(spec: FeatureViewSpec) {
     const batch: EngineEvent[] = [];
     for (let i = from; i < from + BATCH; i++) batch.push({ t: i * 1000, values: { x: i } });
     assert.equal(applyEvents(view, state, batch).accepted, BATCH);
-    largestBytes = Math.max(largestBytes, encodeEntity({ s: state, m: {}, p: {} }).length);
+    largestBytes = Math.max(largestBytes, encodeEntity({ state, marks: {}, pending: {} }).length);
   }
-  const tiles = state.t.length / tileStride(view.fields.length);
+  const tiles = state.tiles.length / tileStride(view.fields.length);
   return { view, state, tiles, largestBytes };
 }
 
@@ -44,7 +44,7 @@ describe('state bounded by the view definition', () => {
       ],
     });
     assert.equal(tiles, 0);
-    assert.equal(state.c[0]!.length, N * 3);
+    assert.equal(state.countWindows[0]!.length, N * 3);
     // N entries of three doubles plus a small header: far below the 1.6 MB the unbounded tiles took.
     assert.ok(largestBytes < 4_096, `encoded state ${largestBytes} bytes`);
     const last = EVENTS - 1;
@@ -66,6 +66,6 @@ describe('state bounded by the view definition', () => {
     });
     // Tiles with index > tile(watermark) - 120, plus the watermark's own.
     assert.ok(tiles <= 121, `${tiles} tiles`);
-    assert.equal(state.c[0]!.length, N * 3);
+    assert.equal(state.countWindows[0]!.length, N * 3);
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Packr } from 'msgpackr';
 import { decodeEntity, encodeEntity } from '../../src/adapters/redis/state-codec.js';
-import { applyEvents, evaluate, newEntityState } from '../../src/core/engine.js';
+import { applyEvents, type EntityState, evaluate, newEntityState } from '../../src/core/engine.js';
 import { tileStride } from '../../src/core/tiles.js';
 import { compiledView } from '../helpers/compiled-view.js';
 
@@ -31,11 +31,11 @@ test('tiles are written as the numbers of the view only, and read back equal', (
   const state = newEntityState();
   applyEvents(view, state, events);
   // Forty events over 273 ms of 10 ms tiles, pruned to the last 5 + 3: a view inside a larger buffer.
-  assert.ok(state.t.buffer.byteLength > state.t.byteLength || state.t.byteOffset > 0);
-  const back = decodeEntity(encodeEntity({ s: state, m: {}, p: {} })).s;
-  assert.ok(back.t instanceof Float64Array);
-  assert.deepEqual([...back.t], [...state.t]);
-  assert.equal(back.t.length % stride, 0);
+  assert.ok(state.tiles.buffer.byteLength > state.tiles.byteLength || state.tiles.byteOffset > 0);
+  const back = decodeEntity(encodeEntity({ state, marks: {}, pending: {} })).state;
+  assert.ok(back.tiles instanceof Float64Array);
+  assert.deepEqual([...back.tiles], [...state.tiles]);
+  assert.equal(back.tiles.length % stride, 0);
   for (const asOf of [200, 250, 265, 273, 300])
     assert.deepEqual(evaluate(view, back, asOf), evaluate(view, state, asOf));
 });
@@ -44,37 +44,43 @@ test('a state stored with the tiles as a plain array of numbers reads as the sam
   const state = newEntityState();
   applyEvents(view, state, events);
   const old = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true }).pack({
-    s: { ...state, t: [...state.t] },
+    s: storedForm(state, [...state.tiles]),
     m: { 'k:s:0': '7' },
     p: {},
   });
   const back = decodeEntity(old);
-  assert.ok(back.s.t instanceof Float64Array);
-  assert.deepEqual([...back.s.t], [...state.t]);
+  assert.ok(back.state.tiles instanceof Float64Array);
+  assert.deepEqual([...back.state.tiles], [...state.tiles]);
   for (const asOf of [200, 265, 273])
-    assert.deepEqual(evaluate(view, back.s, asOf), evaluate(view, state, asOf));
+    assert.deepEqual(evaluate(view, back.state, asOf), evaluate(view, state, asOf));
 });
 
 test('a state stored with one array per tile reads as the same state', () => {
   const state = newEntityState();
   applyEvents(view, state, events);
-  const perTile = Array.from({ length: state.t.length / stride }, (_, k) => [
-    ...state.t.subarray(k * stride, (k + 1) * stride),
+  const perTile = Array.from({ length: state.tiles.length / stride }, (_, k) => [
+    ...state.tiles.subarray(k * stride, (k + 1) * stride),
   ]);
   // The encoding when tiles were an array each: nested arrays.
   const old = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true }).pack({
-    s: { ...state, t: perTile },
+    s: storedForm(state, perTile),
     m: { 'k:s:0': '42' },
     p: {},
   });
   const back = decodeEntity(old);
-  assert.deepEqual([...back.s.t], [...state.t]);
-  assert.deepEqual(back.m, { 'k:s:0': '42' });
+  assert.deepEqual([...back.state.tiles], [...state.tiles]);
+  assert.deepEqual(back.marks, { 'k:s:0': '42' });
   for (const asOf of [200, 265, 273])
-    assert.deepEqual(evaluate(view, back.s, asOf), evaluate(view, state, asOf));
+    assert.deepEqual(evaluate(view, back.state, asOf), evaluate(view, state, asOf));
   // Applying more events to the converted state works like applying them to the original.
   const more = [{ t: 280, values: { x: 5 } }];
-  applyEvents(view, back.s, more);
+  applyEvents(view, back.state, more);
   applyEvents(view, state, more);
-  assert.deepEqual(evaluate(view, back.s, 280), evaluate(view, state, 280));
+  assert.deepEqual(evaluate(view, back.state, 280), evaluate(view, state, 280));
 });
+
+/** The state as earlier versions stored it (short keys), with the tiles in the form given. */
+function storedForm(state: EntityState, tiles: unknown) {
+  const { watermark: w, arrivals: a, countWindows: c, lastBase: b, ids: d, oldestIdTime: dm } = state;
+  return { w, a, t: tiles, c, b, d, dm };
+}

@@ -48,14 +48,14 @@ test('tiles stay sorted, unique and intact through inserts, appends and prunes',
       fc.array(op, { minLength: 20, maxLength: 200 }),
       (fieldCount, ops) => {
         const stride = tileStride(fieldCount);
-        const holder: TileHolder = { t: emptyTiles() };
+        const holder: TileHolder = { tiles: emptyTiles() };
         const model = new Map<number, number[]>();
         let next = 0;
         const touch = (idx: number, value: number) => {
           const at = tileAt(holder, idx, stride);
-          assert.equal(holder.t[at], idx);
-          holder.t[at + 1]! += 1;
-          holder.t[at + stride - 1] = value; // the last number of the tile: moves with it
+          assert.equal(holder.tiles[at], idx);
+          holder.tiles[at + 1]! += 1;
+          holder.tiles[at + stride - 1] = value; // the last number of the tile: moves with it
           const m = model.get(idx) ?? Array.from({ length: stride }, (_, k) => (k === 0 ? idx : 0));
           m[1]! += 1;
           m[stride - 1] = value;
@@ -68,13 +68,13 @@ test('tiles stay sorted, unique and intact through inserts, appends and prunes',
             touch(next, next);
           } else if (o.kind === 'reserve') {
             reserveTiles(holder, stride, o.more);
-            const buffer = holder.t.buffer;
+            const buffer = holder.tiles.buffer;
             for (let i = 0; i < o.more; i++) {
               next = Math.max(next, ...model.keys()) + 1;
               touch(next, next);
             }
             assert.equal(
-              holder.t.buffer,
+              holder.tiles.buffer,
               buffer,
               `${o.more} appends after reserving ${o.more} kept the buffer`,
             );
@@ -89,11 +89,11 @@ test('tiles stay sorted, unique and intact through inserts, appends and prunes',
           }
           const keys = [...model.keys()].sort((a, b) => a - b);
           assert.deepEqual(
-            [...holder.t],
+            [...holder.tiles],
             keys.flatMap((k) => model.get(k)!),
           );
           for (const probe of [-100, ...keys, 300])
-            assert.equal(lowerBound(holder.t, stride, probe), keys.filter((k) => k < probe).length);
+            assert.equal(lowerBound(holder.tiles, stride, probe), keys.filter((k) => k < probe).length);
         }
       },
     ),

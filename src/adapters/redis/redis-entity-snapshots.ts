@@ -99,7 +99,7 @@ function resolveAnswer(
   const v = vRaw.toString();
   if (cached && cached.v === v) return cached.state; // a concurrent read decoded it first
   if (d === null) return null;
-  const state = decodeEntity(d).s;
+  const state = decodeEntity(d).state;
   cache.set(key, { v, state, bytes: d.length, used: false });
   return state;
 }

@@ -19,15 +19,70 @@ const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSiz
 // into its Redis command and then dropped, so no buffer outlives the writes packed into it by much.
 packr.useBuffer(Buffer.allocUnsafeSlow(1024 * 1024));
 
-export const encodeEntity = (stored: StoredEntity): Buffer =>
-  packr.pack({ ...stored, s: { ...stored.s, t: encodeTiles(stored.s.t) } });
+/**
+ * The stored form keeps one- and two-letter keys (they are in every entity's bytes); only this codec knows them.
+ * `s` state: `w` watermark, `a` arrivals, `t` tiles, `c` count windows, `b` lifetime-last base, `d` event ids,
+ * `dm` oldest id time; `m` source marks; `p` pending outcomes per source: `e` batch end, `o` counts.
+ */
+interface StoredForm {
+  s: {
+    w: number | null;
+    a: number;
+    t: unknown;
+    c: number[][];
+    b: number[][];
+    d: Record<string, number>;
+    dm: number | null;
+  };
+  m: Record<string, string>;
+  p: Record<string, { e: string; o: [number, number, number] }>;
+}
+
+export function encodeEntity(stored: StoredEntity): Buffer {
+  const { state } = stored;
+  const pending: StoredForm['p'] = {};
+  for (const [source, outcome] of Object.entries(stored.pending))
+    pending[source] = { e: outcome.batchEnd, o: outcome.counts };
+  const form: StoredForm = {
+    s: {
+      w: state.watermark,
+      a: state.arrivals,
+      t: encodeTiles(state.tiles),
+      c: state.countWindows,
+      b: state.lastBase,
+      d: state.ids,
+      dm: state.oldestIdTime,
+    },
+    m: stored.marks,
+    p: pending,
+  };
+  return packr.pack(form);
+}
 
 export function decodeEntity(bytes: Buffer): StoredEntity {
-  const stored = packr.unpack(bytes) as StoredEntity;
-  const tiles = stored.s.t as unknown as Uint8Array | number[] | number[][];
-  if (tiles instanceof Uint8Array) stored.s.t = decodeTiles(tiles);
+  const form = packr.unpack(bytes) as StoredForm;
+  const pending: StoredEntity['pending'] = {};
+  for (const [source, outcome] of Object.entries(form.p))
+    pending[source] = { batchEnd: outcome.e, counts: outcome.o };
+  const { s } = form;
+  return {
+    state: {
+      watermark: s.w,
+      arrivals: s.a,
+      tiles: tilesOf(s.t as Uint8Array | number[] | number[][]),
+      countWindows: s.c,
+      lastBase: s.b,
+      ids: s.d,
+      oldestIdTime: s.dm,
+    },
+    marks: form.m,
+    pending,
+  };
+}
+
+function tilesOf(tiles: Uint8Array | number[] | number[][]): Float64Array {
+  if (tiles instanceof Uint8Array) return decodeTiles(tiles);
   // Earlier encodings. `flat` only where needed: on a flat array of numbers it costs ~40× the copy.
-  else if (Array.isArray(tiles[0])) stored.s.t = new Float64Array((tiles as number[][]).flat());
-  else stored.s.t = new Float64Array(tiles as number[]);
-  return stored;
+  if (Array.isArray(tiles[0])) return new Float64Array((tiles as number[][]).flat());
+  return new Float64Array(tiles as number[]);
 }

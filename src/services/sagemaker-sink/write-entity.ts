@@ -93,7 +93,7 @@ async function writeCurrentState(
     deps.entities.load(view, p.version, [p.entity]),
     deps.pending.memo(view, p.version, p.entity),
   ]);
-  const state = loaded?.stored?.s;
+  const state = loaded?.stored?.state;
   const watermark = state ? watermarkOf(state) : null;
   if (!state || watermark === null) return 'skipped'; // expired (view ttl) before it could be written
   const content = recordContent(
