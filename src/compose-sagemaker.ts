@@ -1,5 +1,5 @@
 /**
- * Composition of the SageMaker Feature Store sink (PRODUCT.md §6), called by compose.ts: the `afterApply` hook
+ * Composition of the SageMaker Feature Store sink (docs/architecture.md#sagemaker-feature-store-sink), called by compose.ts: the `afterApply` hook
  * for the batch workers, the API's view of the sink, and (worker role) the sink worker and its SageMaker client.
  */
 import type { Queue } from 'bullmq';

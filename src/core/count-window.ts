@@ -5,7 +5,7 @@
  * A list is a flat number array of ENTRY-sized entries (t epoch ms UTC, arrival, value), sorted ascending by
  * (t, arrival), so the most recent entry is last. It keeps at most `cap` entries: the most recent ones. A read
  * as of T uses the retained entries with t <= T; when older events were dropped to respect `cap`, a read as of
- * a time before the retained entries returns fewer events than N (PRODUCT.md §3 allows it).
+ * a time before the retained entries returns fewer events than N (docs/semantics.md allows it).
  */
 
 export const ENTRY = 3;

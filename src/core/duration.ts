@@ -1,5 +1,5 @@
 /**
- * Duration strings (PRODUCT.md §2): `^[1-9][0-9]*(ms|s|m|h|d)$`, e.g. `500ms`, `10s`, `5m`, `1h`, `7d`.
+ * Duration strings (docs/semantics.md#feature-views): `^[1-9][0-9]*(ms|s|m|h|d)$`, e.g. `500ms`, `10s`, `5m`, `1h`, `7d`.
  * One unit per string; no fractions, no zero, no spaces. Values are milliseconds.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The aggregation engine (PRODUCT.md §3): pure, no I/O, time is always a parameter.
+ * The aggregation engine (docs/semantics.md): pure, no I/O, time is always a parameter.
  *
  * `applyEvents` folds one entity's events (in arrival order) into its state: lateness and duplicate checks,
  * then tiles (time windows and `last`), count-window lists and the lifetime-last base. `evaluate` finalizes

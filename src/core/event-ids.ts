@@ -1,5 +1,5 @@
 /**
- * Producer event ids remembered for duplicate detection (PRODUCT.md §3). An id is remembered while its event
+ * Producer event ids remembered for duplicate detection (docs/semantics.md). An id is remembered while its event
  * time is >= watermark - allowedLateness (the "id floor"); the floor only rises, so an id that fell below it
  * is forgotten for good and may be accepted again. Lookups compare with the floor, so the answer is exact
  * whatever pruning has run; pruning only bounds memory.

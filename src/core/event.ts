@@ -13,7 +13,7 @@ export interface EntityEvent extends EngineEvent {
   entity: string;
 }
 
-/** What happened to the events of one entity in one batch (PRODUCT.md §3). */
+/** What happened to the events of one entity in one batch (docs/semantics.md). */
 export interface ApplyOutcome {
   accepted: number;
   late: number;

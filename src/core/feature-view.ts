@@ -1,5 +1,5 @@
 /**
- * Feature view definitions (PRODUCT.md §2).
+ * Feature view definitions (docs/semantics.md#feature-views).
  *
  * `FeatureViewSpec` is what a client sends; `FeatureView` is what the registry stores and returns (every default
  * resolved); `CompiledView` is the engine's form with durations in milliseconds and derived bounds.

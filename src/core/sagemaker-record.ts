@@ -1,5 +1,5 @@
 /**
- * The SageMaker Feature Store record of one entity (PRODUCT.md §6), pure.
+ * The SageMaker Feature Store record of one entity (docs/architecture.md#sagemaker-feature-store-sink), pure.
  *
  * A record holds the record identifier feature (the entity id), the event time feature and every non-null,
  * finite feature value, all as `ValueAsString`. Numbers are written so that they parse back to the same double

@@ -3,7 +3,7 @@
  * Labels are bounded: view names, stream and shard ids, feature-group names; never entity ids or values.
  */
 
-/** A record's outcome, as the view's counters count it (PRODUCT.md §3). */
+/** A record's outcome, as the view's counters count it (docs/semantics.md). */
 export type RecordOutcome = 'accepted' | 'rejected' | 'late' | 'duplicate';
 
 /** The kind of ordered source a micro-batch came from. */

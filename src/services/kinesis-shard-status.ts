@@ -1,5 +1,5 @@
 /**
- * Per-shard status of a Kinesis view version (PRODUCT.md §4 status): the stream's shards as last listed, with
+ * Per-shard status of a Kinesis view version (the status route): the stream's shards as last listed, with
  * the view version's checkpoint (its mark) and outcomes per shard, whether it finished a closed shard, the
  * reader's lag, and the process holding the shard's lease.
  */

@@ -1,5 +1,5 @@
 /**
- * Online reads (PRODUCT.md §4): load every requested entity in one round trip and finalize its windows at
+ * Online reads (the README's API section): load every requested entity in one round trip and finalize its windows at
  * `asOf` with the same engine the workers use, so rolling values decay correctly when events stop.
  *
  * Finalized values are memoized per state snapshot (ports/entity-snapshots.ts: one object per stored version),

@@ -1,5 +1,5 @@
 /**
- * A small CompiledView builder for engine tests, written from PRODUCT.md §2 and the CompiledView contract
+ * A small CompiledView builder for engine tests, written from docs/semantics.md#feature-views and the CompiledView contract
  * (independent of the real compiler in src/core/compile-view.ts).
  */
 import type { Aggregation, CompiledFeature, CompiledView } from '../../src/core/feature-view.js';
@@ -16,7 +16,7 @@ export interface TestFeature {
 
 export interface TestViewOptions {
   granularityMs: number;
-  /** Default: the largest time window (PRODUCT.md §2). */
+  /** Default: the largest time window (docs/semantics.md#feature-views). */
   allowedLatenessMs?: number;
   eventIdField?: string;
   features: TestFeature[];

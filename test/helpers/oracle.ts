@@ -1,5 +1,5 @@
 /**
- * Brute-force oracle for the engine, written straight from PRODUCT.md §3 and shares no code with src/core's
+ * Brute-force oracle for the engine, written straight from docs/semantics.md and shares no code with src/core's
  * engine: it keeps every accepted event and recomputes every feature from scratch, with an exactly rounded
  * sum (Shewchuk partials) and a two-pass mean and variance.
  */
@@ -151,7 +151,7 @@ export class Oracle {
 }
 
 /**
- * Whether an engine value agrees with the oracle's for the values in the window (PRODUCT.md §3 "Numbers"):
+ * Whether an engine value agrees with the oracle's for the values in the window (docs/semantics.md#numbers):
  * - count, min, max, last: exactly;
  * - sum: |Δ| <= 1e-15·|exact| + 1e-20·Σ|x| (a compensated sum is within a few ulps of the exact sum);
  * - avg: 1e-9 relative;

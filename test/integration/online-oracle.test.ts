@@ -2,7 +2,7 @@
  * End to end against the brute-force oracle (test/helpers/oracle.ts): generated multi-entity streams with
  * out-of-order, late, duplicate and bad records are pushed over HTTP through the real BullMQ push lanes into a
  * real Redis, and every value the online API returns — every aggregation, time / count / lifetime windows,
- * `latest` and explicit asOf — equals the oracle's (within PRODUCT.md §3's numeric tolerances).
+ * `latest` and explicit asOf — equals the oracle's (within docs/semantics.md#numbers).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

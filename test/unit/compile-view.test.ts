@@ -6,7 +6,7 @@ import { SENSOR_STATS_VIEW } from '../helpers/views.js';
 
 const EXAMPLE = SENSOR_STATS_VIEW;
 
-test('the PRODUCT.md §2 example compiles to milliseconds, tiles and bounds', () => {
+test('the documented sensor example compiles to milliseconds, tiles and bounds', () => {
   const compiled = compileView(resolveView(EXAMPLE, 2, new Date(0)));
   assert.deepEqual(compiled, {
     name: 'sensor_stats',

@@ -1,6 +1,6 @@
 /**
  * The engine against the brute-force oracle (test/helpers/oracle.ts) on generated views and streams.
- * Read times are always >= watermark - allowedLateness, where PRODUCT.md §3 makes time windows and lifetime
+ * Read times are always >= watermark - allowedLateness, where docs/semantics.md makes time windows and lifetime
  * `last` exact; count windows are compared with §3 exactly as of T >= watermark and with the documented
  * retained top-N reading before it. In views without time windows lifetime `last` is exact as of T >= watermark
  * and before it reads either the exact value or null.

@@ -1,4 +1,4 @@
-/** Edge cases of the engine's window semantics (PRODUCT.md §3), each pinned by hand. */
+/** Edge cases of the engine's window semantics (docs/semantics.md), each pinned by hand. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

@@ -60,7 +60,7 @@ test('the schemas carry $ids, forbid unknown properties and describe every prope
   walk(FeatureViewSchema, '#view');
 });
 
-test('the PRODUCT.md §2 example and a minimal spec are valid', () => {
+test('the documented sensor example and a minimal spec are valid', () => {
   assert.equal(Value.Check(FeatureViewSpecSchema, EXAMPLE), true);
   assert.equal(spec.Check(EXAMPLE), true);
   assert.equal(spec.Check(MINIMAL), true);

@@ -38,7 +38,7 @@ function assertInvalid(s: FeatureViewSpec, field: string, message: RegExp): void
   );
 }
 
-test('the PRODUCT.md §2 example resolves with its own settings and explicit sink defaults', () => {
+test('the documented sensor example resolves with its own settings and explicit sink defaults', () => {
   const view = resolve(EXAMPLE);
   const expected: FeatureView = {
     ...EXAMPLE,
