@@ -28,8 +28,9 @@ import type { ShardStore } from '../../src/ports/shard-store.js';
 import type { ViewCounters } from '../../src/ports/view-counters.js';
 import { kinesisSource, viewRef } from '../../src/services/apply-kinesis-batch.js';
 import type { ViewCatalog } from '../../src/services/view-catalog.js';
+import type { KinesisMetrics } from './kinesis-metrics.js';
 import type { ReaderView } from './reader-view.js';
-import { type KinesisMetrics, ShardReader } from './shard-reader.js';
+import { ShardReader } from './shard-reader.js';
 
 export interface KinesisReadersDeps {
   api: ShardApi;
