@@ -11,7 +11,7 @@ import {
   GetShardIteratorCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
-import { createStream, startKinesalite, type TestKinesis } from '../helpers/kinesis.js';
+import { createStream, startKinesalite, type TestKinesis } from '../helpers/kinesis-emulator.js';
 
 let kinesis: TestKinesis;
 before(async () => {

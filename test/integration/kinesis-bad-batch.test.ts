@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { kinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
 import type { KinesisBatchData } from '../../src/adapters/queue/registry.js';
-import { createStream, createView, inProcessSuite, kinesisViewSpec } from '../helpers/kinesis.js';
+import { createStream } from '../helpers/kinesis-emulator.js';
+import { inProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec } from '../helpers/kinesis-views.js';
 
 const suite = inProcessSuite();
 

@@ -8,19 +8,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
-import {
-  assertMatchesOracle,
-  createStream,
-  createView,
-  expectedFor,
-  FAST_KINESIS_ENV,
-  kinesisViewSpec,
-  rng,
-  sensorDataset,
-  status,
-  waitConsumed,
-  workerProcessSuite,
-} from '../helpers/kinesis.js';
+import { assertMatchesOracle, expectedFor, rng, sensorDataset } from '../helpers/kinesis-dataset.js';
+import { createStream, FAST_KINESIS_ENV } from '../helpers/kinesis-emulator.js';
+import { workerProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
 
 const suite = workerProcessSuite();
 

@@ -20,17 +20,10 @@ import { defineEddyCommands } from '../../src/adapters/redis/scripts.js';
 import { kinesisSource, viewRef } from '../../src/services/apply-kinesis-batch.js';
 import type { ReaderView } from '../../workers/kinesis/reader-view.js';
 import { ShardReader } from '../../workers/kinesis/shard-reader.js';
-import {
-  assertMatchesOracle,
-  createStream,
-  createView,
-  expectedFor,
-  inProcessSuite,
-  kinesisViewSpec,
-  sensorDataset,
-  status,
-  waitConsumed,
-} from '../helpers/kinesis.js';
+import { assertMatchesOracle, expectedFor, sensorDataset } from '../helpers/kinesis-dataset.js';
+import { createStream } from '../helpers/kinesis-emulator.js';
+import { inProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
 
 // The in-process worker applies batches; its discovery never runs again after the view is created, so the two
 // readers below are the shard's only ones.

@@ -14,17 +14,10 @@ import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
 import { KINESIS_BATCH_QUEUE, type KinesisBatchData } from '../../src/adapters/queue/registry.js';
 import { compileView } from '../../src/core/compile-view.js';
 import type { FeatureView } from '../../src/core/feature-view.js';
-import {
-  assertMatchesOracle,
-  createStream,
-  createView,
-  expectedFor,
-  inProcessSuite,
-  kinesisViewSpec,
-  sensorDataset,
-  status,
-  waitConsumed,
-} from '../helpers/kinesis.js';
+import { assertMatchesOracle, expectedFor, sensorDataset } from '../helpers/kinesis-dataset.js';
+import { createStream } from '../helpers/kinesis-emulator.js';
+import { inProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
 
 const suite = inProcessSuite();
 

@@ -17,14 +17,10 @@ import { redisViewCounters } from '../../src/adapters/redis/redis-view-counters.
 import { defineEddyCommands } from '../../src/adapters/redis/scripts.js';
 import { viewRef } from '../../src/services/apply-kinesis-batch.js';
 import { ShardReader } from '../../workers/kinesis/shard-reader.js';
-import {
-  createStream,
-  createView,
-  inProcessSuite,
-  kinesisViewSpec,
-  sensorDataset,
-  waitConsumed,
-} from '../helpers/kinesis.js';
+import { sensorDataset } from '../helpers/kinesis-dataset.js';
+import { createStream } from '../helpers/kinesis-emulator.js';
+import { inProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, waitConsumed } from '../helpers/kinesis-views.js';
 
 // The in-process worker applies the batches; the reader under test holds the shard's lease, so it reads alone.
 const suite = inProcessSuite({ EDDY_KINESIS_DISCOVERY_MS: '300000', EDDY_KINESIS_LEASE_TTL_MS: '60000' });

@@ -13,17 +13,10 @@ import { defineEddyCommands } from '../../src/adapters/redis/scripts.js';
 import { compileView } from '../../src/core/compile-view.js';
 import type { FeatureViewSpec } from '../../src/core/feature-view.js';
 import { viewCatalog } from '../../src/services/view-catalog.js';
-import {
-  assertMatchesOracle,
-  createStream,
-  createView,
-  expectedFor,
-  inProcessSuite,
-  kinesisViewSpec,
-  sensorDataset,
-  status,
-  waitConsumed,
-} from '../helpers/kinesis.js';
+import { assertMatchesOracle, expectedFor, sensorDataset } from '../helpers/kinesis-dataset.js';
+import { createStream } from '../helpers/kinesis-emulator.js';
+import { inProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
 
 const suite = inProcessSuite();
 const SKEW_MS = 13_000;

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { keyLayout } from '../../src/adapters/redis/keys.js';
-import { createStream, createView, inProcessSuite, kinesisViewSpec, status } from '../helpers/kinesis.js';
+import { createStream } from '../helpers/kinesis-emulator.js';
+import { inProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, status } from '../helpers/kinesis-views.js';
 
 // A long lease TTL, so the stale heartbeat below outlives the test's deadline by far.
 const LEASE_TTL_MS = 30_000;

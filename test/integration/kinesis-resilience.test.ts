@@ -19,20 +19,14 @@ import {
 import { createKinesisClient } from '../../src/adapters/kinesis/client.js';
 import { produce, waitActive } from '../../src/adapters/kinesis/producer.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
+import { assertMatchesOracle, expectedFor, rng, sensorDataset } from '../helpers/kinesis-dataset.js';
 import {
-  assertMatchesOracle,
   createStream,
-  createView,
-  expectedFor,
   FAST_KINESIS_ENV,
-  kinesisViewSpec,
-  rng,
-  sensorDataset,
   startKinesalite,
-  status,
   type TestKinesis,
-  waitConsumed,
-} from '../helpers/kinesis.js';
+} from '../helpers/kinesis-emulator.js';
+import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
 
 /** Fault injection around a real client; off until a test turns it on. */
 const faults = {

@@ -6,15 +6,10 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
-import {
-  createStream,
-  createView,
-  inProcessSuite,
-  kinesisViewSpec,
-  sensorDataset,
-  status,
-  waitConsumed,
-} from '../helpers/kinesis.js';
+import { sensorDataset } from '../helpers/kinesis-dataset.js';
+import { createStream } from '../helpers/kinesis-emulator.js';
+import { inProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
 
 const suite = inProcessSuite({ EDDY_KINESIS_DISCOVERY_MS: '300000' });
 before(async () => {

@@ -6,18 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
-import {
-  assertMatchesOracle,
-  createStream,
-  createView,
-  expectedFor,
-  FAST_KINESIS_ENV,
-  kinesisViewSpec,
-  sensorDataset,
-  status,
-  waitConsumed,
-  workerProcessSuite,
-} from '../helpers/kinesis.js';
+import { assertMatchesOracle, expectedFor, sensorDataset } from '../helpers/kinesis-dataset.js';
+import { createStream, FAST_KINESIS_ENV } from '../helpers/kinesis-emulator.js';
+import { workerProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
 
 const suite = workerProcessSuite();
 

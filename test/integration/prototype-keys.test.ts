@@ -6,13 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
-import {
-  createStream,
-  createView,
-  inProcessSuite,
-  kinesisViewSpec,
-  waitConsumed,
-} from '../helpers/kinesis.js';
+import { createStream } from '../helpers/kinesis-emulator.js';
+import { inProcessSuite } from '../helpers/kinesis-suites.js';
+import { createView, kinesisViewSpec, waitConsumed } from '../helpers/kinesis-views.js';
 import { sensorView } from '../helpers/views.js';
 
 const suite = inProcessSuite();

@@ -5,14 +5,9 @@
 import { test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
 import { startEddy } from '../helpers/eddy.js';
-import {
-  createStream,
-  FAST_KINESIS_ENV,
-  kinesisViewSpec,
-  sensorDataset,
-  startKinesalite,
-  waitConsumed,
-} from '../helpers/kinesis.js';
+import { sensorDataset } from '../helpers/kinesis-dataset.js';
+import { createStream, FAST_KINESIS_ENV, startKinesalite } from '../helpers/kinesis-emulator.js';
+import { kinesisViewSpec, waitConsumed } from '../helpers/kinesis-views.js';
 import { startTestEmulator } from '../helpers/sagemaker-emulator.js';
 import { assertConverged, createSinkView, FAST_SINK, sinkIdle } from '../helpers/sagemaker-sink.js';
 

@@ -28,7 +28,7 @@ import type { KinesisBatch } from '../../src/ports/kinesis-batches.js';
 import { applyKinesisBatch, type KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
 import { isConnectionError, retryInPlace } from '../../src/services/retry-in-place.js';
 import { deadLetterKinesisBatch } from './dead-letter-batch.js';
-import type { KinesisMetrics } from './shard-reader.js';
+import type { KinesisMetrics } from './kinesis-metrics.js';
 
 export interface KinesisBatchWorkerDeps extends Omit<KinesisApplyDeps, 'retry'> {
   /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking reads. */

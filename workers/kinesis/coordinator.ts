@@ -13,23 +13,21 @@
  *
  * Every discovery round also re-reads the view registry, so new views, new versions and deletions are picked up
  * within `discoveryMs` (at once when `poke` is called: ingestion.ts calls it on the registry's change messages),
- * and re-lists shards, so resharding is followed (core/kinesis/shard-lineage.ts).
+ * and re-lists shards, so resharding is followed (shard-discovery.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { kinesisErrorKind, type ShardApi } from '../../src/adapters/kinesis/shard-api.js';
+import type { ShardApi } from '../../src/adapters/kinesis/shard-api.js';
 import type { KinesisBatches } from '../../src/adapters/queue/kinesis-batches.js';
 import { planLeases } from '../../src/core/kinesis/lease-balance.js';
-import { shardAssignments } from '../../src/core/kinesis/shard-lineage.js';
-import { isLatest, startTimeOf } from '../../src/core/kinesis/start-position.js';
 import type { ShardLeases } from '../../src/ports/shard-leases.js';
 import type { ShardStore } from '../../src/ports/shard-store.js';
 import type { ViewCounters } from '../../src/ports/view-counters.js';
-import { kinesisSource, viewRef } from '../../src/services/apply-kinesis-batch.js';
 import type { ViewCatalog } from '../../src/services/view-catalog.js';
-import type { ReaderView } from './reader-view.js';
-import { type KinesisMetrics, ShardReader } from './shard-reader.js';
+import type { KinesisMetrics } from './kinesis-metrics.js';
+import { LeasedReaders } from './leased-readers.js';
+import { type ActiveShard, readerViewsByStream, ShardDiscovery } from './shard-discovery.js';
 
 export interface KinesisReadersDeps {
   api: ShardApi;
@@ -59,198 +57,134 @@ export interface KinesisReaders {
   close(): Promise<void>;
 }
 
-interface Running {
-  stream: string;
-  shardId: string;
-  reader: ShardReader;
-  ended: Promise<unknown>;
+export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
+  const coordinator = new Coordinator(
+    deps,
+    deps.processId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
+  );
+  coordinator.schedule(0);
+  coordinator.scheduleRenew();
+  return {
+    processId: coordinator.processId,
+    owned: () => coordinator.readers.keys().sort(),
+    running: () => !coordinator.closed,
+    poke: () => coordinator.poke(),
+    close: () => coordinator.close(),
+  };
 }
 
-const shardKey = (stream: string, shardId: string) => `${stream}/${shardId}`;
+/** One process's discovery rounds and lease renewals, on their timers. */
+class Coordinator {
+  readonly readers: LeasedReaders;
+  closed = false;
+  private readonly discovery: ShardDiscovery;
+  private readonly log: Logger;
+  private renewing = true;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> = Promise.resolve();
+  /** A poke arrived that no round has started since: the round in progress must not push it back. */
+  private poked = false;
 
-export function startKinesisReaders(deps: KinesisReadersDeps): KinesisReaders {
-  const processId = deps.processId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
-  const log = deps.log.child({ component: 'kinesis', processId });
-  const readers = new Map<string, Running>();
-  const missingStreams = new Set<string>();
-  let closed = false;
-  let renewing = true;
-  let tickTimer: NodeJS.Timeout | null = null;
-  let renewTimer: NodeJS.Timeout | null = null;
-  let ticking: Promise<void> = Promise.resolve();
-  const rank = (key: string) => createHash('sha1').update(processId).update(key).digest().readUInt32BE(0);
-
-  function startReader(
-    stream: string,
-    shardId: string,
-    views: ReaderView[],
-    lease: number,
-    parents: string[],
+  constructor(
+    private readonly deps: KinesisReadersDeps,
+    readonly processId: string,
   ) {
-    const reader = new ShardReader(
-      { ...deps, log: log.child({ component: 'shard-reader' }) },
-      stream,
-      shardId,
-      views,
-      lease,
-      parents,
-    );
-    const key = shardKey(stream, shardId);
-    const ended = reader.start().then(async (end) => {
-      if (readers.get(key)?.reader === reader) readers.delete(key);
-      if (end !== 'aborted') await deps.leases.release(stream, shardId, processId).catch(() => {});
-      if (end === 'finished' && !closed) schedule(0); // its children may start now
+    this.log = deps.log.child({ component: 'kinesis', processId });
+    this.discovery = new ShardDiscovery(deps, this.log);
+    this.readers = new LeasedReaders(deps, processId, this.log, () => {
+      if (!this.closed) this.schedule(0); // its children may start now
     });
-    readers.set(key, { stream, shardId, reader, ended });
-    log.info({ stream, shardId, lease }, 'shard lease taken');
   }
 
-  async function stopReader(key: string) {
-    const r = readers.get(key);
-    if (!r) return;
-    await r.reader.stop();
-    await r.ended;
-    log.info({ stream: r.stream, shardId: r.shardId }, 'shard lease handed back');
-  }
-
-  async function tick() {
-    const live = await deps.leases.heartbeat(processId, deps.leaseTtlMs);
-    const views = (await deps.catalog.list()).filter((v) => v.source.type === 'kinesis');
-    const byStream = new Map<string, ReaderView[]>();
-    for (const v of views) {
-      if (v.source.type !== 'kinesis') continue;
-      const list = byStream.get(v.source.streamName) ?? [];
-      list.push({
-        ref: viewRef(v.name, v.version),
-        name: v.name,
-        version: v.version,
-        startMs: startTimeOf(v.source.startPosition),
-        latest: isLatest(v.source.startPosition),
-      });
-      byStream.set(v.source.streamName, list);
-    }
-
-    // Shards that need a reader now, with the view versions that read each.
-    const active = new Map<
-      string,
-      { stream: string; shardId: string; views: ReaderView[]; parents: string[] }
-    >();
-    for (const [stream, streamViews] of byStream) {
-      let shards: Awaited<ReturnType<ShardApi['listShards']>>;
-      try {
-        shards = await deps.api.listShards(stream);
-        missingStreams.delete(stream);
-      } catch (err) {
-        if (kinesisErrorKind(err) === 'not-found') {
-          if (!missingStreams.has(stream))
-            log.warn({ stream }, 'stream does not exist (yet); will look again');
-          missingStreams.add(stream);
-        } else log.warn({ stream, err: String(err) }, 'could not list shards');
-        continue;
-      }
-      await deps.store.saveShards(stream, shards);
-      const refs = streamViews.flatMap((v) =>
-        shards.map((s) => ({ view: v.name, version: v.version, source: kinesisSource(stream, s.shardId) })),
-      );
-      const flags = await deps.store.finished(refs);
-      const finished = new Set(
-        refs.filter((_, i) => flags[i]).map((r) => `${r.view}@${r.version}|${r.source}`),
-      );
-      const plan = shardAssignments(shards, streamViews, (v, shardId) =>
-        finished.has(`${v.ref}|${kinesisSource(stream, shardId)}`),
-      );
-      const listed = new Map(shards.map((s) => [s.shardId, s]));
-      for (const [shardId, readerViews] of plan) {
-        const parents = listed.get(shardId)!.parents.filter((p) => listed.has(p));
-        active.set(shardKey(stream, shardId), { stream, shardId, views: readerViews, parents });
-      }
-    }
-
+  /** A discovery round: heartbeat, find the shards to read, update the readers, balance the leases. */
+  private async tick(): Promise<void> {
+    const live = await this.deps.leases.heartbeat(this.processId, this.deps.leaseTtlMs);
+    const views = (await this.deps.catalog.list()).filter((v) => v.source.type === 'kinesis');
+    const active = await this.discovery.activeShards(readerViewsByStream(views));
     // Readers whose shard no longer needs reading (views deleted) stop; the others learn their view set.
-    await Promise.all([...readers.keys()].filter((k) => !active.has(k)).map(stopReader));
-    for (const [key, r] of readers) r.reader.setViews(active.get(key)!.views);
+    await Promise.all(
+      this.readers
+        .keys()
+        .filter((k) => !active.has(k))
+        .map((k) => this.readers.stop(k)),
+    );
+    this.readers.setViews((key) => active.get(key)!.views);
+    await this.balanceLeases(active, live);
+  }
 
+  /** Hands back the leases above this process's share and takes free ones up to it (core/kinesis/lease-balance.ts). */
+  private async balanceLeases(active: ReadonlyMap<string, ActiveShard>, live: string[]): Promise<void> {
     const keys = [...active.keys()];
     const owners = new Map<string, string | null>();
     for (const [stream, streamKeys] of groupByStream(keys, active)) {
       const ids = streamKeys.map((k) => active.get(k)!.shardId);
-      const holders = await deps.leases.owners(stream, ids);
+      const holders = await this.deps.leases.owners(stream, ids);
       streamKeys.forEach((k, i) => {
         owners.set(k, holders[i] ?? null);
       });
     }
     // Our own readers count as ours even in the instant between a lease expiring and its renewal.
-    for (const key of readers.keys()) owners.set(key, processId);
-    const plan = planLeases({ shards: keys, owners, me: processId, live }, rank);
-    await Promise.all(plan.release.map(stopReader));
+    for (const key of this.readers.keys()) owners.set(key, this.processId);
+    const rank = (key: string) =>
+      createHash('sha1').update(this.processId).update(key).digest().readUInt32BE(0);
+    const plan = planLeases({ shards: keys, owners, me: this.processId, live }, rank);
+    await Promise.all(plan.release.map((k) => this.readers.stop(k)));
     for (const key of plan.acquire) {
-      if (closed) return;
+      if (this.closed) return;
       const a = active.get(key)!;
-      const lease = await deps.leases.acquire(a.stream, a.shardId, processId, deps.leaseTtlMs);
-      if (lease !== null) startReader(a.stream, a.shardId, a.views, lease, a.parents);
+      const lease = await this.deps.leases.acquire(a.stream, a.shardId, this.processId, this.deps.leaseTtlMs);
+      if (lease !== null) this.readers.start(a.stream, a.shardId, a.views, lease, a.parents);
     }
   }
 
-  async function renew() {
-    await deps.leases.heartbeat(processId, deps.leaseTtlMs);
-    for (const [key, r] of readers) {
-      if (!(await deps.leases.renew(r.stream, r.shardId, processId, deps.leaseTtlMs))) {
-        log.warn({ stream: r.stream, shardId: r.shardId }, 'shard lease lost; stopping its reader');
-        readers.delete(key);
-        r.reader.abort();
-      }
-    }
+  /** Heartbeats and renews every lease held (every third of the lease TTL). */
+  private async renew(): Promise<void> {
+    await this.deps.leases.heartbeat(this.processId, this.deps.leaseTtlMs);
+    await this.readers.renew(this.deps.leaseTtlMs);
   }
 
-  /** A poke arrived that no round has started since: the round in progress must not push it back. */
-  let poked = false;
-  function schedule(delayMs: number) {
-    if (closed) return;
-    if (tickTimer) clearTimeout(tickTimer);
-    tickTimer = setTimeout(() => {
-      tickTimer = null;
-      poked = false;
-      ticking = ticking
-        .then(tick)
-        .catch((err) => log.warn({ err: String(err) }, 'kinesis discovery round failed'))
-        .finally(() => schedule(poked ? 0 : deps.discoveryMs));
+  /** Runs a discovery round after `delayMs` (after the one in progress), then every `discoveryMs`. */
+  schedule(delayMs: number): void {
+    if (this.closed) return;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.tickTimer = setTimeout(() => {
+      this.tickTimer = null;
+      this.poked = false;
+      this.ticking = this.ticking
+        .then(() => this.tick())
+        .catch((err) => this.log.warn({ err: String(err) }, 'kinesis discovery round failed'))
+        .finally(() => this.schedule(this.poked ? 0 : this.deps.discoveryMs));
     }, delayMs);
   }
 
-  function scheduleRenew() {
-    if (!renewing) return;
-    renewTimer = setTimeout(
+  scheduleRenew(): void {
+    if (!this.renewing) return;
+    this.renewTimer = setTimeout(
       () =>
-        void renew()
-          .catch((err) => log.warn({ err: String(err) }, 'lease renewal failed'))
-          .finally(scheduleRenew),
-      Math.max(100, Math.floor(deps.leaseTtlMs / 3)),
+        void this.renew()
+          .catch((err) => this.log.warn({ err: String(err) }, 'lease renewal failed'))
+          .finally(() => this.scheduleRenew()),
+      Math.max(100, Math.floor(this.deps.leaseTtlMs / 3)),
     );
   }
 
-  schedule(0);
-  scheduleRenew();
+  poke(): void {
+    this.poked = true;
+    this.schedule(0);
+  }
 
-  return {
-    processId,
-    owned: () => [...readers.keys()].sort(),
-    running: () => !closed,
-    poke() {
-      poked = true;
-      schedule(0);
-    },
-    async close() {
-      closed = true;
-      if (tickTimer) clearTimeout(tickTimer);
-      await ticking.catch(() => {});
-      // Readers stop first (each finishes its batch in flight), then the leases go back; renewal keeps them
-      // alive meanwhile.
-      await Promise.all([...readers.keys()].map(stopReader));
-      renewing = false;
-      if (renewTimer) clearTimeout(renewTimer);
-      await deps.leases.leave(processId).catch(() => {});
-    },
-  };
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    await this.ticking.catch(() => {});
+    // Readers stop first (each finishes its batch in flight), then the leases go back; renewal keeps them
+    // alive meanwhile.
+    await Promise.all(this.readers.keys().map((k) => this.readers.stop(k)));
+    this.renewing = false;
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    await this.deps.leases.leave(this.processId).catch(() => {});
+  }
 }
 
 function groupByStream(

@@ -19,7 +19,7 @@ import type { Config } from '../../src/config.js';
 import type { KinesisApplyDeps } from '../../src/services/apply-kinesis-batch.js';
 import { type KinesisBatchWorker, startKinesisBatchWorker } from './batch-worker.js';
 import { type KinesisReaders, startKinesisReaders } from './coordinator.js';
-import type { KinesisMetrics } from './shard-reader.js';
+import type { KinesisMetrics } from './kinesis-metrics.js';
 
 export interface KinesisIngestion {
   readers: KinesisReaders;

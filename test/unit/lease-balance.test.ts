@@ -2,69 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { planLeases } from '../../src/core/kinesis/lease-balance.js';
-import { MIN_CALL_INTERVAL_MS, pollInterval, throttleBackoff } from '../../src/core/kinesis/pacing.js';
-import { shardAssignments } from '../../src/core/kinesis/shard-lineage.js';
-
-// shard 0 split into 2 and 3; 1 and 2 merged into 4.
-const SHARDS = [
-  { shardId: 's0', parents: [] },
-  { shardId: 's1', parents: [] },
-  { shardId: 's2', parents: ['s0'] },
-  { shardId: 's3', parents: ['s0'] },
-  { shardId: 's4', parents: ['s1', 's2'] },
-];
-
-const plan = (done: Record<string, string[]>, views = ['a', 'b']) =>
-  Object.fromEntries(
-    [...shardAssignments(SHARDS, views, (v, s) => (done[v] ?? []).includes(s))].map(([k, v]) => [k, v]),
-  );
-
-test('lineage: children wait for every parent; a merge waits for both', () => {
-  assert.deepEqual(plan({}), { s0: ['a', 'b'], s1: ['a', 'b'] });
-  assert.deepEqual(plan({ a: ['s0'], b: ['s0'] }), { s1: ['a', 'b'], s2: ['a', 'b'], s3: ['a', 'b'] });
-  assert.deepEqual(plan({ a: ['s0', 's1'], b: ['s0', 's1'] }), { s2: ['a', 'b'], s3: ['a', 'b'] });
-  assert.deepEqual(plan({ a: ['s0', 's1', 's2'], b: ['s0', 's1'] }), {
-    s3: ['a', 'b'],
-    s4: ['a'],
-    s2: ['b'],
-  });
-  assert.deepEqual(plan({ a: ['s0', 's1', 's2', 's3', 's4'], b: ['s0', 's1', 's2', 's3', 's4'] }), {});
-});
-
-test('lineage: each view version follows its own progress (a new version re-reads parents first)', () => {
-  assert.deepEqual(plan({ a: ['s0', 's1', 's2', 's3'] }), { s4: ['a'], s0: ['b'], s1: ['b'] });
-});
-
-test('lineage: parents no longer listed (past retention) count as finished', () => {
-  const out = shardAssignments([{ shardId: 's9', parents: ['gone'] }], ['a'], () => false);
-  assert.deepEqual([...out], [['s9', ['a']]]);
-});
-
-test('pacing: never more than 5 calls/s; fast while behind or on a full batch, idle when caught up', () => {
-  assert.equal(
-    pollInterval({ records: 10, limit: 100, millisBehindLatest: 5000 }, 1000),
-    MIN_CALL_INTERVAL_MS,
-  );
-  assert.equal(pollInterval({ records: 100, limit: 100, millisBehindLatest: 0 }, 1000), MIN_CALL_INTERVAL_MS);
-  assert.equal(pollInterval({ records: 10, limit: 100, millisBehindLatest: 0 }, 1000), 1000);
-  assert.equal(pollInterval({ records: 0, limit: 100, millisBehindLatest: 0 }, 1000), 1000);
-  assert.equal(pollInterval({ records: 0, limit: 100, millisBehindLatest: 0 }, 50), MIN_CALL_INTERVAL_MS);
-});
-
-test('throttle backoff: jittered, growing, bounded, never below the call interval', () => {
-  fc.assert(
-    fc.property(
-      fc.integer({ min: 0, max: 100 }),
-      fc.double({ min: 0, max: 0.9999999, noNaN: true }),
-      (a, r) => {
-        const d = throttleBackoff(a, r);
-        return d >= MIN_CALL_INTERVAL_MS && d <= 10_000;
-      },
-    ),
-  );
-  assert.ok(throttleBackoff(0, 0.999) < throttleBackoff(5, 0.999));
-  assert.notEqual(throttleBackoff(4, 0.1), throttleBackoff(4, 0.9));
-});
 
 test('leases: a lone process takes every shard', () => {
   const p = planLeases({ shards: ['a', 'b', 'c', 'd'], owners: new Map(), me: 'p1', live: ['p1'] });
