@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { MAX_EVENTS, MAX_RECORD_FIELD_LENGTH } from '../../src/core/resolve-view.js';
+import { MAX_EVENTS } from '../../src/core/resolve-features.js';
+import { MAX_RECORD_FIELD_LENGTH } from '../../src/core/view-spec-checks.js';
 import {
   AsOfQuery,
   EntityIdParam,

@@ -26,10 +26,6 @@ import type { CompiledView } from './feature-view.js';
 import { parseRecordEventTime } from './record-event-time.js';
 import { describe, type Rejected, reject } from './reject.js';
 
-// Re-exported for src/services/apply-kinesis-batch.ts until it imports decode-json.ts and reject.ts.
-export { decodeJsonSlices } from './decode-json.js';
-export type { Rejected } from './reject.js';
-
 export type DecodedRecord = { ok: true; entity: string; event: EngineEvent } | Rejected;
 /** Entity ids and event ids: at most this many UTF-16 code units. */
 export const MAX_ID_LENGTH = 256;

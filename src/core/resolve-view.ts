@@ -17,16 +17,6 @@ import { resolveSource } from './resolve-source.js';
 import { resolveTimeSettings } from './resolve-time-settings.js';
 import { checkName, checkRecordField, fail } from './view-spec-checks.js';
 
-// Re-exported for src/http/schemas/feature-view.ts and routes/serving/entity-events.ts until they import the
-// modules that define them.
-export { MAX_EVENTS, MAX_FEATURES } from './resolve-features.js';
-export {
-  MAX_RECORD_FIELD_LENGTH,
-  SAGEMAKER_NAME_PATTERN,
-  STREAM_NAME_PATTERN,
-  VIEW_NAME_PATTERN as NAME_PATTERN,
-} from './view-spec-checks.js';
-
 /**
  * Validates `spec` and returns the stored definition with every default explicit: `granularity`,
  * `allowedLateness`, `ttl`, `source.startPosition` (Kinesis) and the SageMaker feature names. Duration strings

@@ -8,11 +8,13 @@
  * `applySourceBatch` (source `k:<stream>:<shard>`, batch end = the last record's sequence number).
  */
 
-import { type DecodedJson, decodeJsonSlices, decodeRecord, type Rejected } from '../core/decode-record.js';
+import { type DecodedJson, decodeJsonSlices } from '../core/decode-json.js';
+import { decodeRecord } from '../core/decode-record.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { startTimeOf, wantsRecord } from '../core/kinesis/start-position.js';
+import type { Rejected } from '../core/reject.js';
 import { compareSeq } from '../core/sequence.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
 import type { KinesisBatch, KinesisBatchResult, ViewRef } from '../ports/kinesis-batches.js';

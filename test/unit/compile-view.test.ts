@@ -4,10 +4,8 @@ import { compileView, FIELDLESS_KEY } from '../../src/core/compile-view.js';
 import { resolveView } from '../../src/core/resolve-view.js';
 import { SENSOR_STATS_VIEW } from '../helpers/views.js';
 
-const EXAMPLE = SENSOR_STATS_VIEW;
-
 test('the documented sensor example compiles to milliseconds, tiles and bounds', () => {
-  const compiled = compileView(resolveView(EXAMPLE, 2, new Date(0)));
+  const compiled = compileView(resolveView(SENSOR_STATS_VIEW, 2, new Date(0)));
   assert.deepEqual(compiled, {
     name: 'sensor_stats',
     version: 2,
@@ -94,6 +92,6 @@ test('without a time window no tiles are retained, whatever the lateness', () =>
 });
 
 test('compileView refuses a view whose durations do not parse', () => {
-  const view = resolveView(EXAMPLE, 1, new Date(0));
+  const view = resolveView(SENSOR_STATS_VIEW, 1, new Date(0));
   assert.throws(() => compileView({ ...view, granularity: '10 s' }), RangeError);
 });

@@ -16,7 +16,6 @@ const viewFromBody = (body: FeatureViewBody): FeatureView => body;
 void specFromBody;
 void viewFromBody;
 
-const EXAMPLE = SENSOR_STATS_VIEW;
 const MINIMAL = {
   name: 'v',
   entityKey: 'id',
@@ -61,10 +60,12 @@ test('the schemas carry $ids, forbid unknown properties and describe every prope
 });
 
 test('the documented sensor example and a minimal spec are valid', () => {
-  assert.equal(Value.Check(FeatureViewSpecSchema, EXAMPLE), true);
-  assert.equal(spec.Check(EXAMPLE), true);
+  assert.equal(Value.Check(FeatureViewSpecSchema, SENSOR_STATS_VIEW), true);
+  assert.equal(spec.Check(SENSOR_STATS_VIEW), true);
   assert.equal(spec.Check(MINIMAL), true);
-  const at = withValue(EXAMPLE, ['source', 'startPosition'], { atTimestamp: '2025-01-01T00:00:00+01:00' });
+  const at = withValue(SENSOR_STATS_VIEW, ['source', 'startPosition'], {
+    atTimestamp: '2025-01-01T00:00:00+01:00',
+  });
   assert.equal(spec.Check(at), true);
 });
 
@@ -77,7 +78,7 @@ test('unknown properties are rejected at every level', () => {
     ['sinks', 'extra'],
     ['sinks', 'sagemaker', 'extra'],
   ]) {
-    const body = withValue(EXAMPLE, path, 1);
+    const body = withValue(SENSOR_STATS_VIEW, path, 1);
     assert.equal(spec.Check(body), false, path.join('/'));
     assert.ok(
       spec.Errors(body).some((e) => e.keyword === 'additionalProperties'),
@@ -89,7 +90,7 @@ test('unknown properties are rejected at every level', () => {
     false,
     'push has no streamName',
   );
-  const atExtra = withValue(EXAMPLE, ['source', 'startPosition'], {
+  const atExtra = withValue(SENSOR_STATS_VIEW, ['source', 'startPosition'], {
     atTimestamp: '2025-01-01T00:00:00Z',
     x: 1,
   });
@@ -132,7 +133,7 @@ test('limits and patterns', () => {
   ];
   for (const [path, value] of invalid) {
     assert.equal(
-      spec.Check(withValue(EXAMPLE, path, value)),
+      spec.Check(withValue(SENSOR_STATS_VIEW, path, value)),
       false,
       `${path.join('/')} = ${JSON.stringify(value)}`,
     );
@@ -143,15 +144,15 @@ test('limits and patterns', () => {
   };
   assert.equal(spec.Check(tooMany), false);
   assert.equal(spec.Check({ ...tooMany, features: tooMany.features.slice(0, 100) }), true);
-  assert.equal(spec.Check(withValue(EXAMPLE, ['name'], `a${'b'.repeat(62)}`)), true);
+  assert.equal(spec.Check(withValue(SENSOR_STATS_VIEW, ['name'], `a${'b'.repeat(62)}`)), true);
   assert.equal(
-    spec.Check(withValue(EXAMPLE, ['sinks', 'sagemaker', 'featureGroupName'], 'a'.repeat(64))),
+    spec.Check(withValue(SENSOR_STATS_VIEW, ['sinks', 'sagemaker', 'featureGroupName'], 'a'.repeat(64))),
     true,
   );
 });
 
 test('a resolved view matches the stored schema; a bare spec does not', () => {
-  const view = resolveView(EXAMPLE as FeatureViewSpec, 1, new Date('2025-01-01T00:00:00Z'));
+  const view = resolveView(SENSOR_STATS_VIEW as FeatureViewSpec, 1, new Date('2025-01-01T00:00:00Z'));
   assert.equal(stored.Check(view), true, JSON.stringify(stored.Errors(view)));
   const minimal = resolveView(
     { ...MINIMAL, features: [{ name: 'n', agg: 'count', events: 3 }] } as FeatureViewSpec,
@@ -159,7 +160,7 @@ test('a resolved view matches the stored schema; a bare spec does not', () => {
     new Date(0),
   );
   assert.equal(stored.Check(minimal), true);
-  assert.equal(stored.Check(EXAMPLE), false);
+  assert.equal(stored.Check(SENSOR_STATS_VIEW), false);
   assert.equal(stored.Check({ ...view, version: 0 }), false);
   assert.equal(stored.Check(withValue(view, ['source', 'startPosition'], undefined)), false);
   assert.equal(

@@ -9,8 +9,6 @@ import { SENSOR_STATS_VIEW } from '../helpers/views.js';
 
 const CREATED = new Date('2025-01-02T03:04:05.678Z');
 
-const EXAMPLE = SENSOR_STATS_VIEW;
-
 const spec = (overrides: Partial<FeatureViewSpec> = {}): FeatureViewSpec => ({
   name: 'v',
   entityKey: 'id',
@@ -39,9 +37,9 @@ function assertInvalid(s: FeatureViewSpec, field: string, message: RegExp): void
 }
 
 test('the documented sensor example resolves with its own settings and explicit sink defaults', () => {
-  const view = resolve(EXAMPLE);
+  const view = resolve(SENSOR_STATS_VIEW);
   const expected: FeatureView = {
-    ...EXAMPLE,
+    ...SENSOR_STATS_VIEW,
     version: 1,
     createdAt: '2025-01-02T03:04:05.678Z',
     granularity: '10s',
@@ -60,7 +58,7 @@ test('the documented sensor example resolves with its own settings and explicit 
 });
 
 test('the example without granularity, lateness and ttl gets chosen defaults', () => {
-  const { granularity: _g, allowedLateness: _l, ttl: _t, ...rest } = EXAMPLE;
+  const { granularity: _g, allowedLateness: _l, ttl: _t, ...rest } = SENSOR_STATS_VIEW;
   const view = resolve(rest);
   // 1s and 2s give more than 1,440 tiles for 1h; 5s divides 5m and 1h.
   assert.equal(view.granularity, '5s');
@@ -369,15 +367,15 @@ test('SageMaker names are valid, unreserved and distinct', () => {
 });
 
 test('resolving a resolved view changes nothing but version and createdAt', () => {
-  const first = resolve(EXAMPLE);
+  const first = resolve(SENSOR_STATS_VIEW);
   const again = resolveView(first, 7, new Date(0));
   assert.deepEqual({ ...again, version: 1, createdAt: first.createdAt }, first);
 });
 
 test('sameDefinition ignores version, createdAt, defaults and duration spelling', () => {
-  const stored = resolveView(EXAMPLE, 3, CREATED);
-  assert.equal(sameDefinition(EXAMPLE, stored), true);
-  assert.equal(sameDefinition(resolveView(EXAMPLE, 4, new Date()), stored), true);
+  const stored = resolveView(SENSOR_STATS_VIEW, 3, CREATED);
+  assert.equal(sameDefinition(SENSOR_STATS_VIEW, stored), true);
+  assert.equal(sameDefinition(resolveView(SENSOR_STATS_VIEW, 4, new Date()), stored), true);
   assert.equal(sameDefinition(spec(), resolve(spec())), true);
   assert.equal(sameDefinition(spec({ granularity: '1s', allowedLateness: '5m', ttl: '7d' }), spec()), true);
   assert.equal(sameDefinition(spec({ features: windows('60s') }), spec({ features: windows('1m') })), true);

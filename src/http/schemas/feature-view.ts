@@ -11,16 +11,15 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { DURATION_PATTERN } from '../../core/duration.js';
 import { AGGREGATIONS } from '../../core/feature-view.js';
+import { MAX_EVENTS, MAX_FEATURES } from '../../core/resolve-features.js';
 import {
-  MAX_EVENTS,
-  MAX_FEATURES,
   MAX_RECORD_FIELD_LENGTH,
-  NAME_PATTERN,
   SAGEMAKER_NAME_PATTERN,
   STREAM_NAME_PATTERN,
-} from '../../core/resolve-view.js';
+  VIEW_NAME_PATTERN,
+} from '../../core/view-spec-checks.js';
 
-const Name = (description: string) => Type.String({ pattern: NAME_PATTERN, maxLength: 63, description });
+const Name = (description: string) => Type.String({ pattern: VIEW_NAME_PATTERN, maxLength: 63, description });
 
 /** A top-level property name of the incoming JSON records (not a path: `a.b` is the key "a.b"). */
 const RecordField = (description: string) =>
