@@ -68,6 +68,17 @@ interface ViewTarget {
   shardStart: string;
 }
 
+/** A batch's result before any of its records is counted. */
+export const noRecordsApplied = (batch: Pick<KinesisBatch, 'batchEnd' | 'views'>): KinesisBatchResult => ({
+  batchEnd: batch.batchEnd,
+  views: batch.views,
+  accepted: 0,
+  late: 0,
+  duplicate: 0,
+  rejected: 0,
+  failed: 0,
+});
+
 export async function applyKinesisBatch(
   deps: KinesisApplyDeps,
   data: KinesisBatch,
@@ -75,15 +86,7 @@ export async function applyKinesisBatch(
 ): Promise<KinesisBatchResult> {
   const retry = deps.retry ?? ((op) => op());
   const now = (deps.clock ?? Date.now)();
-  const result: KinesisBatchResult = {
-    batchEnd: data.batchEnd,
-    views: data.views,
-    accepted: 0,
-    late: 0,
-    duplicate: 0,
-    rejected: 0,
-    failed: 0,
-  };
+  const result = noRecordsApplied(data);
   if (await isFenced(deps, data, retry)) return { ...result, fenced: true };
   const run = decodeBatch(deps, data, retry, now);
   for (const ref of data.views) addCount(result, await applyToViewVersion(run, ref, onViewFailure));

@@ -2,10 +2,12 @@
  * Kinesis test kit: a generated sensor dataset with out-of-order, late, duplicate-id and bad records, the
  * brute-force oracle's expectations for it (judged in shard order), and comparing every online value with them.
  */
+
 import assert from 'node:assert/strict';
 import type { Landed, ProducerRecord } from '../../src/adapters/kinesis/producer.js';
 import type { EngineEvent } from '../../src/core/event.js';
 import type { CompiledView } from '../../src/core/feature-view.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 import type { App } from '../../src/http/app.js';
 import { status } from './kinesis-views.js';
 import { agrees, Oracle } from './oracle.js';
@@ -14,18 +16,6 @@ import { agrees, Oracle } from './oracle.js';
 export interface DatasetItem extends ProducerRecord {
   entity: string;
   event: EngineEvent | null;
-}
-
-/** A small seeded PRNG (mulberry32), so every run generates the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -39,7 +29,7 @@ export function sensorDataset(options: {
   seed: number;
   prefix?: string;
 }) {
-  const random = rng(options.seed);
+  const random = seededRandom(options.seed);
   const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
   const entities = Array.from({ length: options.entities }, (_, i) => `${options.prefix ?? 'sensor'}-${i}`);
   const clocks = entities.map(() => T0);

@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { produce } from '../../src/adapters/kinesis/producer.js';
-import { assertMatchesOracle, expectedFor, rng, sensorDataset } from '../helpers/kinesis-dataset.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
+import { assertMatchesOracle, expectedFor, sensorDataset } from '../helpers/kinesis-dataset.js';
 import { createStream, FAST_KINESIS_ENV } from '../helpers/kinesis-emulator.js';
 import { workerProcessSuite } from '../helpers/kinesis-suites.js';
 import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
@@ -36,7 +37,7 @@ test('SIGKILL a worker process at random points 5+ times: exactly the oracle, co
   // Produce at ~1,000 records/s (about 20 s, room for 5 kill-and-restart cycles on a loaded machine) while the
   // worker is killed and restarted.
   const producing = produce(suite.kinesis.client, 'crash', items, { rate: 1000 });
-  const random = rng(7);
+  const random = seededRandom(7);
   let worker = spawn();
   let kills = 0;
   while (kills < 5) {

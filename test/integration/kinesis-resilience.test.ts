@@ -18,8 +18,9 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from '../../src/adapters/kinesis/client.js';
 import { produce, waitActive } from '../../src/adapters/kinesis/producer.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
-import { assertMatchesOracle, expectedFor, rng, sensorDataset } from '../helpers/kinesis-dataset.js';
+import { assertMatchesOracle, expectedFor, sensorDataset } from '../helpers/kinesis-dataset.js';
 import {
   createStream,
   FAST_KINESIS_ENV,
@@ -31,7 +32,7 @@ import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/ki
 /** Fault injection around a real client; off until a test turns it on. */
 const faults = {
   on: false,
-  random: rng(99),
+  random: seededRandom(99),
   injected: { throttled: 0, limitExceeded: 0, expiredBefore: 0, expiredAfter: 0 },
 };
 

@@ -8,7 +8,7 @@ import type { KinesisBatchData, KinesisBatchResult } from '../../src/adapters/qu
 import { compareSeq } from '../../src/core/sequence.js';
 import type { DeadLetterStore } from '../../src/ports/dead-letters.js';
 import type { ViewCounters } from '../../src/ports/view-counters.js';
-import { kinesisSource, parseViewRef } from '../../src/services/apply-kinesis-batch.js';
+import { kinesisSource, noRecordsApplied, parseViewRef } from '../../src/services/apply-kinesis-batch.js';
 
 export async function deadLetterKinesisBatch(
   deps: { deadLetters: DeadLetterStore; counters: ViewCounters },
@@ -19,14 +19,7 @@ export async function deadLetterKinesisBatch(
   const source = kinesisSource(data.stream, data.shardId);
   const reason = `batch could not be applied: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}`;
   const records = Array.isArray(data.records?.sizes) ? data.records.sizes.length : 1;
-  const result = {
-    batchEnd: data.batchEnd,
-    views: data.views,
-    accepted: 0,
-    late: 0,
-    duplicate: 0,
-    rejected: 0,
-  };
+  const result = noRecordsApplied(data);
   let failed = 0;
   for (const ref of data.views) {
     const { name, version } = parseViewRef(ref);

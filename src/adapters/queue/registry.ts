@@ -7,7 +7,7 @@
  * BullMQ's stalled-job recovery. The job number is the lane's sequence number (see core/entity-batch.ts).
  */
 
-import type { KinesisBatchResult, ViewRef } from '../../ports/kinesis-batches.js';
+import type { KinesisBatch, KinesisBatchResult, ViewRef } from '../../ports/kinesis-batches.js';
 import type { BatchResult } from '../../ports/push-lanes.js';
 import type { KinesisWireRecords } from './kinesis-job-codec.js';
 import type { PushWireEvents } from './push-job-codec.js';
@@ -45,19 +45,8 @@ export interface LaneJob {
 export const KINESIS_BATCH_QUEUE = 'kinesis-batch';
 export const KINESIS_JOB = 'apply-kinesis-batch';
 
-export interface KinesisBatchData {
-  stream: string;
-  shardId: string;
-  /** Sequence number of the last record (the batch end; see core/entity-batch.ts). */
-  batchEnd: string;
-  views: ViewRef[];
-  /**
-   * Generation of the shard lease the reader held (the fencing token): the batch is applied only while it is
-   * still the shard's latest. Absent in jobs enqueued before fencing existed (applied unfenced).
-   */
-  lease?: number;
-  /** LATEST view versions' shard starts: their records after it count (core/kinesis/start-position.ts). */
-  starts?: Record<ViewRef, string>;
+/** A Kinesis batch job's data: the batch (ports/kinesis-batches.ts) with its records in the job's encoding. */
+export interface KinesisBatchData extends Omit<KinesisBatch, 'records'> {
   /** The GetRecords result's records (kinesis-job-codec.ts). */
   records: KinesisWireRecords;
 }
