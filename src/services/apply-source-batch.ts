@@ -66,9 +66,10 @@ export async function applySourceBatch(
     if (round >= MAX_CAS_ROUNDS)
       throw new Error(`entity state kept changing under batch ${batch.source}@${batch.batchEnd}`);
     const loaded = await deps.entities.load(name, version, pending);
-    if (loaded.some((l) => isPast(l.stored, batch))) {
-      // A later batch of the source wrote an entity, so this may be a stale run whose view mark is out of date:
-      // carrying that batch's pending outcome into this batch end would hide it from that batch's own count.
+    if (loaded.some((l) => isPast(l.stored, batch) || carriesOther(l.stored, batch, viewMark))) {
+      // Another batch of the source wrote an entity since this run read the view mark, so the mark may be out of
+      // date (a stale run): carrying that batch's pending outcome into this batch end would count it twice, or
+      // hide it from its own count. A fresh mark says which outcomes are still uncounted.
       viewMark = await deps.counters.mark(name, version, batch.source);
       if (compareSeq(viewMark, batch.batchEnd) >= 0) {
         deps.entities.release(
@@ -121,6 +122,12 @@ export async function applySourceBatch(
 }
 
 /** True when a batch of the same source ending after this one was applied to the entity. */
+/** The entity holds another batch's outcome of this source that `viewMark` says is uncounted (it would carry). */
+function carriesOther(stored: StoredEntity | null, batch: SourceBatch, viewMark: string): boolean {
+  const prior = stored?.pending[batch.source];
+  return prior !== undefined && prior.batchEnd !== batch.batchEnd && compareSeq(prior.batchEnd, viewMark) > 0;
+}
+
 function isPast(stored: StoredEntity | null, batch: SourceBatch): boolean {
   const mark = stored?.marks[batch.source];
   return mark !== undefined && compareSeq(mark, batch.batchEnd) > 0;

@@ -138,6 +138,40 @@ test('a stale run of batch N after batch N+1 wrote the entity leaves N+1 to be c
   assert.deepEqual(await valuesInRedis(keys.prefix, 'e0'), { n: 5, s: 15 });
 });
 
+test('a stale run of jobs applied together, ending past the runs that counted them, counts each record once', async () => {
+  const keys = keyLayout(uniquePrefix());
+  const store = redisEntityStore(redis, keys);
+  const counters = redisViewCounters(redis, keys);
+  const event = (x: number, seq: string): SequencedEvent => ({ t: 1000 * x, values: { x }, seq });
+  // Jobs 1, 2 and 3 of a lane applied together as one batch ending at 3, by a run that then stalls.
+  const together: SourceBatch = {
+    source: 'p:0',
+    batchEnd: '3',
+    byEntity: new Map([['e0', [event(1, '1'), event(2, '2'), event(3, '3')]]]),
+  };
+  const stalled = gatedLoads(store);
+  const staleRun = applySourceBatch({ entities: stalled.entities, counters }, view, together);
+  await stalled.reached;
+  // Meanwhile the jobs run again one by one: 1 and 2 are applied and counted.
+  for (const [seq, x] of [
+    ['1', 1],
+    ['2', 2],
+  ] as const) {
+    const one: SourceBatch = { source: 'p:0', batchEnd: seq, byEntity: new Map([['e0', [event(x, seq)]]]) };
+    await applySourceBatch({ entities: store, counters }, view, one);
+  }
+  // The stale run goes on: it must not carry job 2's counted outcome into its own count.
+  stalled.open();
+  await staleRun;
+  const last: SourceBatch = { source: 'p:0', batchEnd: '3', byEntity: new Map([['e0', [event(3, '3')]]]) };
+  await applySourceBatch({ entities: store, counters }, view, last);
+
+  const c = await counters.read('ver', 1);
+  assert.equal(c.accepted, 3);
+  assert.equal(c.marks['p:0'], '3');
+  assert.deepEqual(await valuesInRedis(keys.prefix, 'e0'), { n: 3, s: 6 });
+});
+
 /** Script calls Redis has run so far (the entity store's load and write are scripts). */
 async function scriptCalls(): Promise<number> {
   const info = await redis.info('commandstats');

@@ -17,16 +17,16 @@ export interface ServerProcess {
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
 /**
- * The environment and Node flags `npm start` runs Eddy with (package.json: `[NAME=value …] node [flags] --import
- * tsx …`), given to every server under test, the baseline too, so both sides run on the same runtime settings.
+ * The environment and Node flags `npm start` runs Eddy with (package.json: `exec env [NAME=value …] node [flags]
+ * --import tsx …`), given to every server under test, the baseline too, so both sides run on the same runtime settings.
  */
 export const SERVER_START: { readonly env: Record<string, string>; readonly flags: readonly string[] } =
   (() => {
     const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
-    const parts = start.match(/^((?:[A-Z_]+=\S+ )*)node ((?:--\S+ )*)--import tsx /);
+    const parts = start.match(/^exec env ((?:[A-Z_]+=\S+ )*)node ((?:--\S+ )*)--import tsx /);
     if (!parts)
       throw new Error(
-        `package.json scripts.start is not '[NAME=value …] node [flags] --import tsx …': ${start}`,
+        `package.json scripts.start is not 'exec env [NAME=value …] node [flags] --import tsx …': ${start}`,
       );
     const words = (text: string) => text.trim().split(' ').filter(Boolean);
     const env = Object.fromEntries(
