@@ -89,7 +89,12 @@ export async function applyKinesisBatch(
   const result = noRecordsApplied(data);
   if (await isFenced(deps, data, retry)) return { ...result, fenced: true };
   const run = decodeBatch(deps, data, retry, now);
-  for (const ref of data.views) addCount(result, await applyToViewVersion(run, ref, onViewFailure));
+  try {
+    for (const ref of data.views) addCount(result, await applyToViewVersion(run, ref, onViewFailure));
+  } catch (err) {
+    if (err instanceof BatchFenced) return { ...result, fenced: true };
+    throw err;
+  }
   return result;
 }
 
@@ -108,6 +113,9 @@ async function isFenced(
   const current = await retry(() => deps.leases.generation(data.stream, data.shardId));
   return current !== data.lease;
 }
+
+/** Thrown by a retried attempt that finds the batch's lease taken over: nothing more of the batch is applied. */
+class BatchFenced extends Error {}
 
 /** Bytes -> JSON once for every view version; a record's raw bytes are sliced only for the few that need them. */
 function decodeBatch(
@@ -149,9 +157,15 @@ async function applyToViewVersion(
   const startMs = startTimeOf(view.source.type === 'kinesis' ? view.source.startPosition : undefined);
   // LATEST: the records after the version's shard start count (absent: no start recorded, the mark decides).
   const shardStart = run.data.starts?.[ref] ?? '';
+  let attempts = 0;
   try {
-    return await run.retry(() => applyOnce(run, { name, version, compiled, startMs, shardStart }));
+    return await run.retry(async () => {
+      // A retry may come after a long outage, long enough for the lease to move: check the fence again.
+      if (attempts++ > 0 && (await isFenced(run.deps, run.data, (op) => op()))) throw new BatchFenced();
+      return applyOnce(run, { name, version, compiled, startMs, shardStart });
+    });
   } catch (err) {
+    if (err instanceof BatchFenced) throw err;
     onViewFailure(ref, err);
     return { failed: await deadLetterBatch(run, name, version, err) };
   }
