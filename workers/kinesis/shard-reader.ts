@@ -4,13 +4,10 @@
  * 1. Taking a shard over, it waits for the batch job the previous holder left in flight (reader-progress.ts).
  * 2. It starts at the earliest position its view versions need (core/kinesis/start-position.ts, latest-starts.ts,
  *    shard-iterator.ts), and starts again that way whenever its set of view versions changes.
- * 3. Each GetRecords result with records is one `kinesis-batch` job; it waits for the job, then saves its
- *    checkpoint (batch-handoff.ts). While the job runs and the shard is behind, it reads the next page ahead
- *    (read-ahead.ts), paced like any call (read-pacer.ts: at most 5 calls/s, idle when caught up).
- * 4. Fencing: a batch whose lease was taken over is not applied (its result says `fenced`) and the reader stops
- *    at once, so a reader that missed losing its lease never has a batch applied alongside the new holder's.
- * 5. At SHARD_END (after a reshard) it marks the shard finished for its view versions, which lets the children
- *    start, and returns 'finished'.
+ * 3. Each page with records is one `kinesis-batch` job; it waits for it, then checkpoints (batch-handoff.ts),
+ *    reading the next page ahead meanwhile when behind (read-ahead.ts; read-pacer.ts: at most 5 calls/s).
+ * 4. A batch whose lease was taken over is not applied (`fenced`) and the reader stops at once.
+ * 5. At SHARD_END it marks the shard finished for its view versions (children may start): 'finished'.
  */
 import type { Logger } from 'pino';
 import { lastSeq } from '../../src/adapters/kinesis/record-columns.js';
@@ -42,10 +39,8 @@ export interface ShardReaderDeps {
 }
 
 export type ReaderEnd = 'finished' | 'stopped' | 'aborted';
-
 /** What one round of the loop leads to: another round, the end of the loop ('stop'), or the reader's end. */
 type RoundEnd = 'next' | 'stop' | 'finished' | 'aborted';
-
 /** Pages read beyond the batch being applied. One: more held in memory cost more collection than they save. */
 const READ_AHEAD_PAGES = 1;
 
@@ -194,7 +189,12 @@ export class ShardReader {
     this.ahead.drop(); // starting again elsewhere: the pages read ahead are not needed
     if (this.iterator.needsFreshStart(this.viewsChanged)) {
       this.viewsChanged = false;
-      this.iterator.startAt(await this.startFromMarks(views));
+      // A failure here (it loads the LATEST starts) must start fresh again, never resume without them.
+      const start = await this.startFromMarks(views).catch((err: unknown) => {
+        this.viewsChanged = true;
+        throw err;
+      });
+      this.iterator.startAt(start);
     } else this.iterator.resume();
     return this.iterator.acquire(
       (ms) => this.sleep(ms),
