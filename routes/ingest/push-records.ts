@@ -12,6 +12,7 @@ export const MAX_PUSH_BODY_BYTES = 5 * 1024 * 1024;
 const Receipt = Type.Object({
   requestId: Type.String({ description: 'Id of this push (dead letters reference it)' }),
   accepted: Type.Integer({ description: 'Records that passed validation and were queued' }),
+  filtered: Type.Integer({ description: "Events the view's transform filter skipped (not an error)" }),
   rejected: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String(), reason: Type.String() }), {
     description: 'Records kept in the dead-letter store, by index in the request',
   }),

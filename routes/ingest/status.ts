@@ -4,12 +4,13 @@ import { problemResponses, VersionQuery, ViewNameParam } from '../../src/http/sc
 import { viewStatus } from '../../src/services/view-status.js';
 import { withTypeBox } from '../with-typebox.js';
 
-/** Record outcomes: accepted, rejected (dead-lettered), late and duplicate. */
+/** Outcomes: accepted, late, duplicate and filtered events; rejected (dead-lettered) records. */
 const Counts = Type.Object({
   accepted: Type.Integer(),
   rejected: Type.Integer(),
   late: Type.Integer(),
   duplicate: Type.Integer(),
+  filtered: Type.Integer({ description: "Events the view's transform filter skipped" }),
 });
 
 const KinesisStatusSchema = Type.Object(

@@ -5,6 +5,7 @@
  */
 import { parseDuration } from './duration.js';
 import type { CompiledFeature, CompiledView, FeatureView } from './feature-view.js';
+import { compileTransform } from './transform/compile-transform.js';
 
 /** Key of `eventsPerField` for field-less `count` features over a count window (they need events, not values). */
 export const FIELDLESS_KEY = '';
@@ -48,7 +49,18 @@ export function compileView(view: FeatureView): CompiledView {
     // No time window, no tiles: lifetime `last` and count windows keep their own bounded state (engine-plan.ts).
     retainedTiles: largestWindowMs > 0 ? Math.ceil((largestWindowMs + allowedLatenessMs) / granularityMs) : 0,
     eventsPerField,
+    ...(view.transform !== undefined && {
+      transform: { ...compileTransform(view.transform), read: readKeys(view, fields) },
+    }),
   };
+}
+
+/** The record keys a decode reads: entity key, event time, event id and feature fields. */
+function readKeys(view: FeatureView, fields: readonly string[]) {
+  const keys = new Set([view.entityKey, ...fields]);
+  if (view.eventTime !== undefined) keys.add(view.eventTime.field);
+  if (view.eventIdField !== undefined) keys.add(view.eventIdField);
+  return { keys: [...keys], ...(view.eventIdField !== undefined && { eventIdField: view.eventIdField }) };
 }
 
 function base(f: FeatureView['features'][number]): Pick<CompiledFeature, 'name' | 'agg' | 'field'> {

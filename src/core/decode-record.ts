@@ -25,8 +25,13 @@ import type { EngineEvent } from './event.js';
 import type { CompiledView } from './feature-view.js';
 import { parseRecordEventTime } from './record-event-time.js';
 import { describe, type Rejected, reject } from './reject.js';
+import { runTransform } from './transform/run-transform.js';
 
 export type DecodedRecord = { ok: true; entity: string; event: EngineEvent } | Rejected;
+/** A record's events (several with a transform's `each`, none when all are filtered), or why it is rejected. */
+export type DecodedEvents =
+  | { ok: true; events: { entity: string; event: EngineEvent }[]; filtered: number }
+  | Rejected;
 /** Entity ids and event ids: at most this many UTF-16 code units. */
 export const MAX_ID_LENGTH = 256;
 /**
@@ -37,7 +42,31 @@ export const MAX_FIELD_MAGNITUDE = 1e100;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
- * Decodes one parsed record for `view`. `arrivalMs` (epoch ms) is the event time when the view has no
+ * Every record that enters Eddy (push, Kinesis, dead-letter replay) is decoded here: the view's transform, when it
+ * has one, turns the record into flat records (core/transform/run-transform.ts), and each is decoded as below. A
+ * record is accepted whole or rejected whole: the first failing event rejects it.
+ */
+export function decodeRecordEvents(view: CompiledView, raw: unknown, arrivalMs: number): DecodedEvents {
+  if (view.transform === undefined) {
+    const decoded = decodeRecord(view, raw, arrivalMs);
+    return decoded.ok ? { ok: true, events: [decoded], filtered: 0 } : decoded;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return reject('NOT_AN_OBJECT', `record is ${describe(raw)}, not a JSON object`);
+  }
+  const transformed = runTransform(view.transform, raw as Record<string, unknown>);
+  if (!transformed.ok) return transformed;
+  const events: { entity: string; event: EngineEvent }[] = [];
+  for (const flat of transformed.events) {
+    const decoded = decodeRecord(view, flat, arrivalMs);
+    if (!decoded.ok) return decoded;
+    events.push(decoded);
+  }
+  return { ok: true, events, filtered: transformed.filtered };
+}
+
+/**
+ * Decodes one parsed record for `view`, as it comes (without the view's transform). `arrivalMs` (epoch ms) is the event time when the view has no
  * `eventTimeField`. Only the view's fields end up in `event.values`. Checks run in the order of the module comment.
  */
 export function decodeRecord(view: CompiledView, raw: unknown, arrivalMs: number): DecodedRecord {

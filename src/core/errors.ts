@@ -5,6 +5,8 @@
 export const ErrorCode = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   INVALID_FEATURE_VIEW: 'INVALID_FEATURE_VIEW',
+  /** A transform expression does not compile or has the wrong type; `details.position` says where. */
+  INVALID_EXPRESSION: 'INVALID_EXPRESSION',
   FEATURE_VIEW_NOT_FOUND: 'FEATURE_VIEW_NOT_FOUND',
   FEATURE_VIEW_EXISTS: 'FEATURE_VIEW_EXISTS',
   VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',

@@ -4,6 +4,8 @@
  * `FeatureViewSpec` is what a client sends; `FeatureView` is what the registry stores and returns (every default
  * resolved); `CompiledView` is the engine's form with durations in milliseconds and derived bounds.
  */
+import type { TransformSpec } from './transform/compile-transform.js';
+import type { ViewTransform } from './transform/run-transform.js';
 
 export const AGGREGATIONS = [
   'count',
@@ -53,6 +55,7 @@ export interface FeatureViewSpec {
   ttl?: string;
   eventIdField?: string;
   features: FeatureSpec[];
+  transform?: TransformSpec;
   sinks?: { sagemaker?: SageMakerSinkSpec };
 }
 
@@ -101,4 +104,6 @@ export interface CompiledView {
   retainedTiles: number;
   /** Per field, the most events any count window over it needs (0 when none). */
   eventsPerField: Record<string, number>;
+  /** The view's transform, compiled once per version; absent when records are read as they come. */
+  transform?: ViewTransform;
 }

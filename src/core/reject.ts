@@ -15,6 +15,7 @@ export const REJECT_CODES = [
   'FIELD_NOT_A_NUMBER',
   'EVENT_ID_INVALID',
   'FIELD_OUT_OF_RANGE',
+  'TRANSFORM_FAILED',
 ] as const;
 /** Stable machine-readable reasons a record is rejected; they never change meaning once released. */
 export type RejectCode = (typeof REJECT_CODES)[number];

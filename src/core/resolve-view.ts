@@ -5,7 +5,8 @@
  * relate fields to each other and is safe to call on unvalidated input typed as a spec. Every failure is an
  * `EddyError` with code INVALID_FEATURE_VIEW whose `field` is a JSON pointer (`/features/2/window`) and whose
  * message starts with that pointer. The parts: resolve-features, resolve-source,
- * resolve-time-settings (with view-granularity), resolve-sagemaker-sink, view-spec-checks (names, fields, durations).
+ * resolve-time-settings (with view-granularity), resolve-sagemaker-sink, view-spec-checks (names, fields, durations)
+ * and transform/compile-transform (INVALID_EXPRESSION for an expression that does not compile).
  */
 
 import { parseDuration } from './duration.js';
@@ -15,6 +16,7 @@ import { resolveFeatures } from './resolve-features.js';
 import { resolveSageMakerSink } from './resolve-sagemaker-sink.js';
 import { resolveSource } from './resolve-source.js';
 import { resolveTimeSettings } from './resolve-time-settings.js';
+import { compileTransform, type TransformSpec } from './transform/compile-transform.js';
 import { checkName, checkRecordField, fail } from './view-spec-checks.js';
 
 /**
@@ -38,6 +40,7 @@ export function resolveView(spec: FeatureViewSpec, version: number, createdAt: D
   const source = resolveSource(spec.source);
 
   const { features, windows } = resolveFeatures(spec.features);
+  const transform = spec.transform === undefined ? undefined : resolveTransform(spec.transform);
   const { granularity, allowedLateness, ttl } = resolveTimeSettings(spec, windows);
 
   const sagemaker =
@@ -56,7 +59,18 @@ export function resolveView(spec: FeatureViewSpec, version: number, createdAt: D
     ttl,
     ...(spec.eventIdField !== undefined && { eventIdField: spec.eventIdField }),
     features,
+    ...(transform && { transform }),
     ...(sagemaker && { sinks: { sagemaker } }),
+  };
+}
+
+/** The transform as stored: compiled here only to be checked (the engine compiles it once per version). */
+function resolveTransform(spec: TransformSpec): TransformSpec {
+  compileTransform(spec);
+  return {
+    ...(spec.each !== undefined && { each: spec.each }),
+    ...(spec.filter !== undefined && { filter: spec.filter }),
+    ...(spec.fields !== undefined && { fields: { ...spec.fields } }),
   };
 }
 

@@ -10,6 +10,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   INVALID_FEATURE_VIEW: 400,
+  INVALID_EXPRESSION: 400,
   INVALID_AS_OF: 400,
   UNKNOWN_FEATURE: 400,
   EVENTS_NOT_RETAINED: 400,
@@ -79,7 +80,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Pro
 export function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof EddyError) {
     // Definition errors point into the definition; over HTTP the definition is the request body.
-    const field = err.field && err.code === 'INVALID_FEATURE_VIEW' ? `/body${err.field}` : err.field;
+    const field = err.field && (err.code === 'INVALID_FEATURE_VIEW' || err.code === 'INVALID_EXPRESSION') ? `/body${err.field}` : err.field;
     return problem(err.code, err.message, { ...(field ? { field } : {}), ...(err.details ?? {}) });
   }
   const fe = err as FastifyError;

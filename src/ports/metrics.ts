@@ -4,7 +4,7 @@
  */
 
 /** A record's outcome, as the view's counters count it (docs/semantics.md). */
-export type RecordOutcome = 'accepted' | 'rejected' | 'late' | 'duplicate';
+export type RecordOutcome = 'accepted' | 'rejected' | 'late' | 'duplicate' | 'filtered';
 
 /** The kind of ordered source a micro-batch came from. */
 export type SourceKind = 'push' | 'kinesis';

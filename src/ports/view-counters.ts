@@ -10,6 +10,8 @@ export interface BatchCount extends ApplyOutcome {
   rejected?: number;
   /** Records of the batch before the view version's start position (Kinesis); counted per source only. */
   skippedBeforeStart?: number;
+  /** Events the view's transform filtered out of the batch (counted in the totals and per source). */
+  filtered?: number;
 }
 
 /** A view version's outcomes for one ordered source (a push lane or a Kinesis shard). */
@@ -20,6 +22,7 @@ export interface SourceCounts {
   duplicate: number;
   /** Read but before the view version's start position (Kinesis): not for this version. */
   skippedBeforeStart: number;
+  filtered: number;
 }
 
 export interface ViewVersionCounters {
@@ -27,6 +30,8 @@ export interface ViewVersionCounters {
   rejected: number;
   late: number;
   duplicate: number;
+  /** Events skipped by the view's transform filter. */
+  filtered: number;
   lastEventTime: number | null;
   /** Source -> end of the last batch counted (the view's checkpoint in that source). */
   marks: Record<string, string>;
@@ -47,6 +52,8 @@ export interface ViewCounters {
     count: BatchCount,
   ): Promise<boolean>;
   /** The outcome recorded with the last counted batch of the source, when its end equals `batchEnd`. */
+  /** Adds events filtered out of an accepted push request (push requests are counted when accepted). */
+  countFiltered(view: string, version: number, n: number): Promise<void>;
   countedOutcome(view: string, version: number, source: string, batchEnd: string): Promise<BatchCount | null>;
   read(view: string, version: number): Promise<ViewVersionCounters>;
   remove(view: string): Promise<void>;

@@ -9,7 +9,7 @@
  */
 
 import { type DecodedJson, decodeJsonSlices } from '../core/decode-json.js';
-import { decodeRecord } from '../core/decode-record.js';
+import { decodeRecordEvents } from '../core/decode-record.js';
 import type { SequencedEvent } from '../core/entity-batch.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
 import type { CompiledView } from '../core/feature-view.js';
@@ -188,7 +188,7 @@ async function applyOnce(run: BatchRun, target: ViewTarget): Promise<ViewCount> 
   const { name, version, compiled } = target;
   const mark = await deps.counters.mark(name, version, run.source);
   if (compareSeq(mark, data.batchEnd) >= 0) return {}; // applied and counted before
-  const { byEntity, letters, skippedBeforeStart } = sortRecords(run, target, mark);
+  const { byEntity, letters, skippedBeforeStart, filtered } = sortRecords(run, target, mark);
   await deps.deadLetters.add(name, version, letters);
   const count = await applySourceBatch(deps, compiled, {
     source: run.source,
@@ -196,6 +196,7 @@ async function applyOnce(run: BatchRun, target: ViewTarget): Promise<ViewCount> 
     byEntity,
     rejected: letters.length,
     skippedBeforeStart,
+    filtered,
   });
   return { accepted: count.accepted, late: count.late, duplicate: count.duplicate, rejected: letters.length };
 }
@@ -208,6 +209,7 @@ function sortRecords(run: BatchRun, target: ViewTarget, mark: string) {
   const byEntity = new Map<string, SequencedEvent[]>();
   const letters: DeadLetter[] = [];
   let skippedBeforeStart = 0;
+  let filtered = 0;
   const after = compareSeq(shardStart, mark) > 0 ? shardStart : mark;
   // Usually the whole batch is past the mark and the shard start: then only the start time is checked.
   const pastAfter = seqs.length > 0 && compareSeq(seqs[0]!, after) > 0;
@@ -220,16 +222,20 @@ function sortRecords(run: BatchRun, target: ViewTarget, mark: string) {
       continue;
     }
     const json = payloads[i]!;
-    const decoded = json.ok ? decodeRecord(compiled, json.value, arrivalMs) : json;
+    const decoded = json.ok ? decodeRecordEvents(compiled, json.value, arrivalMs) : json;
     if (!decoded.ok) {
       letters.push(deadLetter(data, name, version, seq, decoded, run.recordOf(i), run.now));
       continue;
     }
-    const events = byEntity.get(decoded.entity) ?? [];
-    if (events.length === 0) byEntity.set(decoded.entity, events);
-    events.push({ ...decoded.event, seq });
+    filtered += decoded.filtered;
+    // A record's events share its sequence number: they are applied (or skipped as applied) together.
+    for (const { entity, event } of decoded.events) {
+      const events = byEntity.get(entity) ?? [];
+      if (events.length === 0) byEntity.set(entity, events);
+      events.push({ ...event, seq });
+    }
   }
-  return { byEntity, letters, skippedBeforeStart };
+  return { byEntity, letters, skippedBeforeStart, filtered };
 }
 
 /** Every record of the batch as a dead letter of the view version that could not apply it; returns those stored. */

@@ -23,6 +23,8 @@ export interface SourceBatch {
   rejected?: number;
   /** Records of the batch before the view version's start position; only counted per source. */
   skippedBeforeStart?: number;
+  /** Events of the batch that the view's transform filtered out. */
+  filtered?: number;
 }
 
 /**
@@ -117,6 +119,7 @@ export async function applySourceBatch(
     ...total,
     rejected: batch.rejected ?? 0,
     skippedBeforeStart: batch.skippedBeforeStart ?? 0,
+    filtered: batch.filtered ?? 0,
   });
   return total;
 }

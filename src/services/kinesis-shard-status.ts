@@ -21,7 +21,7 @@ export interface ShardStatus {
   millisBehindLatest: number | null;
   /** Worker process holding the shard's lease (`<host>/<pid>/<id>`), or null. */
   owner: string | null;
-  counts: { accepted: number; rejected: number; late: number; duplicate: number };
+  counts: { accepted: number; rejected: number; late: number; duplicate: number; filtered: number };
   /** LATEST: the sequence number after which this version's records count ('0': all of them), or null. */
   latestStart: string | null;
   /** Records this view version's reader read but left out as before its start position. */
@@ -69,7 +69,7 @@ export async function kinesisShardStatus(
 }
 
 function shardCounts(c: ViewVersionCounters['sources'][string] | undefined) {
-  if (!c) return { counts: { accepted: 0, rejected: 0, late: 0, duplicate: 0 }, skippedBeforeStart: 0 };
+  if (!c) return { counts: { accepted: 0, rejected: 0, late: 0, duplicate: 0, filtered: 0 }, skippedBeforeStart: 0 };
   const { skippedBeforeStart, ...counts } = c;
   return { counts, skippedBeforeStart };
 }

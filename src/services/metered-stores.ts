@@ -3,8 +3,8 @@
  * `eddy_records_total` moves exactly as the view counters do, whatever path (push lane, Kinesis shard, replay)
  * produced the records:
  *
- * - `meteredCounters`: a batch's accepted, late and duplicate records, when the batch is counted (a batch that
- *   was counted before is not counted again);
+ * - `meteredCounters`: a batch's accepted, late, duplicate and filtered events, when the batch is counted (a batch
+ *   that was counted before is not counted again), and the filtered events of accepted push requests;
  * - `meteredDeadLetters`: rejected records, when newly stored (the store reports how many were new).
  */
 import type { DeadLetterStore } from '../ports/dead-letters.js';
@@ -20,8 +20,13 @@ export function meteredCounters(counters: ViewCounters, metrics: IngestMetrics):
         metrics.countRecords(view, 'accepted', count.accepted);
         metrics.countRecords(view, 'late', count.late);
         metrics.countRecords(view, 'duplicate', count.duplicate);
+        metrics.countRecords(view, 'filtered', count.filtered ?? 0);
       }
       return counted;
+    },
+    async countFiltered(view, version, n) {
+      await counters.countFiltered(view, version, n);
+      metrics.countRecords(view, 'filtered', n);
     },
   };
 }

@@ -1,19 +1,23 @@
 /**
- * Push ingestion: decode every record against the view's latest version, keep bad ones in the
+ * Push ingestion: decode every record (through the view's transform, if any) against the view's latest version, keep bad ones in the
  * dead-letter store with their reason, and enqueue the good ones as one micro-batch job per push lane (events as
  * columns: adapters/queue/push-job-codec.ts).
  * Records of one entity always land in the same lane, in array order, so they are judged in arrival order.
  */
 import { randomUUID } from 'node:crypto';
-import { decodeRecord } from '../core/decode-record.js';
+import { decodeRecordEvents } from '../core/decode-record.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { laneOf } from '../core/lane.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
+import type { ViewCounters } from '../ports/view-counters.js';
 import type { BatchResult, PushBatch, PushEvent, PushLanes } from '../ports/push-lanes.js';
 
 export interface PushReceipt {
   requestId: string;
+  /** Records queued (a record may carry several events, or none once filtered). */
   accepted: number;
+  /** Events the view's transform filtered out of the accepted records. */
+  filtered: number;
   rejected: { index: number; code: string; reason: string }[];
   /** Present when the caller waited for the records to be applied. */
   applied?: { accepted: number; late: number; duplicate: number; failed: number };
@@ -22,6 +26,7 @@ export interface PushReceipt {
 export interface PushDeps {
   lanes: PushLanes;
   deadLetters: DeadLetterStore;
+  counters: Pick<ViewCounters, 'countFiltered'>;
   clock?: () => number;
 }
 
@@ -36,9 +41,10 @@ export async function pushRecords(
   const byLane = new Map<number, PushEvent[]>();
   const rejected: PushReceipt['rejected'] = [];
   const letters: DeadLetter[] = [];
+  let filtered = 0;
 
   records.forEach((raw, index) => {
-    const decoded = decodeRecord(view, raw, now);
+    const decoded = decodeRecordEvents(view, raw, now);
     if (!decoded.ok) {
       rejected.push({ index, code: decoded.code, reason: decoded.reason });
       letters.push({
@@ -54,13 +60,16 @@ export async function pushRecords(
       });
       return;
     }
-    const lane = laneOf(view.name, decoded.entity, deps.lanes.count);
-    let events = byLane.get(lane);
-    if (!events) {
-      events = [];
-      byLane.set(lane, events);
+    filtered += decoded.filtered;
+    for (const event of decoded.events) {
+      const lane = laneOf(view.name, event.entity, deps.lanes.count);
+      let events = byLane.get(lane);
+      if (!events) {
+        events = [];
+        byLane.set(lane, events);
+      }
+      events.push(event);
     }
-    events.push(decoded);
   });
 
   const batches = new Map<number, PushBatch>();
@@ -78,7 +87,8 @@ export async function pushRecords(
 
   await deps.deadLetters.add(view.name, view.version, letters);
   const jobs = await deps.lanes.enqueue(batches);
-  const receipt: PushReceipt = { requestId, accepted: records.length - rejected.length, rejected };
+  await deps.counters.countFiltered(view.name, view.version, filtered);
+  const receipt: PushReceipt = { requestId, accepted: records.length - rejected.length, filtered, rejected };
   if (options.wait) {
     const results = await deps.lanes.waitFor(jobs, options.waitTimeoutMs);
     receipt.applied = results.reduce<BatchResult>(

@@ -5,7 +5,7 @@ import type { ViewCatalog } from './view-catalog.js';
 export interface ViewStatus {
   featureView: string;
   version: number;
-  counts: { accepted: number; rejected: number; late: number; duplicate: number };
+  counts: { accepted: number; rejected: number; late: number; duplicate: number; filtered: number };
   lastEventTime: string | null;
   /** Per ordered source (push lane or Kinesis shard): the end of the last batch applied and counted. */
   sources: { source: string; checkpoint: string }[];
@@ -23,7 +23,13 @@ export async function viewStatus(
   const status: ViewStatus = {
     featureView: view.name,
     version: view.version,
-    counts: { accepted: c.accepted, rejected: c.rejected, late: c.late, duplicate: c.duplicate },
+    counts: {
+      accepted: c.accepted,
+      rejected: c.rejected,
+      late: c.late,
+      duplicate: c.duplicate,
+      filtered: c.filtered,
+    },
     lastEventTime: c.lastEventTime === null ? null : new Date(c.lastEventTime).toISOString(),
     sources: Object.entries(c.marks)
       .map(([source, checkpoint]) => ({ source, checkpoint }))

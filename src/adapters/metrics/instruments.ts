@@ -7,7 +7,7 @@ export function createInstruments(registry: Registry) {
   const registers = [registry];
   const records = new Counter({
     name: 'eddy_records_total',
-    help: 'Records by view and outcome (accepted, rejected, late, duplicate), as counted into the view counters',
+    help: 'Records by view and outcome (accepted, rejected, late, duplicate, filtered), as counted into the view counters',
     labelNames: ['view', 'outcome'] as const,
     registers,
   });

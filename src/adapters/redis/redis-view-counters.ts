@@ -29,8 +29,13 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
         outcome,
         count.rejected ?? 0,
         count.skippedBeforeStart ?? 0,
+        count.filtered ?? 0,
       );
       return counted === 1;
+    },
+
+    async countFiltered(view, version, n) {
+      if (n > 0) await redis.hincrby(keys.viewCounters(view), `${version}:filtered`, n);
     },
 
     async countedOutcome(view, version, source, batchEnd) {
@@ -61,6 +66,7 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
             late: 0,
             duplicate: 0,
             skippedBeforeStart: 0,
+            filtered: 0,
           };
           sources[source] = counts;
           if (outcome in counts) counts[outcome] = Number(value);
@@ -72,6 +78,7 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
         rejected: num(all[`${prefix}rejected`]),
         late: num(all[`${prefix}late`]),
         duplicate: num(all[`${prefix}duplicate`]),
+        filtered: num(all[`${prefix}filtered`]),
         lastEventTime: last === undefined ? null : Number(last),
         marks,
         sources,

@@ -15,7 +15,7 @@ end
 /**
  * Counts one source batch into a view version's counters, once. KEYS[1] view counters hash.
  * ARGV: version, source, batchEnd, accepted, late, duplicate, lastEventTime (ms or ''), outcome JSON, and
- * optionally the batch's rejected records and its records before the start position. Besides the view version's totals it keeps per-source outcomes
+ * optionally the batch's rejected records, its records before the start position and its filtered events. Besides the view version's totals it keeps per-source outcomes
  * (`<ver>:src:<outcome>:<source>`), under the same once-per-batch-end guard.
  * Returns 1 when counted, 0 when this batch end (or a later one) was counted before.
  */
@@ -27,6 +27,7 @@ if not seq_greater(batch_end, mark) then return 0 end
 redis.call('HINCRBY', KEYS[1], ver .. ':accepted', ARGV[4])
 redis.call('HINCRBY', KEYS[1], ver .. ':late', ARGV[5])
 redis.call('HINCRBY', KEYS[1], ver .. ':duplicate', ARGV[6])
+if (ARGV[11] or '0') ~= '0' then redis.call('HINCRBY', KEYS[1], ver .. ':filtered', ARGV[11]) end
 if ARGV[7] ~= '' then
   local last = tonumber(redis.call('HGET', KEYS[1], ver .. ':lastEventTime') or '-1e300')
   if tonumber(ARGV[7]) > last then redis.call('HSET', KEYS[1], ver .. ':lastEventTime', ARGV[7]) end
@@ -34,7 +35,7 @@ end
 redis.call('HSET', KEYS[1], mark_field, batch_end, ver .. ':outcome:' .. source, ARGV[8])
 local per_source = {
   accepted = ARGV[4], late = ARGV[5], duplicate = ARGV[6], rejected = ARGV[9] or '0',
-  skippedBeforeStart = ARGV[10] or '0',
+  skippedBeforeStart = ARGV[10] or '0', filtered = ARGV[11] or '0',
 }
 for outcome, n in pairs(per_source) do
   if n ~= '0' then redis.call('HINCRBY', KEYS[1], ver .. ':src:' .. outcome .. ':' .. source, n) end

@@ -12,6 +12,8 @@ import { Type } from 'typebox';
 import { DURATION_PATTERN } from '../../core/duration.js';
 import { AGGREGATIONS } from '../../core/feature-view.js';
 import { MAX_EVENTS, MAX_FEATURES } from '../../core/resolve-features.js';
+import { MAX_EXPRESSION_LENGTH } from '../../core/transform/cel.js';
+import { DERIVED_FIELD_PATTERN, MAX_DERIVED_FIELDS } from '../../core/transform/compile-transform.js';
 import {
   MAX_RECORD_FIELD_LENGTH,
   SAGEMAKER_NAME_PATTERN,
@@ -106,6 +108,33 @@ const Feature = Type.Object(
   { additionalProperties: false },
 );
 
+const Expression = (description: string) =>
+  Type.String({ minLength: 1, maxLength: MAX_EXPRESSION_LENGTH, description: `${description} A CEL expression.` });
+
+const Transform = Type.Object(
+  {
+    each: Type.Optional(
+      Expression(
+        'A list: every element becomes its own event, available as `item` to `filter` and `fields` (at most 1,000 elements).',
+      ),
+    ),
+    filter: Type.Optional(Expression('A bool: events for which it is false are skipped and counted as filtered.')),
+    fields: Type.Optional(
+      Type.Record(Type.String({ pattern: DERIVED_FIELD_PATTERN }), Expression('A derived value.'), {
+        maxProperties: MAX_DERIVED_FIELDS,
+        additionalProperties: false,
+        description:
+          'Derived fields by name. `entityKey`, `eventTime.field`, `eventIdField` and features may name them like record fields.',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Runs on each record before it is read: variables are the record\'s top-level fields by name, `record` (the whole record) and `item` (the element of `each`).',
+  },
+);
+
 const SpecProperties = {
   name: Name('View name: `^[a-z][a-z0-9_]{0,62}$`.'),
   description: Type.Optional(Type.String({ maxLength: 1024, description: 'Free text for people.' })),
@@ -150,6 +179,7 @@ const SpecProperties = {
     maxItems: MAX_FEATURES,
     description: 'Features computed by the view.',
   }),
+  transform: Type.Optional(Transform),
 };
 
 const SageMakerSinkProperties = {
