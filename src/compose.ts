@@ -175,7 +175,7 @@ function apiDeps(options: {
     catalog: shared.catalog,
     entities: redisEntityStore(redis.request, keys),
     snapshots: redisEntitySnapshots(redis.request, keys, { maxBytes: config.stateCacheBytes }),
-    counters: redisViewCounters(redis.request, keys),
+    counters: meteredCounters(redisViewCounters(redis.request, keys), metrics),
     deadLetters: shared.deadLetters,
     lanes: shared.lanes,
     kinesisStatus: {

@@ -80,7 +80,10 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Pro
 export function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof EddyError) {
     // Definition errors point into the definition; over HTTP the definition is the request body.
-    const field = err.field && (err.code === 'INVALID_FEATURE_VIEW' || err.code === 'INVALID_EXPRESSION') ? `/body${err.field}` : err.field;
+    const field =
+      err.field && (err.code === 'INVALID_FEATURE_VIEW' || err.code === 'INVALID_EXPRESSION')
+        ? `/body${err.field}`
+        : err.field;
     return problem(err.code, err.message, { ...(field ? { field } : {}), ...(err.details ?? {}) });
   }
   const fe = err as FastifyError;

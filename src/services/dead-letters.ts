@@ -36,7 +36,8 @@ export async function replayDeadLetters(
   viewName: string,
   ids: readonly string[],
 ): Promise<ReplayResult> {
-  const { compiled } = await deps.catalog.get(viewName);
+  // The latest version as stored now, not as cached: a replay usually follows a fix registered moments ago.
+  const { compiled } = await deps.catalog.get(viewName, undefined, { fresh: true });
   await deps.deadLetters.recoverClaims(viewName, STALE_CLAIM_MS);
   const entries = await deps.deadLetters.claim(viewName, ids);
   const missing = ids.filter((_, i) => entries[i] === null);

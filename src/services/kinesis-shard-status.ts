@@ -69,7 +69,11 @@ export async function kinesisShardStatus(
 }
 
 function shardCounts(c: ViewVersionCounters['sources'][string] | undefined) {
-  if (!c) return { counts: { accepted: 0, rejected: 0, late: 0, duplicate: 0, filtered: 0 }, skippedBeforeStart: 0 };
+  if (!c)
+    return {
+      counts: { accepted: 0, rejected: 0, late: 0, duplicate: 0, filtered: 0 },
+      skippedBeforeStart: 0,
+    };
   const { skippedBeforeStart, ...counts } = c;
   return { counts, skippedBeforeStart };
 }

@@ -9,8 +9,8 @@ import { decodeRecordEvents } from '../core/decode-record.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { laneOf } from '../core/lane.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
-import type { ViewCounters } from '../ports/view-counters.js';
 import type { BatchResult, PushBatch, PushEvent, PushLanes } from '../ports/push-lanes.js';
+import type { ViewCounters } from '../ports/view-counters.js';
 
 export interface PushReceipt {
   requestId: string;

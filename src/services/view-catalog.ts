@@ -100,7 +100,12 @@ async function getView(
   version: number | undefined,
   fresh: boolean,
 ): Promise<ResolvedView> {
-  const current = await latestVersion(catalog, name, fresh);
+  let current = await latestVersion(catalog, name, fresh);
+  // A version newer than the cached latest was registered meanwhile (by this or another process): look again
+  // rather than call it missing, or a worker would drop records the API accepted for it.
+  if (!fresh && version !== undefined && (current === null || version > current)) {
+    current = await latestVersion(catalog, name, true);
+  }
   if (current === null) throw viewNotFound(name);
   const wanted = version ?? current;
   const cached = catalog.versions.get(versionKey(name, wanted));

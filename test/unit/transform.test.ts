@@ -90,8 +90,20 @@ describe('transforms at registration', () => {
       27,
       /nested comprehensions/,
     ],
-    ['regular expressions', { filter: "kind.matches('(a+)+$')" }, '/transform/filter', 0, /regular expressions/],
-    ['a name with a slash (escaped pointer)', { fields: { 'a/b': '1' } }, '/transform/fields/a~1b', -1, /match/],
+    [
+      'regular expressions',
+      { filter: "kind.matches('(a+)+$')" },
+      '/transform/filter',
+      0,
+      /regular expressions/,
+    ],
+    [
+      'a name with a slash (escaped pointer)',
+      { fields: { 'a/b': '1' } },
+      '/transform/fields/a~1b',
+      -1,
+      /match/,
+    ],
   ];
   for (const [what, transform, pointer, position, message] of refused) {
     test(`${what} is refused with the expression's pointer and position`, () => {
@@ -149,7 +161,11 @@ describe('transforms on records', () => {
     ],
     [
       'a filter that is not a bool',
-      { ...nested, kind: 'temperature', payload: { readings: [{ quality: null, channel: 'a', temp_f: 1, ts: 1 }] } },
+      {
+        ...nested,
+        kind: 'temperature',
+        payload: { readings: [{ quality: null, channel: 'a', temp_f: 1, ts: 1 }] },
+      },
       /filter/,
     ],
   ];
@@ -179,7 +195,12 @@ describe('transforms on records', () => {
   });
 
   test('a list longer than 1,000 elements is refused before any event is made', () => {
-    const readings = Array.from({ length: 1_001 }, (_, i) => ({ channel: `${i}`, temp_f: 50, ts: 1, quality: 3 }));
+    const readings = Array.from({ length: 1_001 }, (_, i) => ({
+      channel: `${i}`,
+      temp_f: 50,
+      ts: 1,
+      quality: 3,
+    }));
     const decoded = decodeRecordEvents(v, { ...nested, payload: { readings } }, ARRIVAL);
     assert.ok(!decoded.ok);
     assert.match(decoded.reason, /1001 elements; at most 1000/);
@@ -208,19 +229,25 @@ describe('transform variables and numbers', () => {
   };
 
   test('keys that are not identifiers are read through record[...]; integers mix with doubles', () => {
-    const [e] = decodeOne({ fields: { temp_c: '(record["temp-f"] - 32) * 5 / 9' } }, {
-      sensor: 's',
-      ts: ARRIVAL,
-      'temp-f': 212,
-    });
+    const [e] = decodeOne(
+      { fields: { temp_c: '(record["temp-f"] - 32) * 5 / 9' } },
+      {
+        sensor: 's',
+        ts: ARRIVAL,
+        'temp-f': 212,
+      },
+    );
     assert.equal(e!.event.values.temp_c, 100);
   });
 
   test('int results become numbers and timestamps become epoch milliseconds', () => {
-    const [e] = decodeOne({ fields: { temp_c: '2 * 3', ts: 'timestamp(when)' } }, {
-      sensor: 's',
-      when: '2026-01-01T00:00:05Z',
-    });
+    const [e] = decodeOne(
+      { fields: { temp_c: '2 * 3', ts: 'timestamp(when)' } },
+      {
+        sensor: 's',
+        when: '2026-01-01T00:00:05Z',
+      },
+    );
     assert.equal(e!.event.values.temp_c, 6);
     assert.equal(e!.event.t, ARRIVAL + 5_000);
   });
@@ -243,7 +270,13 @@ describe('transform variables and numbers', () => {
   test("with each, a record's own event id becomes one id per element", () => {
     const events = decodeOne(
       { each: 'readings', fields: { sensor: 'item.s', ts: 'item.t', temp_c: 'item.v' } },
-      { id: 'r1', readings: [{ s: 'a', t: 1, v: 1 }, { s: 'a', t: 2, v: 2 }] },
+      {
+        id: 'r1',
+        readings: [
+          { s: 'a', t: 1, v: 1 },
+          { s: 'a', t: 2, v: 2 },
+        ],
+      },
       { eventIdField: 'id' },
     );
     assert.deepEqual(

@@ -17,7 +17,8 @@ export const MAX_AST_NODES = 600;
 export const MAX_DEPTH = 32;
 const COMPREHENSIONS = new Set(['map', 'filter', 'all', 'exists', 'exists_one']);
 const REFUSED_FUNCTIONS: Record<string, string> = {
-  matches: 'regular expressions are not available (they can take exponential time); use contains, startsWith or endsWith',
+  matches:
+    'regular expressions are not available (they can take exponential time); use contains, startsWith or endsWith',
 };
 
 /** A compiled expression: evaluate it with the variables of one event (an object without a prototype). */
@@ -38,7 +39,10 @@ const environment = createEnvironment();
 /** Compiles one expression, or says why it cannot be compiled and where. */
 export function compileCel(source: string): CelProgram | CelCompileError {
   if (source.length > MAX_EXPRESSION_LENGTH) {
-    return { message: `expressions have at most ${MAX_EXPRESSION_LENGTH} characters`, position: MAX_EXPRESSION_LENGTH };
+    return {
+      message: `expressions have at most ${MAX_EXPRESSION_LENGTH} characters`,
+      position: MAX_EXPRESSION_LENGTH,
+    };
   }
   let program: ReturnType<Environment['parse']>;
   try {
@@ -105,7 +109,10 @@ function refusedNode(node: unknown, comprehensions: number): CelCompileError | u
     }
     if (node.op === 'rcall' && typeof name === 'string' && COMPREHENSIONS.has(name)) {
       if (comprehensions > 0) {
-        return { message: `'${name}' inside another comprehension: nested comprehensions are not allowed`, position };
+        return {
+          message: `'${name}' inside another comprehension: nested comprehensions are not allowed`,
+          position,
+        };
       }
       depth++;
     }

@@ -59,7 +59,8 @@ export function compileTransform(spec: TransformSpec): CompiledTransform {
     }
     compiled.fields = entries.map(([name, source]) => {
       const pointer = `/transform/fields/${escapePointer(name)}`;
-      if (!DERIVED_FIELD.test(name)) throw shapeError(pointer, `field name must match ${DERIVED_FIELD_PATTERN}`);
+      if (!DERIVED_FIELD.test(name))
+        throw shapeError(pointer, `field name must match ${DERIVED_FIELD_PATTERN}`);
       return { name, program: compileOne(pointer, source, 'field') };
     });
   }

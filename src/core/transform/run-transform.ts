@@ -56,7 +56,8 @@ export function runTransform(transform: ViewTransform, record: Record<string, un
     if (transform.filter) {
       const keep = evaluate(transform.filter.evaluate, variables, 'filter');
       if (!keep.ok) return keep;
-      if (typeof keep.value !== 'boolean') return failed('filter', `must yield a bool, got ${describe(keep.value)}`);
+      if (typeof keep.value !== 'boolean')
+        return failed('filter', `must yield a bool, got ${describe(keep.value)}`);
       if (!keep.value) {
         filtered++;
         continue;
@@ -94,7 +95,8 @@ function flatRecord(
   const idField = read.eventIdField;
   if (element !== undefined && idField !== undefined && !(idField in derived)) {
     const id = flat[idField];
-    if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) flat[idField] = `${id}#${element}`;
+    if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))
+      flat[idField] = `${id}#${element}`;
   }
   return flat;
 }

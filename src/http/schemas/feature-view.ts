@@ -109,7 +109,11 @@ const Feature = Type.Object(
 );
 
 const Expression = (description: string) =>
-  Type.String({ minLength: 1, maxLength: MAX_EXPRESSION_LENGTH, description: `${description} A CEL expression.` });
+  Type.String({
+    minLength: 1,
+    maxLength: MAX_EXPRESSION_LENGTH,
+    description: `${description} A CEL expression.`,
+  });
 
 const Transform = Type.Object(
   {
@@ -118,7 +122,9 @@ const Transform = Type.Object(
         'A list: every element becomes its own event, available as `item` to `filter` and `fields` (at most 1,000 elements).',
       ),
     ),
-    filter: Type.Optional(Expression('A bool: events for which it is false are skipped and counted as filtered.')),
+    filter: Type.Optional(
+      Expression('A bool: events for which it is false are skipped and counted as filtered.'),
+    ),
     fields: Type.Optional(
       Type.Record(Type.String({ pattern: DERIVED_FIELD_PATTERN }), Expression('A derived value.'), {
         maxProperties: MAX_DERIVED_FIELDS,
@@ -131,7 +137,7 @@ const Transform = Type.Object(
   {
     additionalProperties: false,
     description:
-      'Runs on each record before it is read: variables are the record\'s top-level fields by name, `record` (the whole record) and `item` (the element of `each`).',
+      "Runs on each record before it is read: variables are the record's top-level fields by name, `record` (the whole record) and `item` (the element of `each`).",
   },
 );
 
