@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=read,push,state,kinesis,freshness] [-- --profile]`
+ * `npm run bench [-- --quick] [-- --only=read,push,transform,state,kinesis,freshness] [-- --profile]`
  *
  * Starts a private redis-server and kinesalite (every Eddy under test uses it) on 127.0.0.1, runs the scenarios,
  * prints the table and writes bench-results.json. Each server under test runs in its own process; load comes
@@ -20,12 +20,14 @@ import { freshnessScenario, kinesisIngestScenario } from './scenarios/kinesis.js
 import { pushScenario } from './scenarios/push.js';
 import { readScenarios } from './scenarios/read.js';
 import { stateSizeScenario } from './scenarios/state-size.js';
+import { transformScenario } from './scenarios/transform.js';
 
 type Scenario = (ctx: BenchContext) => Promise<Figure[]>;
 
 const SCENARIOS: Record<string, Scenario> = {
   read: readScenarios,
   push: pushScenario,
+  transform: transformScenario,
   state: stateSizeScenario,
   kinesis: kinesisIngestScenario,
   freshness: freshnessScenario,

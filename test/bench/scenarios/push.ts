@@ -40,9 +40,30 @@ export function pushRecords(entities: number, perEntity: number, endMs: number, 
   return records;
 }
 
-type Layout = 'api + worker' | 'all';
+export type Layout = 'api + worker' | 'all';
 
-interface PushRun {
+/** What one push run sends: the view, a warm-up for another view, and the measured requests. */
+export interface PushWorkload {
+  view: (name: string) => object;
+  warmBodies: string[];
+  bodies: string[];
+  /** Events the measured requests carry (the view counts events; a transformed record carries several). */
+  events: number;
+  label: string;
+}
+
+/** The plain workload: 200,000 flat records, one event each, 10,000 per request. */
+export function flatWorkload(): PushWorkload {
+  return {
+    view: (name) => ingestView(name),
+    warmBodies: bodies(pushRecords(2_000, 5, Date.now(), 7)),
+    bodies: bodies(pushRecords(ENTITIES, PER_ENTITY, Date.now(), 42)),
+    events: ENTITIES * PER_ENTITY,
+    label: `${(ENTITIES * PER_ENTITY).toLocaleString('en-US')} records, ${ENTITIES.toLocaleString('en-US')} entities`,
+  };
+}
+
+export interface PushRun {
   rate: number;
   notes: string;
 }
@@ -52,8 +73,14 @@ interface PushRun {
  * start:worker`, as docker/compose.yml runs them): one process answers the pushes, the other applies them.
  * `all`: both in one process (`npm start`).
  */
-async function runPush(ctx: BenchContext, layout: Layout, run = 1): Promise<PushRun> {
-  const prefix = `${ctx.keyPrefix}-${layout === 'all' ? 'all' : 'split'}-${run}`;
+export async function runPush(
+  ctx: BenchContext,
+  layout: Layout,
+  run: number,
+  workload: PushWorkload,
+  tag = 'push',
+): Promise<PushRun> {
+  const prefix = `${ctx.keyPrefix}-${tag}-${layout === 'all' ? 'all' : 'split'}-${run}`;
   const profile = ctx.cpuProfileDir ? { cpuProfileDir: ctx.cpuProfileDir } : {};
   const processes =
     layout === 'all'
@@ -65,17 +92,16 @@ async function runPush(ctx: BenchContext, layout: Layout, run = 1): Promise<Push
   const eddy = processes[0]!;
   const redis = new Redis(ctx.redisUrl);
   try {
-    await call('POST', `${eddy.url}/v1/feature-views`, ingestView(VIEW));
+    await call('POST', `${eddy.url}/v1/feature-views`, workload.view(VIEW));
     // Warm-up on another view (JIT, connections, scripts loaded), so the measured view starts empty.
-    await call('POST', `${eddy.url}/v1/feature-views`, ingestView(`${VIEW}_warm`));
-    for (const body of bodies(pushRecords(2_000, 5, Date.now(), 7))) {
+    await call('POST', `${eddy.url}/v1/feature-views`, workload.view(`${VIEW}_warm`));
+    for (const body of workload.warmBodies) {
       await call('POST', `${eddy.url}/v1/feature-views/${VIEW}_warm/records?wait=true`, body);
     }
 
-    const records = pushRecords(ENTITIES, PER_ENTITY, Date.now(), 42);
-    const payload = bodies(records);
+    const payload = workload.bodies;
     ctx.log(
-      `push (${layout}${layout === 'all' ? '' : `, run ${run} of ${SPLIT_RUNS}`}): ${records.length} records, ${ENTITIES} entities, ${payload.length} requests, ${CONNECTIONS} connections`,
+      `${tag} (${layout}, run ${run}): ${workload.label}, ${payload.length} requests, ${CONNECTIONS} connections`,
     );
     const eddyCpu = () => processes.reduce((sum, p) => sum + processCpuSeconds(p.pid), 0);
     const cpuBefore = { eddy: eddyCpu(), redis: await redisCpuSeconds(redis) };
@@ -88,17 +114,17 @@ async function runPush(ctx: BenchContext, layout: Layout, run = 1): Promise<Push
       bodies: payload,
       timeoutS: 60,
     });
-    const done = waitCounted(eddy.url, VIEW, records.length, 180_000, 10);
+    const done = waitCounted(eddy.url, VIEW, workload.events, 180_000, 10);
     const [sent, counted] = await Promise.all([load, done]);
     const cpu = { eddy: eddyCpu() - cpuBefore.eddy, redis: (await redisCpuSeconds(redis)) - cpuBefore.redis };
     const endEpoch = Date.now() - (performance.now() - counted.at);
     const seconds = (endEpoch - sent.startedAtMs) / 1000;
-    const rate = records.length / seconds;
-    const sendRate = records.length / sent.elapsedS;
+    const rate = workload.events / seconds;
+    const sendRate = workload.events / sent.elapsedS;
     const pct = (s: number) => `${Math.round((100 * s) / seconds)}%`;
     return {
       rate,
-      notes: `${layout}: ${seconds.toFixed(2)} s from the first request to all counted (${JSON.stringify(counted.counts)}); requests answered at ${Math.round(sendRate).toLocaleString('en-US')} rec/s, p99 ${sent.p99Ms.toFixed(0)} ms; ${processed(counted.counts)} counted; CPU of one core meanwhile: Eddy ${pct(cpu.eddy)}, Redis ${pct(cpu.redis)}`,
+      notes: `${layout}: ${seconds.toFixed(2)} s from the first request to all counted (${JSON.stringify(counted.counts)}); requests answered at ${Math.round(sendRate).toLocaleString('en-US')} events/s, p99 ${sent.p99Ms.toFixed(0)} ms; ${processed(counted.counts)} counted; CPU of one core meanwhile: Eddy ${pct(cpu.eddy)}, Redis ${pct(cpu.redis)}`,
     };
   } finally {
     redis.disconnect();
@@ -111,9 +137,10 @@ async function runPush(ctx: BenchContext, layout: Layout, run = 1): Promise<Push
  * leaves a core idle); the single-process rate of `npm start` is in the notes.
  */
 export async function pushScenario(ctx: BenchContext): Promise<Figure[]> {
+  const workload = flatWorkload();
   const splits: PushRun[] = [];
-  for (let run = 1; run <= SPLIT_RUNS; run++) splits.push(await runPush(ctx, 'api + worker', run));
-  const single = await runPush(ctx, 'all');
+  for (let run = 1; run <= SPLIT_RUNS; run++) splits.push(await runPush(ctx, 'api + worker', run, workload));
+  const single = await runPush(ctx, 'all', 1, workload);
   const byRate = [...splits].sort((a, b) => a.rate - b.rate);
   const split = byRate[Math.floor(byRate.length / 2)]!;
   const rates = splits.map((r) => Math.round(r.rate).toLocaleString('en-US')).join(', ');
