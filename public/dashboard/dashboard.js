@@ -506,7 +506,7 @@ function renderEntity() {
 
 function renderStatus() {
   const s = state.status;
-  for (const k of ['accepted', 'rejected', 'late', 'duplicate'])
+  for (const k of ['accepted', 'rejected', 'late', 'duplicate', 'filtered'])
     $(`count-${k}`).textContent = fmt(s?.counts[k]);
   $('last-event-time').textContent = fmtTime(s?.lastEventTime);
   pill(
@@ -528,12 +528,48 @@ function renderStatus() {
     .querySelector('tbody')
     .replaceChildren(...rows.map((cells) => row(cells)));
   renderSink(state.sink);
+  renderTransform(state.view?.transform);
 }
 
 /** `shardId-000000000001` → `shard 1`. */
 const shardLabel = (id) => (/^shardId-\d+$/.test(id) ? `shard ${Number(id.slice(8))}` : id);
 
 const checkpointCell = (seq) => ({ text: seq ? `…${String(seq).slice(-8)}` : '–', title: seq ?? '' });
+
+/** The view's transform: its CEL expressions as registered (each, filter, derived fields). */
+function renderTransform(transform) {
+  const el = $('transform');
+  if (!transform) {
+    pill($('transform-state'), 'none');
+    el.textContent = 'Records are read as they come (no transform).';
+    return;
+  }
+  pill($('transform-state'), 'CEL', 'ok');
+  const lines = [
+    ...(transform.each ? [['each', transform.each]] : []),
+    ...(transform.filter ? [['filter', transform.filter]] : []),
+    ...Object.entries(transform.fields ?? {}),
+  ];
+  el.replaceChildren(keyValueTable(lines, 'code'));
+}
+
+/** A two-column table of [key, value] rows; `valueClass` styles the values. */
+function keyValueTable(lines, valueClass = '') {
+  const body = document.createElement('tbody');
+  for (const [k, v] of lines) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.textContent = k;
+    const td = document.createElement('td');
+    td.textContent = v;
+    if (valueClass) td.className = valueClass;
+    tr.append(th, td);
+    body.append(tr);
+  }
+  const table = document.createElement('table');
+  table.append(body);
+  return table;
+}
 
 function renderSink(sink) {
   const el = $('sink');
@@ -563,19 +599,7 @@ function renderSink(sink) {
     );
     if (st.lastError) lines.push(['last error', `${st.lastError.code}: ${st.lastError.message}`]);
   }
-  const body = document.createElement('tbody');
-  for (const [k, v] of lines) {
-    const tr = document.createElement('tr');
-    const th = document.createElement('th');
-    th.textContent = k;
-    const td = document.createElement('td');
-    td.textContent = v;
-    tr.append(th, td);
-    body.append(tr);
-  }
-  const table = document.createElement('table');
-  table.append(body);
-  el.replaceChildren(table);
+  el.replaceChildren(keyValueTable(lines));
 }
 
 function message(text, error = false) {

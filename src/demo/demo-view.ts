@@ -2,6 +2,9 @@
  * The feature view `npm run demo` registers: rolling statistics per NAB sensor, read from a Kinesis stream, with
  * event time = the reading's original timestamp, mirrored to a SageMaker feature group.
  *
+ * The demo's records are shaped like a gateway's (`{"device": {"id"}, "reading": {"ts", "value"}, "reading_id"}`,
+ * replay-records.ts), and the view's transform lifts the nested values into the fields it reads.
+ *
  * `value_avg_1000` (a count window of 1,000 readings) is a long baseline for models, and it makes the view retain
  * each sensor's last 1,000 readings, which GET …/entities/{sensor}/events serves: the dashboard, polling once a
  * second, sees every reading up to a replay speed of about 3 data-days per second of 5-minute readings.
@@ -11,7 +14,7 @@ import type { FeatureSpec, FeatureViewSpec } from '../core/feature-view.js';
 export const DEMO_VIEW = 'nab_sensors';
 export const DEMO_STREAM = 'nab-sensors';
 export const DEMO_FEATURE_GROUP = 'nab-sensors';
-/** The record fields the demo produces. */
+/** The fields the demo view reads (derived by its transform, except the id). */
 export const DEMO_FIELDS = {
   entity: 'sensor_id',
   time: 'ts',
@@ -38,6 +41,13 @@ export function demoView(streamName = DEMO_STREAM): FeatureViewSpec {
     // gives the dashboard (it charts the features between two polls) two seconds of slack at a day per second.
     allowedLateness: '2d',
     eventIdField: DEMO_FIELDS.id,
+    transform: {
+      fields: {
+        [DEMO_FIELDS.entity]: 'device.id',
+        [DEMO_FIELDS.time]: 'reading.ts',
+        [DEMO_FIELDS.value]: 'reading.value',
+      },
+    },
     features: [
       ...rolling('1h'),
       ...rolling('1d'),

@@ -2,12 +2,14 @@
 import { DEMO_FIELDS } from './demo-view.js';
 import type { ReplayRecord } from './replay-schedule.js';
 
-/** `{sensor_id, ts (ISO-8601 UTC, the original time), value, reading_id}` */
-export function readingRecord(r: ReplayRecord): Record<string, string | number> {
+/**
+ * A gateway-shaped record: `{device: {id}, reading: {ts (ISO-8601 UTC, the original time), value}, reading_id}`;
+ * the demo view's transform reads the nested values (demo-view.ts).
+ */
+export function readingRecord(r: ReplayRecord): Record<string, unknown> {
   return {
-    [DEMO_FIELDS.entity]: r.sensor,
-    [DEMO_FIELDS.time]: new Date(r.t).toISOString(),
-    [DEMO_FIELDS.value]: r.value,
+    device: { id: r.sensor },
+    reading: { ts: new Date(r.t).toISOString(), value: r.value },
     [DEMO_FIELDS.id]: r.id,
   };
 }

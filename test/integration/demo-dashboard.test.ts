@@ -201,6 +201,14 @@ test('npm run demo: the dashboard charts the replay live, and Ctrl-C stops every
     { ...WAIT, timeout: 30_000 },
   );
   assert.match((await page.textContent('#sink-state')) ?? '', /in sync|writing/);
+  // The demo's records are nested: the transform card shows the view's CEL fields.
+  assert.equal(await page.textContent('#transform-state'), 'CEL');
+  assert.deepEqual(await page.locator('#transform td.code').allTextContents(), [
+    'device.id',
+    'reading.ts',
+    'reading.value',
+  ]);
+  assert.equal(await page.textContent('#count-filtered'), '0');
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
   // Another entity, whose 14 days are replayed by now (its last reading: 2014-03-21 03:41 UTC). Every feature vector

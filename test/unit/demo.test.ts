@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileView } from '../../src/core/compile-view.js';
+import { decodeRecordEvents } from '../../src/core/decode-record.js';
 import { resolveView } from '../../src/core/resolve-view.js';
 import { DEMO_VIEW, demoView } from '../../src/demo/demo-view.js';
 import { anomalyWindowsBySensor, NAB_SERIES, parseNabCsv, parseNabTime } from '../../src/demo/nab.js';
@@ -167,7 +168,7 @@ describe('replay schedule', () => {
 });
 
 describe('demo records and view', () => {
-  it('produces one JSON record per reading, partitioned by sensor', () => {
+  it('produces one nested JSON record per reading, partitioned by sensor, that the view decodes', () => {
     const r = {
       sensor: 'machine_temperature',
       t: Date.parse('2013-12-02T21:15:00Z'),
@@ -175,11 +176,16 @@ describe('demo records and view', () => {
       id: 'm-0',
     };
     assert.deepEqual(readingRecord(r), {
-      sensor_id: 'machine_temperature',
-      ts: '2013-12-02T21:15:00.000Z',
-      value: 73.9,
+      device: { id: 'machine_temperature' },
+      reading: { ts: '2013-12-02T21:15:00.000Z', value: 73.9 },
       reading_id: 'm-0',
     });
+    const decoded = decodeRecordEvents(compileView(resolveView(demoView(), 1, new Date())), readingRecord(r), 0);
+    assert.ok(decoded.ok, JSON.stringify(decoded));
+    assert.deepEqual(
+      decoded.events.map(({ entity, event }) => ({ entity, event })),
+      [{ entity: 'machine_temperature', event: { t: r.t, id: 'm-0', values: { value: 73.9 } } }],
+    );
     const [k] = toKinesisRecords([r]);
     assert.equal(k!.partitionKey, 'machine_temperature');
     assert.deepEqual(JSON.parse(Buffer.from(k!.data).toString('utf8')), readingRecord(r));
