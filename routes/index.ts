@@ -13,6 +13,7 @@ import health from './operations/health.js';
 import metrics from './operations/metrics.js';
 import listSageMakerDeadLetters from './sagemaker/dead-letters.js';
 import replaySageMakerDeadLetters from './sagemaker/replay-dead-letters.js';
+import sagemakerRuntime from './sagemaker-runtime/index.js';
 import sageMakerSinkState from './sagemaker/state.js';
 import entityEvents from './serving/entity-events.js';
 import entityFeatures from './serving/entity-features.js';
@@ -34,6 +35,7 @@ const ROUTES = [
   onlineFeatures,
   entityFeatures,
   entityEvents,
+  sagemakerRuntime,
   health,
   metrics,
 ];

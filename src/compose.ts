@@ -34,6 +34,7 @@ import type { DeadLetterStore } from './ports/dead-letters.js';
 import { createReadiness, type Readiness } from './runtime/readiness.js';
 import { createShutdown, type Shutdown } from './runtime/shutdown.js';
 import type { ApplyDeps } from './services/apply-source-batch.js';
+import { featureGroupIndex } from './services/sagemaker-runtime/feature-group-index.js';
 import { deadLetterSizes, meteredCounters, meteredDeadLetters } from './services/metered-stores.js';
 import { type ViewCatalog, viewCatalog } from './services/view-catalog.js';
 
@@ -186,6 +187,7 @@ function apiDeps(options: {
     readiness: createReadiness(),
     queues: shared.queues,
     sagemaker: shared.sagemaker.api,
+    featureGroups: featureGroupIndex(shared.catalog, { ttlMs: config.viewCacheMs }),
   };
   deps.readiness.register('redis', async () => {
     try {

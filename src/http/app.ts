@@ -14,6 +14,7 @@ import type { PushLanes } from '../ports/push-lanes.js';
 import type { ViewCounters } from '../ports/view-counters.js';
 import type { Readiness } from '../runtime/readiness.js';
 import type { KinesisStatusDeps } from '../services/kinesis-shard-status.js';
+import type { FeatureGroupIndex } from '../services/sagemaker-runtime/feature-group-index.js';
 import type { SageMakerSinkApi } from '../services/sagemaker-sink/sink-api.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
 import { keyring } from './keyring.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   queues: () => readonly Queue[];
   /** The SageMaker Feature Store sink (state, dead letters, replay). */
   sagemaker: SageMakerSinkApi;
+  /** Which view answers for a SageMaker feature group (the SageMaker-compatible read API). */
+  featureGroups: FeatureGroupIndex;
 }
 
 declare module 'fastify' {
