@@ -34,8 +34,8 @@ import type { DeadLetterStore } from './ports/dead-letters.js';
 import { createReadiness, type Readiness } from './runtime/readiness.js';
 import { createShutdown, type Shutdown } from './runtime/shutdown.js';
 import type { ApplyDeps } from './services/apply-source-batch.js';
-import { featureGroupIndex } from './services/sagemaker-runtime/feature-group-index.js';
 import { deadLetterSizes, meteredCounters, meteredDeadLetters } from './services/metered-stores.js';
+import { featureGroupIndex } from './services/sagemaker-runtime/feature-group-index.js';
 import { type ViewCatalog, viewCatalog } from './services/view-catalog.js';
 
 export interface Runtime {

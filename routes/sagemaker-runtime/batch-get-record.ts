@@ -65,34 +65,40 @@ function parseBody(body: unknown): Identifier[] {
 }
 
 export default function batchGetRecordRoute(app: FastifyInstance) {
-  app.post('/BatchGetRecord', { config: { awsAction: 'BatchGetRecord' }, schema: { hide: true } }, async (request, reply) => {
-    const identifiers = parseBody(request.body);
-    const records: unknown[] = [];
-    const errors: unknown[] = [];
-    const results = await Promise.all(
-      identifiers.map((identifier) =>
-        readRecords(request.server.deps, {
-          featureGroupName: identifier.group,
-          recordIdentifiers: identifier.ids,
-          featureNames: identifier.featureNames,
-        }).catch((err: unknown) => {
-          if (err instanceof AwsError && err.type === 'ResourceNotFound') return err;
-          throw err;
-        }),
-      ),
-    );
-    identifiers.forEach((identifier, i) => {
-      const result = results[i]!;
-      identifier.ids.forEach((id, j) => {
-        const base = { FeatureGroupName: identifier.FeatureGroupName, RecordIdentifierValueAsString: id };
-        if (result instanceof AwsError) {
-          errors.push({ ...base, ErrorCode: result.type, ErrorMessage: result.message });
-          return;
-        }
-        const record = result[j];
-        if (record) records.push({ ...base, Record: record });
+  app.post(
+    '/BatchGetRecord',
+    { config: { awsAction: 'BatchGetRecord' }, schema: { hide: true } },
+    async (request, reply) => {
+      const identifiers = parseBody(request.body);
+      const records: unknown[] = [];
+      const errors: unknown[] = [];
+      const results = await Promise.all(
+        identifiers.map((identifier) =>
+          readRecords(request.server.deps, {
+            featureGroupName: identifier.group,
+            recordIdentifiers: identifier.ids,
+            featureNames: identifier.featureNames,
+          }).catch((err: unknown) => {
+            if (err instanceof AwsError && err.type === 'ResourceNotFound') return err;
+            throw err;
+          }),
+        ),
+      );
+      identifiers.forEach((identifier, i) => {
+        const result = results[i]!;
+        identifier.ids.forEach((id, j) => {
+          const base = { FeatureGroupName: identifier.FeatureGroupName, RecordIdentifierValueAsString: id };
+          if (result instanceof AwsError) {
+            errors.push({ ...base, ErrorCode: result.type, ErrorMessage: result.message });
+            return;
+          }
+          const record = result[j];
+          if (record) records.push({ ...base, Record: record });
+        });
       });
-    });
-    return reply.type('application/json').send({ Records: records, Errors: errors, UnprocessedIdentifiers: [] });
-  });
+      return reply
+        .type('application/json')
+        .send({ Records: records, Errors: errors, UnprocessedIdentifiers: [] });
+    },
+  );
 }

@@ -40,7 +40,10 @@ export default function sagemakerRuntimeRoutes(app: FastifyInstance) {
         sendAwsError(
           reply,
           request,
-          new AwsError('UnknownOperationException', `No operation at ${request.method} ${request.url.split('?')[0]}`),
+          new AwsError(
+            'UnknownOperationException',
+            `No operation at ${request.method} ${request.url.split('?')[0]}`,
+          ),
         ),
       );
       getRecord(scope);

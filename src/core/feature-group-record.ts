@@ -7,7 +7,12 @@ import { awsValidationError } from './aws-error.js';
 import type { FeatureView } from './feature-view.js';
 import { DEFAULT_EVENT_TIME_FEATURE_NAME } from './resolve-sagemaker-sink.js';
 import { sinkOf } from './sagemaker-feature-group.js';
-import { type FeatureValueString, recordContent, type SageMakerSink, withEventTime } from './sagemaker-record.js';
+import {
+  type FeatureValueString,
+  recordContent,
+  type SageMakerSink,
+  withEventTime,
+} from './sagemaker-record.js';
 
 /**
  * The feature group a view answers as: its SageMaker sink's names, or, without a sink, the view's own name with

@@ -59,7 +59,10 @@ export function parseSigV4Authorization(header: string | undefined): SigV4Author
 
 /** RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-._~` as upper-case %XX. */
 export function sigv4Encode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /** Decodes a percent-encoded component, `+` kept as is (SigV4 clients never send `+` for a space). */
@@ -153,13 +156,19 @@ export function verifySigV4(
   }
   for (const required of ['host', 'x-amz-date']) {
     if (!auth.signedHeaders.includes(required)) {
-      return { reason: 'malformed', message: `'${required}' must be a 'SignedHeader' in the AWS Authorization.` };
+      return {
+        reason: 'malformed',
+        message: `'${required}' must be a 'SignedHeader' in the AWS Authorization.`,
+      };
     }
   }
   const amzDate = req.headers['x-amz-date'];
   const at = parseAmzDate(amzDate);
   if (!Number.isFinite(at) || amzDate!.slice(0, 8) !== auth.date) {
-    return { reason: 'malformed', message: 'Date must be in ISO-8601 basic format and match the credential scope.' };
+    return {
+      reason: 'malformed',
+      message: 'Date must be in ISO-8601 basic format and match the credential scope.',
+    };
   }
   if (Math.abs(nowMs - at) > MAX_CLOCK_SKEW_MS) {
     return {

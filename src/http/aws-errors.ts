@@ -41,12 +41,14 @@ export function toAwsError(err: Error | FastifyError): AwsError {
     }
     if (err.code === 'RATE_LIMITED') return new AwsError('ThrottlingException', 'Rate exceeded');
     if (err.code === 'UNAVAILABLE') return new AwsError('ServiceUnavailable', 'Service unavailable');
-    if (err.code === 'INTERNAL' || err.code === 'TIMEOUT') return new AwsError('InternalFailure', 'Internal failure');
+    if (err.code === 'INTERNAL' || err.code === 'TIMEOUT')
+      return new AwsError('InternalFailure', 'Internal failure');
     return new AwsError('ValidationError', err.message);
   }
   const status = (err as FastifyError).statusCode;
   if (status === 429) return new AwsError('ThrottlingException', 'Rate exceeded');
-  if (status !== undefined && status >= 400 && status < 500) return new AwsError('ValidationError', err.message);
+  if (status !== undefined && status >= 400 && status < 500)
+    return new AwsError('ValidationError', err.message);
   return new AwsError('InternalFailure', 'An internal failure occurred. Try your request again.');
 }
 

@@ -51,7 +51,8 @@ export function authenticateSigV4(
   if (options.keyring.open) return null;
   const header = headerText(request.headers.authorization);
   const auth = parseSigV4Authorization(header);
-  if (auth === null) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (auth === null)
+    throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   if (auth === 'malformed') {
     throw new AwsError(
       'IncompleteSignatureException',
@@ -60,7 +61,10 @@ export function authenticateSigV4(
   }
   const secret = options.secrets.get(auth.accessKeyId);
   if (secret === undefined) {
-    throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    throw new AwsError(
+      'UnrecognizedClientException',
+      'The security token included in the request is invalid.',
+    );
   }
   const url = request.raw.url ?? '/';
   const q = url.indexOf('?');

@@ -38,7 +38,12 @@ function client(accessKeyId: string, secretAccessKey: string, extra: Record<stri
 }
 
 const admin = (method: string, url: string, payload?: unknown) =>
-  eddy.app.inject({ method: method as 'GET', url, payload: payload as object, headers: { authorization: `Bearer ${KEYS.admin}` } });
+  eddy.app.inject({
+    method: method as 'GET',
+    url,
+    payload: payload as object,
+    headers: { authorization: `Bearer ${KEYS.admin}` },
+  });
 
 /** Readings per sensor; every event lies within the last minute, so every window holds all of them. */
 const NOW = Date.now();
@@ -78,7 +83,10 @@ function expectedRecord(sensor: string, idName = 'sensor_id') {
   const std = Math.sqrt(temps.reduce((a, t) => a + (t - mean) ** 2, 0) / temps.length);
   return [
     { FeatureName: idName, ValueAsString: sensor },
-    { FeatureName: 'event_time', ValueAsString: new Date(NOW - 50_000 + (temps.length - 1) * 10_000).toISOString() },
+    {
+      FeatureName: 'event_time',
+      ValueAsString: new Date(NOW - 50_000 + (temps.length - 1) * 10_000).toISOString(),
+    },
     { FeatureName: 'temp_avg_5m', ValueAsString: String(mean) },
     { FeatureName: 'temp_max_1h', ValueAsString: String(Math.max(...temps)) },
     { FeatureName: 'readings_5m', ValueAsString: String(temps.length) },
@@ -115,7 +123,9 @@ describe('GetRecord', () => {
     const out = await client('key-1', KEYS.admin).send(
       new GetRecordCommand({ FeatureGroupName: 'plain_view', RecordIdentifierValueAsString: sensor }),
     );
-    const own = (await admin('GET', `/v1/feature-views/plain_view/entities/${encodeURIComponent(sensor)}`)).json();
+    const own = (
+      await admin('GET', `/v1/feature-views/plain_view/entities/${encodeURIComponent(sensor)}`)
+    ).json();
     const asValues = Object.fromEntries(out.Record!.map((f) => [f.FeatureName, f.ValueAsString]));
     assert.equal(asValues.sensor_id, sensor);
     assert.equal(asValues.event_time, own.eventTime);
@@ -146,7 +156,9 @@ describe('GetRecord', () => {
     assert.equal(absent.Record, undefined);
     assert.equal(absent.$metadata.httpStatusCode, 200);
     const err = await rejection(
-      c.send(new GetRecordCommand({ FeatureGroupName: 'no-such-group', RecordIdentifierValueAsString: 's1' })),
+      c.send(
+        new GetRecordCommand({ FeatureGroupName: 'no-such-group', RecordIdentifierValueAsString: 's1' }),
+      ),
     );
     assert.equal(err.name, 'ResourceNotFound');
     assert.equal(err.$metadata.httpStatusCode, 404);
@@ -174,7 +186,11 @@ describe('BatchGetRecord', () => {
       new BatchGetRecordCommand({
         Identifiers: [
           { FeatureGroupName: 'sensor-stats', RecordIdentifiersValueAsString: ['s/2 ü', 'nobody', 's1'] },
-          { FeatureGroupName: 'plain_view', RecordIdentifiersValueAsString: ['s1'], FeatureNames: ['temp_avg_5m'] },
+          {
+            FeatureGroupName: 'plain_view',
+            RecordIdentifiersValueAsString: ['s1'],
+            FeatureNames: ['temp_avg_5m'],
+          },
           { FeatureGroupName: 'missing-group', RecordIdentifiersValueAsString: ['a', 'b'] },
         ],
       }),
@@ -206,7 +222,9 @@ describe('BatchGetRecord', () => {
     const err = await rejection(
       client('key-2', KEYS.read).send(
         new BatchGetRecordCommand({
-          Identifiers: [{ FeatureGroupName: 'sensor-stats', RecordIdentifiersValueAsString: Array(101).fill('x') }],
+          Identifiers: [
+            { FeatureGroupName: 'sensor-stats', RecordIdentifiersValueAsString: Array(101).fill('x') },
+          ],
         }),
       ),
     );
