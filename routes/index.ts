@@ -6,6 +6,7 @@ import getFeatureView from './feature-views/get.js';
 import listFeatureViews from './feature-views/list.js';
 import putFeatureView from './feature-views/put.js';
 import listDeadLetters from './ingest/dead-letters.js';
+import firehose from './ingest/firehose.js';
 import pushRecords from './ingest/push-records.js';
 import replayDeadLetters from './ingest/replay-dead-letters.js';
 import status from './ingest/status.js';
@@ -26,6 +27,7 @@ const ROUTES = [
   listFeatureViews,
   deleteFeatureView,
   pushRecords,
+  firehose,
   status,
   listDeadLetters,
   replayDeadLetters,

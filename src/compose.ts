@@ -16,6 +16,7 @@ import { connectRedis } from './adapters/redis/connect.js';
 import { type KeyLayout, keyLayout } from './adapters/redis/keys.js';
 import { leasedRateLimitStore } from './adapters/redis/leased-rate-limit-store.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
+import { redisDeliveries } from './adapters/redis/redis-deliveries.js';
 import { redisEntitySnapshots } from './adapters/redis/redis-entity-snapshots.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
 import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
@@ -179,6 +180,7 @@ function apiDeps(options: {
     counters: redisViewCounters(redis.request, keys),
     deadLetters: shared.deadLetters,
     lanes: shared.lanes,
+    deliveries: redisDeliveries(redis.request, keys),
     kinesisStatus: {
       store: redisShardStore(redis.request, keys),
       leases: redisShardLeases(redis.request, keys),

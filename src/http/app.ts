@@ -7,6 +7,7 @@ import type { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Config } from '../config.js';
 import type { DeadLetterStore } from '../ports/dead-letters.js';
+import type { Deliveries } from '../ports/deliveries.js';
 import type { EntitySnapshots } from '../ports/entity-snapshots.js';
 import type { EntityStore } from '../ports/entity-store.js';
 import type { ApiMetrics } from '../ports/metrics.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   counters: ViewCounters;
   deadLetters: DeadLetterStore;
   lanes: PushLanes;
+  /** Firehose deliveries already queued whole (a retried delivery is applied once). */
+  deliveries: Deliveries;
   /** Kinesis shard status (shard list, reader lag, lease owners) for the status route. */
   kinesisStatus?: KinesisStatusDeps;
   /** This runtime's metrics (served at /metrics). */
