@@ -8,6 +8,17 @@ import {
 } from '../../src/core/feature-group-record.js';
 import { readRecords } from '../../src/services/sagemaker-runtime/read-records.js';
 
+/** A record's response body, per record object (the service hands out the same object while values stand). */
+const bodies = new WeakMap<object, string>();
+function recordJson(record: object): string {
+  let json = bodies.get(record);
+  if (json === undefined) {
+    json = JSON.stringify({ Record: record });
+    bodies.set(record, json);
+  }
+  return json;
+}
+
 /** AWS's limit on a record identifier, in characters. */
 const MAX_IDENTIFIER_LENGTH = 358_400;
 
@@ -32,7 +43,7 @@ export default function getRecordRoute(app: FastifyInstance) {
         recordIdentifiers: ids,
         featureNames,
       });
-      return reply.type('application/json').send(record ? { Record: record } : {});
+      return reply.type('application/json').send(record ? recordJson(record) : '{}');
     },
   );
 }

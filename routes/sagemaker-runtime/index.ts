@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AwsError } from '../../src/core/aws-error.js';
 import { sendAwsError, toAwsError } from '../../src/http/aws-errors.js';
-import { authenticateSigV4, sigv4Secrets } from '../../src/http/sigv4-auth.js';
+import { authenticateSigV4, sigv4Credentials } from '../../src/http/sigv4-auth.js';
 import batchGetRecord from './batch-get-record.js';
 import getRecord from './get-record.js';
 
@@ -19,14 +19,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export default function sagemakerRuntimeRoutes(app: FastifyInstance) {
   app.register(
     async (scope) => {
-      const secrets = sigv4Secrets(scope.deps.config.apiKeys);
+      const credentials = sigv4Credentials(scope.deps.config.apiKeys, scope.keyring);
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) =>
         done(null, body),
       );
       scope.addHook('preHandler', async (request) => {
         const keyId = authenticateSigV4(request, {
-          secrets,
+          credentials,
           keyring: scope.keyring,
           service: 'sagemaker',
           scope: 'read',

@@ -4,7 +4,7 @@
  * SDKs and botocore build it for non-S3 services (each path segment encoded again, the query sorted, the signed
  * headers trimmed) and compares signatures in constant time.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 /** How far `x-amz-date` may be from the server's clock, as AWS allows. */
@@ -58,7 +58,10 @@ export function parseSigV4Authorization(header: string | undefined): SigV4Author
 }
 
 /** RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-._~` as upper-case %XX. */
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
 export function sigv4Encode(text: string): string {
+  if (UNRESERVED.test(text)) return text; // the common case: nothing to encode
   return encodeURIComponent(text).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -67,6 +70,7 @@ export function sigv4Encode(text: string): string {
 
 /** Decodes a percent-encoded component, `+` kept as is (SigV4 clients never send `+` for a space). */
 function decode(text: string): string {
+  if (!text.includes('%')) return text;
   try {
     return decodeURIComponent(text);
   } catch {
@@ -99,7 +103,8 @@ export function canonicalQuery(query: string): string {
     .join('&');
 }
 
-const trimValue = (value: string) => value.trim().replace(/\s+/g, ' ');
+const NEEDS_TRIM = /^\s|\s$|\s\s|[\t\n\r]/;
+const trimValue = (value: string) => (NEEDS_TRIM.test(value) ? value.trim().replace(/\s+/g, ' ') : value);
 
 export function canonicalRequest(req: SignedRequest, signedHeaders: readonly string[]): string {
   const headers = signedHeaders.map((h) => `${h}:${trimValue(req.headers[h] ?? '')}\n`).join('');
@@ -113,11 +118,23 @@ export function canonicalRequest(req: SignedRequest, signedHeaders: readonly str
   ].join('\n');
 }
 
-const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+/** One-shot hashing (no Hash object per call: this runs once per signed request). */
+const sha256Hex = (text: string) => hash('sha256', text, 'hex');
 const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 
+/** Derived signing keys by secret, date, region and service (a few per key and day; bounded). */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 256;
+
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+  const id = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 /** The signature a client holding `secret` computes for `req` (also used by tests as an oracle-free signer). */

@@ -8,12 +8,12 @@
  * → IncompleteSignatureException; an unknown access key id → UnrecognizedClientException; a wrong or expired
  * signature → InvalidSignatureException; a key without the scope → AccessDeniedException.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { ApiKey } from '../config.js';
 import { AwsError } from '../core/aws-error.js';
 import { parseSigV4Authorization, verifySigV4 } from '../core/sigv4.js';
-import { grants, type Keyring, type Scope } from './keyring.js';
+import { grants, type Keyring, type Principal, type Scope } from './keyring.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -22,12 +22,26 @@ declare module 'fastify' {
   }
 }
 
-/** The access key id of each configured key (`key-<n>`) → the key. */
-export function sigv4Secrets(keys: readonly ApiKey[]): ReadonlyMap<string, string> {
-  return new Map(keys.map((k, i) => [`key-${i + 1}`, k.key]));
+export interface SigV4Credential {
+  secret: string;
+  /** The key's principal (its scopes merged over every entry listing the same key). */
+  principal: Principal;
 }
 
-const EMPTY_SHA256 = createHash('sha256').digest('hex');
+/** The access key id of each configured key (`key-<n>`) → its secret and principal, resolved once. */
+export function sigv4Credentials(
+  keys: readonly ApiKey[],
+  ring: Keyring,
+): ReadonlyMap<string, SigV4Credential> {
+  const out = new Map<string, SigV4Credential>();
+  keys.forEach((k, i) => {
+    const principal = ring.identify(k.key);
+    if (principal) out.set(`key-${i + 1}`, { secret: k.key, principal });
+  });
+  return out;
+}
+
+const EMPTY_SHA256 = hash('sha256', '', 'hex');
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
@@ -40,7 +54,7 @@ function headerText(value: string | string[] | undefined): string | undefined {
 export function authenticateSigV4(
   request: FastifyRequest,
   options: {
-    secrets: ReadonlyMap<string, string>;
+    credentials: ReadonlyMap<string, SigV4Credential>;
     keyring: Keyring;
     service: string;
     scope: Scope;
@@ -59,8 +73,8 @@ export function authenticateSigV4(
       'Authorization header requires Credential, SignedHeaders and Signature parameters.',
     );
   }
-  const secret = options.secrets.get(auth.accessKeyId);
-  if (secret === undefined) {
+  const credential = options.credentials.get(auth.accessKeyId);
+  if (credential === undefined) {
     throw new AwsError(
       'UnrecognizedClientException',
       'The security token included in the request is invalid.',
@@ -78,10 +92,10 @@ export function authenticateSigV4(
       path: q < 0 ? url : url.slice(0, q),
       query: q < 0 ? '' : url.slice(q + 1),
       headers,
-      payloadHash: Buffer.isBuffer(body) ? createHash('sha256').update(body).digest('hex') : EMPTY_SHA256,
+      payloadHash: Buffer.isBuffer(body) ? hash('sha256', body, 'hex') : EMPTY_SHA256,
     },
     auth,
-    secret,
+    credential.secret,
     options.service,
     options.now,
   );
@@ -93,8 +107,8 @@ export function authenticateSigV4(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
   }
-  const principal = options.keyring.identify(secret);
-  if (!principal || !grants(principal.scopes, options.scope)) {
+  const { principal } = credential;
+  if (!grants(principal.scopes, options.scope)) {
     throw new AwsError(
       'AccessDeniedException',
       `User: ${auth.accessKeyId} is not authorized to perform: ${options.service}:${options.action}`,

@@ -43,13 +43,29 @@ export async function readRecords(
     asOf: 'now',
   });
   const found = new Map(out.results.map((r) => [r.entity, r]));
+  const namesKey = req.featureNames ? req.featureNames.join(',') : '*';
   return req.recordIdentifiers.map((id) => {
     const r = found.get(id);
-    return r && r.status === 'PRESENT' && r.eventTime !== null
-      ? featureGroupRecord(group, id, Date.parse(r.eventTime), featureOrder, r.values, req.featureNames)
-      : null;
+    if (!r || r.status !== 'PRESENT' || r.eventTime === null) return null;
+    // The read path memoizes values objects per entity state and tile: so is the record made from one.
+    const key = `${group.featureGroupName}\u0000${group.recordIdentifierFeatureName}\u0000${group.eventTimeFeatureName}\u0000${id}\u0000${r.eventTime}\u0000${namesKey}`;
+    const memo = records.get(r.values);
+    if (memo?.key === key) return memo.record;
+    const record = featureGroupRecord(
+      group,
+      id,
+      Date.parse(r.eventTime),
+      featureOrder,
+      r.values,
+      req.featureNames,
+    );
+    records.set(r.values, { key, record });
+    return record;
   });
 }
+
+/** The last record made from each values object (dropped with it). */
+const records = new WeakMap<object, { key: string; record: FeatureValueString[] }>();
 
 const isEntityId = (id: string) => id.length > 0 && id.length <= MAX_ID_LENGTH;
 
