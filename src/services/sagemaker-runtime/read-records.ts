@@ -46,7 +46,7 @@ export async function readRecords(
   const namesKey = req.featureNames ? req.featureNames.join(',') : '*';
   return req.recordIdentifiers.map((id) => {
     const r = found.get(id);
-    if (!r || r.status !== 'PRESENT' || r.eventTime === null) return null;
+    if (r?.status !== 'PRESENT' || r.eventTime === null) return null;
     // The read path memoizes values objects per entity state and tile: so is the record made from one.
     const key = `${group.featureGroupName}\u0000${group.recordIdentifierFeatureName}\u0000${group.eventTimeFeatureName}\u0000${id}\u0000${r.eventTime}\u0000${namesKey}`;
     const memo = records.get(r.values);
