@@ -246,8 +246,10 @@ describe('SigV4 with Eddy API keys', () => {
     const c = client('key-2', KEYS.read);
     c.middlewareStack.add(
       (next) => async (args) => {
-        const request = args.request as { body?: string };
-        request.body = String(request.body).replace('s1', 's9');
+        const request = args.request as { body?: string | Uint8Array };
+        const text =
+          typeof request.body === 'string' ? request.body : Buffer.from(request.body!).toString('utf8');
+        request.body = text.replace('s1', 's9');
         return next(args);
       },
       { step: 'finalizeRequest', priority: 'low', name: 'tamper' },
@@ -298,7 +300,39 @@ describe('SigV4 with Eddy API keys', () => {
   });
 });
 
-describe('the AWS CLI', () => {
+describe('the AWS CLI and boto3', () => {
+  test('boto3 get_record and batch_get_record read the same records as the JS SDK', async () => {
+    const script = `
+import boto3, json, sys
+c = boto3.client("sagemaker-featurestore-runtime", endpoint_url=sys.argv[1], region_name="eu-west-1",
+                 aws_access_key_id="key-2", aws_secret_access_key=sys.argv[2])
+one = c.get_record(FeatureGroupName="sensor-stats", RecordIdentifierValueAsString="s/2 ü")
+batch = c.batch_get_record(Identifiers=[{"FeatureGroupName": "sensor-stats", "RecordIdentifiersValueAsString": ["s1", "nobody"]}])
+try:
+    c.get_record(FeatureGroupName="no-such-group", RecordIdentifierValueAsString="s1")
+    missing = None
+except c.exceptions.ResourceNotFound as e:
+    missing = e.response["Error"]["Code"]
+print(json.dumps({"one": one.get("Record"), "batch": batch["Records"], "missing": missing}))
+`;
+    const { stdout } = await promisify(execFile)('python3', ['-c', script, endpoint, KEYS.read], {
+      env: { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+    });
+    const out = JSON.parse(stdout);
+    const js = client('key-2', KEYS.read);
+    const read = async (id: string) =>
+      (
+        await js.send(
+          new GetRecordCommand({ FeatureGroupName: 'sensor-stats', RecordIdentifierValueAsString: id }),
+        )
+      ).Record;
+    assert.deepEqual(out.one, await read('s/2 ü'));
+    assert.deepEqual(out.batch, [
+      { FeatureGroupName: 'sensor-stats', RecordIdentifierValueAsString: 's1', Record: await read('s1') },
+    ]);
+    assert.equal(out.missing, 'ResourceNotFound');
+  });
+
   test('aws sagemaker-featurestore-runtime get-record --endpoint-url reads the record', async () => {
     const { stdout } = await promisify(execFile)(
       'aws',
