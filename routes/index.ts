@@ -6,6 +6,7 @@ import getFeatureView from './feature-views/get.js';
 import listFeatureViews from './feature-views/list.js';
 import putFeatureView from './feature-views/put.js';
 import listDeadLetters from './ingest/dead-letters.js';
+import firehose from './ingest/firehose.js';
 import pushRecords from './ingest/push-records.js';
 import replayDeadLetters from './ingest/replay-dead-letters.js';
 import status from './ingest/status.js';
@@ -14,6 +15,7 @@ import metrics from './operations/metrics.js';
 import listSageMakerDeadLetters from './sagemaker/dead-letters.js';
 import replaySageMakerDeadLetters from './sagemaker/replay-dead-letters.js';
 import sageMakerSinkState from './sagemaker/state.js';
+import sagemakerRuntime from './sagemaker-runtime/index.js';
 import entityEvents from './serving/entity-events.js';
 import entityFeatures from './serving/entity-features.js';
 import onlineFeatures from './serving/online-features.js';
@@ -25,6 +27,7 @@ const ROUTES = [
   listFeatureViews,
   deleteFeatureView,
   pushRecords,
+  firehose,
   status,
   listDeadLetters,
   replayDeadLetters,
@@ -34,6 +37,7 @@ const ROUTES = [
   onlineFeatures,
   entityFeatures,
   entityEvents,
+  sagemakerRuntime,
   health,
   metrics,
 ];

@@ -16,6 +16,7 @@ import { connectRedis } from './adapters/redis/connect.js';
 import { type KeyLayout, keyLayout } from './adapters/redis/keys.js';
 import { leasedRateLimitStore } from './adapters/redis/leased-rate-limit-store.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
+import { redisDeliveries } from './adapters/redis/redis-deliveries.js';
 import { redisEntitySnapshots } from './adapters/redis/redis-entity-snapshots.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
 import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
@@ -35,6 +36,7 @@ import { createReadiness, type Readiness } from './runtime/readiness.js';
 import { createShutdown, type Shutdown } from './runtime/shutdown.js';
 import type { ApplyDeps } from './services/apply-source-batch.js';
 import { deadLetterSizes, meteredCounters, meteredDeadLetters } from './services/metered-stores.js';
+import { featureGroupIndex } from './services/sagemaker-runtime/feature-group-index.js';
 import { type ViewCatalog, viewCatalog } from './services/view-catalog.js';
 
 export interface Runtime {
@@ -178,6 +180,7 @@ function apiDeps(options: {
     counters: meteredCounters(redisViewCounters(redis.request, keys), metrics),
     deadLetters: shared.deadLetters,
     lanes: shared.lanes,
+    deliveries: redisDeliveries(redis.request, keys),
     kinesisStatus: {
       store: redisShardStore(redis.request, keys),
       leases: redisShardLeases(redis.request, keys),
@@ -186,6 +189,7 @@ function apiDeps(options: {
     readiness: createReadiness(),
     queues: shared.queues,
     sagemaker: shared.sagemaker.api,
+    featureGroups: featureGroupIndex(shared.catalog, { ttlMs: config.viewCacheMs }),
   };
   deps.readiness.register('redis', async () => {
     try {

@@ -45,7 +45,8 @@ export function decodeJsonSlices(bytes: Buffer, sizes: readonly number[]): Decod
 const isContinuation = (bytes: Buffer, at: number): boolean =>
   at < bytes.length && (bytes[at]! & 0xc0) === 0x80;
 
-function parseJsonText(text: string): DecodedJson {
+/** Parses JSON text (any JSON value); a failure is an INVALID_JSON reject. */
+export function parseJsonText(text: string): DecodedJson {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {

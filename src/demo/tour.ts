@@ -1,4 +1,5 @@
 /** The tour `npm run demo` prints once the replay starts: where to look and what to try. */
+import { clientTourSnippet } from './client-tour.js';
 import { DEMO_FEATURE_GROUP, DEMO_STREAM, DEMO_VIEW } from './demo-view.js';
 
 export function tourText(t: {
@@ -38,6 +39,18 @@ Try:
   curl -s${h} ${t.base}/v1/feature-views/${DEMO_VIEW}/sagemaker${
     t.emulator ? `\n  curl -s ${t.emulator}/_emulator/feature-groups/${DEMO_FEATURE_GROUP}/records` : ''
   }
+
+The same from TypeScript with the typed client (\`npm run tour:client -- --base ${t.base}\` runs it):
+${clientTourSnippet(t.base, DEMO_VIEW, t.sensors, t.keyed)
+  .split('\n')
+  .map((line) => `  ${line}`)
+  .join('\n')}
+
+Eddy's own values through the SageMaker Feature Store runtime API (any AWS SDK: change only the endpoint${
+    t.keyed ? '; access key id key-<n>, secret the key' : ''
+  }):
+  aws sagemaker-featurestore-runtime get-record --endpoint-url ${t.base}/sagemaker-featurestore \\
+    --feature-group-name ${DEMO_FEATURE_GROUP} --record-identifier-value-as-string ${entity}
 
 Ctrl-C stops everything the demo started.
 `;

@@ -7,6 +7,7 @@ import type { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Config } from '../config.js';
 import type { DeadLetterStore } from '../ports/dead-letters.js';
+import type { Deliveries } from '../ports/deliveries.js';
 import type { EntitySnapshots } from '../ports/entity-snapshots.js';
 import type { EntityStore } from '../ports/entity-store.js';
 import type { ApiMetrics } from '../ports/metrics.js';
@@ -14,6 +15,7 @@ import type { PushLanes } from '../ports/push-lanes.js';
 import type { ViewCounters } from '../ports/view-counters.js';
 import type { Readiness } from '../runtime/readiness.js';
 import type { KinesisStatusDeps } from '../services/kinesis-shard-status.js';
+import type { FeatureGroupIndex } from '../services/sagemaker-runtime/feature-group-index.js';
 import type { SageMakerSinkApi } from '../services/sagemaker-sink/sink-api.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
 import { keyring } from './keyring.js';
@@ -39,6 +41,8 @@ export interface AppDeps {
   counters: ViewCounters;
   deadLetters: DeadLetterStore;
   lanes: PushLanes;
+  /** Firehose deliveries already queued whole (a retried delivery is applied once). */
+  deliveries: Deliveries;
   /** Kinesis shard status (shard list, reader lag, lease owners) for the status route. */
   kinesisStatus?: KinesisStatusDeps;
   /** This runtime's metrics (served at /metrics). */
@@ -49,6 +53,8 @@ export interface AppDeps {
   queues: () => readonly Queue[];
   /** The SageMaker Feature Store sink (state, dead letters, replay). */
   sagemaker: SageMakerSinkApi;
+  /** Which view answers for a SageMaker feature group (the SageMaker-compatible read API). */
+  featureGroups: FeatureGroupIndex;
 }
 
 declare module 'fastify' {

@@ -18,10 +18,19 @@ export interface PushBatch {
   requestId: string;
   /** The pusher waits for this batch's own result: it is applied on its own, never with its neighbours. */
   wait?: boolean;
+  /**
+   * Set by a push that may be sent again (a retried delivery): the lane queues this batch at most once per
+   * `onceId` within PUSH_ONCE_WINDOW_MS, atomically with adding it, and never applies it as another job's follower
+   * (removing a follower would forget that it was queued).
+   */
+  onceId?: string;
   events: readonly PushEvent[];
   /** The view version's fields (the values an event may carry). */
   fields: readonly string[];
 }
+
+/** How long a lane remembers a batch's `onceId`: longer than Firehose retries a delivery (at most 2 h). */
+export const PUSH_ONCE_WINDOW_MS = 3 * 3_600_000;
 
 /** A queued push batch's counts once applied. */
 export interface BatchResult {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeRecordEvents } from '../core/decode-record.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { laneOf } from '../core/lane.js';
+import type { Rejected } from '../core/reject.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
 import type { BatchResult, PushBatch, PushEvent, PushLanes } from '../ports/push-lanes.js';
 import type { ViewCounters } from '../ports/view-counters.js';
@@ -30,21 +31,34 @@ export interface PushDeps {
   clock?: () => number;
 }
 
+export interface PushOptions {
+  wait: boolean;
+  waitTimeoutMs: number;
+  /**
+   * The push's id, chosen by a caller that may send the same records again (a retried Firehose delivery). Its
+   * dead-letter ids are then the same on every attempt, and each lane's share is queued at most once per id
+   * (`PushBatch.onceId`). @defaultValue a random UUID
+   */
+  requestId?: string;
+  /** Records already known to be unusable (a payload that is not JSON), by index: dead-lettered as they are. */
+  rejected?: ReadonlyMap<number, Rejected>;
+}
+
 export async function pushRecords(
   deps: PushDeps,
   view: CompiledView,
   records: readonly unknown[],
-  options: { wait: boolean; waitTimeoutMs: number },
+  options: PushOptions,
 ): Promise<PushReceipt> {
   const now = (deps.clock ?? Date.now)();
-  const requestId = randomUUID();
+  const requestId = options.requestId ?? randomUUID();
   const byLane = new Map<number, PushEvent[]>();
   const rejected: PushReceipt['rejected'] = [];
   const letters: DeadLetter[] = [];
   let filtered = 0;
 
   records.forEach((raw, index) => {
-    const decoded = decodeRecordEvents(view, raw, now);
+    const decoded = options.rejected?.get(index) ?? decodeRecordEvents(view, raw, now);
     if (!decoded.ok) {
       rejected.push({ index, code: decoded.code, reason: decoded.reason });
       letters.push({
@@ -82,6 +96,7 @@ export async function pushRecords(
       fields: view.fields,
     };
     if (options.wait) batch.wait = true;
+    if (options.requestId !== undefined) batch.onceId = options.requestId;
     batches.set(lane, batch);
   }
 

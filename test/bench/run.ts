@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=read,push,transform,state,kinesis,freshness] [-- --profile]`
+ * `npm run bench [-- --quick] [-- --only=read,sagemaker-read,push,transform,state,kinesis,freshness] [-- --profile]`
  *
  * Starts a private redis-server and kinesalite (every Eddy under test uses it) on 127.0.0.1, runs the scenarios,
  * prints the table and writes bench-results.json. Each server under test runs in its own process; load comes
@@ -19,6 +19,7 @@ import { type Figure, table, writeResults } from './lib/report.js';
 import { freshnessScenario, kinesisIngestScenario } from './scenarios/kinesis.js';
 import { pushScenario } from './scenarios/push.js';
 import { readScenarios } from './scenarios/read.js';
+import { sagemakerReadScenario } from './scenarios/sagemaker-read.js';
 import { stateSizeScenario } from './scenarios/state-size.js';
 import { transformScenario } from './scenarios/transform.js';
 
@@ -26,6 +27,7 @@ type Scenario = (ctx: BenchContext) => Promise<Figure[]>;
 
 const SCENARIOS: Record<string, Scenario> = {
   read: readScenarios,
+  'sagemaker-read': sagemakerReadScenario,
   push: pushScenario,
   transform: transformScenario,
   state: stateSizeScenario,

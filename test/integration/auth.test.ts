@@ -35,6 +35,13 @@ const PUBLIC = [
   /^\/dashboard(\/.*)?$/,
 ];
 
+/**
+ * Routes that authenticate with their own protocol's credentials instead of a bearer token: the SageMaker
+ * runtime-compatible API (SigV4 with an Eddy key as the secret) and the Firehose endpoint
+ * (`X-Amz-Firehose-Access-Key`). Without credentials they refuse (tested below).
+ */
+const OWN_AUTHENTICATION = [/^\/sagemaker-featurestore\//, /^\/v1\/feature-views\/:name\/firehose$/];
+
 let runtime: EddyRuntime;
 let app: App;
 /** Route options objects as registered (the auth plugin's onRoute hook fills in `config.scope` after ours). */
@@ -112,7 +119,9 @@ describe('authorization matrix', () => {
   });
 
   test('every route either declares a scope or is public on purpose', () => {
-    const undeclared = routes.filter((r) => !r.scope && !PUBLIC.some((p) => p.test(r.url)));
+    const undeclared = routes.filter(
+      (r) => !r.scope && !PUBLIC.some((p) => p.test(r.url)) && !OWN_AUTHENTICATION.some((p) => p.test(r.url)),
+    );
     assert.deepEqual(undeclared, [], 'routes without a scope that are not listed as public');
     for (const r of routes.filter((r) => r.url.startsWith('/admin'))) assert.equal(r.scope, 'admin', r.url);
   });
@@ -147,8 +156,26 @@ describe('authorization matrix', () => {
 
   test('public routes answer without a key', async () => {
     for (const route of routes.filter((r) => !r.scope && r.method === 'GET')) {
+      if (OWN_AUTHENTICATION.some((p) => p.test(route.url))) continue;
       const res = await call(route.method, route.url);
       assert.ok(![401, 403].includes(res.statusCode), `${route.url}: ${res.statusCode}`);
+    }
+  });
+
+  test('routes with their own authentication refuse requests without their credentials, even with a bearer key', async () => {
+    const own = routes.filter((r) => !r.scope && OWN_AUTHENTICATION.some((p) => p.test(r.url)));
+    assert.equal(own.length, 4); // GetRecord (GET and HEAD), BatchGetRecord, Firehose
+    for (const route of own) {
+      const url = route.url.replace(':name', 'sensor_stats').replace(':FeatureGroupName', 'sensor_stats');
+      for (const headers of [{}, { authorization: `Bearer ${KEYS.admin}` }]) {
+        const res = await app.inject({
+          method: route.method as 'GET',
+          url,
+          headers,
+          payload: route.method === 'POST' ? '{}' : undefined,
+        });
+        assert.ok([401, 403].includes(res.statusCode), `${route.method} ${url}: ${res.statusCode}`);
+      }
     }
   });
 });
@@ -212,7 +239,9 @@ describe('keys in practice', () => {
     );
     const open = ops.filter((o) => !o.security).map((o) => o.operationId);
     assert.deepEqual(open.sort(), ['healthz', 'metrics', 'readyz']);
-    for (const op of ops.filter((o) => o.security)) {
+    const firehose = ops.find((o) => o.operationId === 'deliverFirehoseRecords')!;
+    assert.deepEqual(firehose.security, [{ firehoseAccessKey: [] }]);
+    for (const op of ops.filter((o) => o.security && o !== firehose)) {
       assert.deepEqual(op.security, [{ bearerAuth: [] }]);
       const responses = op.responses as Record<string, unknown>;
       assert.ok(responses['401'] && responses['403'] && responses['429'], String(op.operationId));

@@ -13,7 +13,7 @@ import { type BatchResult, type LaneJob, type PushBatchData, pushLaneQueueName }
 export interface LaneFollowers {
   /**
    * Jobs waiting behind `head` in its lane that can be applied with it: consecutive, for the same view version,
-   * none waited for by its pusher, at most `maxEvents` events with the head's. Empty when the head itself is
+   * none waited for by its pusher nor queued once per id (PushBatch.onceId), at most `maxEvents` events with the head's. Empty when the head itself is
    * waited for.
    */
   after(lane: number, head: LaneJob, maxEvents: number): Promise<LaneJob[]>;
@@ -61,6 +61,8 @@ export function laneFollowers(connection: Redis, keyPrefix: string, lanes: numbe
         const job = await queue.getJob(id);
         if (!job) break; // taken meanwhile: stop at the gap
         const { data } = job;
+        // A job queued once per id (a delivery) keeps its deduplication key only if it is never removed.
+        if (job.deduplicationId !== undefined) break;
         if (data.wait || data.view !== head.data.view || data.version !== head.data.version) break;
         events += pushEventCount(data);
         if (events > maxEvents) break;

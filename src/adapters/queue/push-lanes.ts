@@ -1,6 +1,11 @@
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { PushBatch, PushLanes, QueuedBatch } from '../../ports/push-lanes.js';
+import {
+  PUSH_ONCE_WINDOW_MS,
+  type PushBatch,
+  type PushLanes,
+  type QueuedBatch,
+} from '../../ports/push-lanes.js';
 import { bullPrefix } from './bull-prefix.js';
 import { encodePushEvents } from './push-job-codec.js';
 import { type BatchResult, PUSH_JOB, type PushBatchData, pushLaneQueueName } from './registry.js';
@@ -57,7 +62,14 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
           .map(([lane, batch]) => {
             const queue = queues[lane]!;
             const concurrency = connection.hsetnx(queue.keys.meta!, 'concurrency', 1);
-            const added = queue.add(PUSH_JOB, jobData(batch));
+            const added = queue.add(
+              PUSH_JOB,
+              jobData(batch),
+              // BullMQ sets the deduplication key in the same script that adds the job: queued once, atomically.
+              batch.onceId === undefined
+                ? undefined
+                : { deduplication: { id: `${batch.onceId}-${lane}`, ttl: PUSH_ONCE_WINDOW_MS } },
+            );
             return Promise.all([concurrency, added]).then(([, job]) => queued(lane, job));
           }),
       );

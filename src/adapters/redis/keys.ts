@@ -29,6 +29,8 @@ export interface KeyLayout {
   /** Dead letters a replay has claimed (hash id -> entry) and when (zset id -> Redis time, ms). */
   deadLetterClaims(view: string): string;
   deadLetterClaimTimes(view: string): string;
+  /** String: a Firehose delivery (by its push id) was queued whole; expires after the once window. */
+  firehoseDelivery(view: string, pushId: string): string;
   /** Hash with fields `v` (CAS version) and `d` (encoded state). */
   entity(view: string, version: number, entity: string): string;
   /** String: a copy of the entity hash's `v`, written with it (see `entityVersionKey`). */
@@ -109,6 +111,7 @@ export function keyLayout(prefix: string): KeyLayout {
     deadLetterIndex: (view) => `${p}:{${view}}:dlq-index`,
     deadLetterClaims: (view) => `${p}:{${view}}:dlq-claims`,
     deadLetterClaimTimes: (view) => `${p}:{${view}}:dlq-claim-times`,
+    firehoseDelivery: (view, pushId) => `${p}:{${view}}:firehose:${escapeKeyPart(pushId)}`,
     entity: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}${STATE}`,
     entityVersion: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}${VERSION}`,
     sinkPending: (view) => `${p}:{${view}}:sm-pending`,

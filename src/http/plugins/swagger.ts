@@ -25,6 +25,13 @@ export async function registerSwagger(app: FastifyInstance) {
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from EDDY_API_KEYS' },
+          firehoseAccessKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Amz-Firehose-Access-Key',
+            description:
+              'An API key from EDDY_API_KEYS with the write scope (the Firehose stream access key)',
+          },
         },
       },
     },

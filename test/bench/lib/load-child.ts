@@ -32,7 +32,10 @@ const instance = autocannon(
     ...(bodies && { amount: bodies.length }),
     timeout: spec.timeoutS ?? 10,
     method: spec.method,
-    headers: spec.body !== undefined || bodies ? { 'content-type': 'application/json' } : {},
+    headers: {
+      ...(spec.body !== undefined || bodies ? { 'content-type': 'application/json' } : {}),
+      ...spec.headers,
+    },
     ...(spec.body !== undefined && { body: spec.body }),
     ...(spec.overallRate !== undefined && { overallRate: spec.overallRate }),
     ...(requests && { requests }),

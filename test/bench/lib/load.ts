@@ -23,6 +23,8 @@ export interface LoadSpec {
   /** Requests per second over all connections (default: as fast as the server answers). */
   overallRate?: number;
   timeoutS?: number;
+  /** Headers sent with every request (e.g. a key, or a SigV4 signature made once before the load). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {

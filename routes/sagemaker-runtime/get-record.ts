@@ -1,0 +1,49 @@
+/** `GetRecord`: `GET /FeatureGroup/{name}?RecordIdentifierValueAsString=…&FeatureName=…` → `{Record}` or `{}`. */
+import type { FastifyInstance } from 'fastify';
+import { awsValidationError } from '../../src/core/aws-error.js';
+import {
+  checkExpirationTimeResponse,
+  featureGroupName,
+  featureNameFilter,
+} from '../../src/core/feature-group-record.js';
+import { readRecords } from '../../src/services/sagemaker-runtime/read-records.js';
+
+/** A record's response body, per record object (the service hands out the same object while values stand). */
+const bodies = new WeakMap<object, string>();
+function recordJson(record: object): string {
+  let json = bodies.get(record);
+  if (json === undefined) {
+    json = JSON.stringify({ Record: record });
+    bodies.set(record, json);
+  }
+  return json;
+}
+
+/** AWS's limit on a record identifier, in characters. */
+const MAX_IDENTIFIER_LENGTH = 358_400;
+
+export default function getRecordRoute(app: FastifyInstance) {
+  app.get<{ Params: { FeatureGroupName: string } }>(
+    '/FeatureGroup/:FeatureGroupName',
+    { config: { awsAction: 'GetRecord' }, schema: { hide: true } },
+    async (request, reply) => {
+      const url = request.raw.url ?? '';
+      const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+      const ids = query.getAll('RecordIdentifierValueAsString');
+      if (ids.length !== 1 || ids[0]!.length > MAX_IDENTIFIER_LENGTH) {
+        throw awsValidationError(
+          `RecordIdentifierValueAsString is required once, at most ${MAX_IDENTIFIER_LENGTH} characters long`,
+        );
+      }
+      const names = query.getAll('FeatureName');
+      const featureNames = featureNameFilter(names.length > 0 ? names : undefined, 'FeatureName');
+      checkExpirationTimeResponse(query.get('ExpirationTimeResponse') ?? undefined);
+      const [record] = await readRecords(request.server.deps, {
+        featureGroupName: featureGroupName(request.params.FeatureGroupName),
+        recordIdentifiers: ids,
+        featureNames,
+      });
+      return reply.type('application/json').send(record ? recordJson(record) : '{}');
+    },
+  );
+}
