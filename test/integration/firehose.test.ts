@@ -237,6 +237,39 @@ function b64(data: string[]) {
   return data.map((d) => Buffer.from(d).toString('base64'));
 }
 
+describe('Firehose deliveries through a transform', () => {
+  test("a view's transform splits, filters and derives, and a retry applies nothing twice", async () => {
+    const spec = {
+      ...sensorView({ name: 'fh_nested' }),
+      eventIdField: undefined,
+      transform: {
+        each: 'readings',
+        filter: 'item.ok',
+        fields: { sensor_id: 'gateway + "/" + item.s', ts: 'item.t', temperature: '(item.f - 32) * 5 / 9' },
+      },
+    };
+    assert.equal((await admin('POST', '/v1/feature-views', spec)).statusCode, 201);
+    const record = JSON.stringify({
+      gateway: 'g1',
+      readings: [
+        { s: 'a', t: T0, f: 212, ok: true },
+        { s: 'a', t: T0 + 1_000, f: 32, ok: true },
+        { s: 'b', t: T0, f: 50, ok: false },
+      ],
+    });
+    const requestId = randomUUID();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await deliver({ view: 'fh_nested', requestId, data: [record] });
+      assert.equal(res.statusCode, 200, res.body);
+    }
+    const c = await settled('fh_nested', 2);
+    assert.equal(c.accepted, 2);
+    const [a] = await features('fh_nested', ['g1/a']);
+    assert.equal(a!.values.temp_avg_5m, 50);
+    assert.equal(((await counts('fh_nested')) as { filtered?: number }).filtered, 1);
+  });
+});
+
 describe('Firehose errors answer in the Firehose response shape', () => {
   const shape = (res: Awaited<ReturnType<typeof deliver>>, status: number, requestId?: string) => {
     assert.equal(res.statusCode, status, res.body);
