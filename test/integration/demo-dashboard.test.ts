@@ -44,6 +44,8 @@ interface DashboardState {
   entity: string;
   status: { counts: { accepted: number } } | null;
   sink: { state?: { written: number } } | null;
+  trends: string[];
+  scores: string[];
 }
 
 /** Resolves with the dashboard URL the demo prints; rejects if it exits or stays silent. */
@@ -180,8 +182,7 @@ test('npm run demo: the dashboard charts the replay live, and Ctrl-C stops every
   assert.ok(charted.scores.includes('value_zscore_1d'), JSON.stringify(charted.scores));
   assert.ok(
     charted.history.some(
-      (p: { values: Record<string, number | null> }) =>
-        Number.isFinite(p.values.value_p95_1d) && Number.isFinite(p.values.value_zscore_1d),
+      (p) => Number.isFinite(p.values.value_p95_1d) && Number.isFinite(p.values.value_zscore_1d),
     ),
     'p95 and z-score read',
   );
