@@ -60,6 +60,11 @@ export interface EnginePlan {
   fields: string[];
   /** Slot of RECORD_FIELD, -1 when absent. */
   recordSlot: number;
+  /**
+   * Per field slot: whether its tile moments and last are read (a time-window or lifetime feature other than the
+   * sketches and EW ones reads the field). Other fields leave them zero: 9 one-byte numbers per tile.
+   */
+  inTiles: boolean[];
   /** Numbers per tile. */
   stride: number;
   /** Per field slot: offset within a tile of its `first` triple, or -1. */
@@ -141,6 +146,13 @@ function buildPlan(view: CompiledView): EnginePlan {
     if (slot < 0 || kind === undefined || f.kind !== 'time') continue;
     if (!sketches.some((s) => s.field === slot && s.kind === kind)) sketches.push({ field: slot, kind });
   }
+  const inTiles = fields.map(() => false);
+  for (const f of view.features) {
+    const slot =
+      f.field === undefined ? (f.agg === 'time_since_last' ? recordSlot : -1) : fields.indexOf(f.field);
+    if (slot >= 0 && f.kind !== 'events' && sketchKind(f.agg) === undefined && !EW_AGGS.includes(f.agg))
+      inTiles[slot] = true;
+  }
   const partial = { fields, granularityMs: g, firstAt, ew, sketches, recordSlot };
   let largestWindowMs = 0;
   const features = view.features.map((f) => featurePlan(f, partial));
@@ -159,6 +171,7 @@ function buildPlan(view: CompiledView): EnginePlan {
     allowedLatenessMs: view.allowedLatenessMs,
     fields,
     recordSlot,
+    inTiles,
     stride: at,
     firstAt,
     ew,

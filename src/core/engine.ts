@@ -122,6 +122,8 @@ export function applyEvents(
   const { granularityMs: g, allowedLatenessMs: lateness, retainedTiles, fields, caps, stride } = plan;
   const fieldCount = fields.length;
   const values = new Array<number | undefined>(fieldCount);
+  /** The values whose moments and last the tiles keep (plan.inTiles). */
+  const tileValues = new Array<number | undefined>(fieldCount);
   const outcome: ApplyOutcome = { accepted: 0, late: 0, duplicate: 0 };
   if (retainedTiles > 0) reserveTiles(state, stride, Math.min(tileRuns(events, g), retainedTiles + 1));
   for (const e of events) {
@@ -142,17 +144,18 @@ export function applyEvents(
     for (let i = 0; i < fieldCount; i++) {
       const v = e.values[fields[i]!];
       values[i] = typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+      tileValues[i] = plan.inTiles[i] ? values[i] : undefined;
     }
-    if (plan.recordSlot >= 0) values[plan.recordSlot] = 0;
+    if (plan.recordSlot >= 0) values[plan.recordSlot] = tileValues[plan.recordSlot] = 0;
     const idx = tileOf(e.t, g);
     if (idx > tileOf(w, g) - retainedTiles) {
       const at = tileAt(state, idx, stride); // may replace state.tiles: read it after
-      addToTile(state.tiles, at, values, e.t, arrival);
+      addToTile(state.tiles, at, tileValues, e.t, arrival);
       addToTileExtras(plan, state, at, idx, values, e.t, arrival);
     } else {
       // Below the retention floor: only the lifetime features (and count windows, below) can still see it.
       for (let i = 0; i < fieldCount; i++) {
-        const v = values[i];
+        const v = tileValues[i];
         if (v !== undefined) foldIntoBase(state.lastBase, i, e.t, arrival, v);
       }
       for (let k = 0; k < plan.ew.length; k++) {
