@@ -12,12 +12,11 @@ import { produce } from '../../src/adapters/kinesis/producer.js';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
 import { KINESIS_BATCH_QUEUE, type KinesisBatchData } from '../../src/adapters/queue/registry.js';
 import type { EngineEvent } from '../../src/core/event.js';
-import type { CompiledView } from '../../src/core/feature-view.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
 import { createStream } from '../helpers/kinesis-emulator.js';
 import { inProcessSuite } from '../helpers/kinesis-suites.js';
 import { createView, status } from '../helpers/kinesis-views.js';
-import { agrees, Oracle } from '../helpers/oracle.js';
+import { assertOnlineEqualsOracles, oraclesFor } from '../helpers/online-oracle.js';
 
 const suite = inProcessSuite();
 const T0 = Date.parse('2026-02-01T00:00:00Z');
@@ -76,7 +75,7 @@ test('one stream, two transformed views: values equal the oracle, filtered and f
     });
     const record = { device, batch_id: `b${i}`, payload: { kind, readings } };
     records.push({ data: Buffer.from(JSON.stringify(record)), partitionKey: device });
-    for (const [name, own, valueOf] of [
+    for (const [name, own, derive] of [
       ['temps', 'temperature', (r: Record<string, number>) => ((r.f! - 32) * 5) / 9],
       ['vibes', 'vibration', (r: Record<string, number>) => r.rms! * 1000],
     ] as const) {
@@ -95,7 +94,7 @@ test('one stream, two transformed views: values equal the oracle, filtered and f
         list.push({
           t: r.ts as number,
           id: `b${i}#${k}`,
-          values: { v: valueOf(r as Record<string, number>) },
+          values: { v: derive(r as Record<string, number>) },
         });
         e.byEntity.set(key, list);
       });
@@ -108,16 +107,7 @@ test('one stream, two transformed views: values equal the oracle, filtered and f
     ['vibes', vibes],
   ] as const) {
     const e = expected[name];
-    const oracles = new Map<string, Oracle>();
-    const totals = { accepted: 0, late: 0, duplicate: 0 };
-    for (const [entity, events] of e.byEntity) {
-      const oracle = new Oracle(compiled);
-      const o = oracle.apply(events);
-      totals.accepted += o.accepted;
-      totals.late += o.late;
-      totals.duplicate += o.duplicate;
-      oracles.set(entity, oracle);
-    }
+    const { oracles, counts: totals } = oraclesFor(compiled, e.byEntity);
     const counts = await waitCounts(name, totals.accepted + totals.late + totals.duplicate + e.filtered);
     assert.equal(counts.filtered, e.filtered, name);
     assert.deepEqual(
@@ -125,7 +115,7 @@ test('one stream, two transformed views: values equal the oracle, filtered and f
       totals,
       name,
     );
-    await assertOracle(name, compiled, oracles);
+    await assertOnlineEqualsOracles(suite.eddy.app, compiled, oracles);
   }
   const letters = (await Promise.all(['temps', 'vibes'].map((v) => status(suite.eddy.app, v)))).map(
     (s) => s.counts.rejected,
@@ -165,26 +155,5 @@ async function waitCounts(view: string, events: number) {
     if (c.accepted + c.late + c.duplicate + c.filtered >= events) return c;
     if (Date.now() > deadline) assert.fail(`${view}: ${JSON.stringify(c)} of ${events} events`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function assertOracle(name: string, view: CompiledView, oracles: Map<string, Oracle>) {
-  const entities = [...oracles.keys()];
-  const res = await suite.eddy.app.inject({
-    method: 'POST',
-    url: '/v1/online-features',
-    payload: { featureView: name, entities, asOf: 'latest' },
-  });
-  assert.equal(res.statusCode, 200, res.body);
-  for (const r of res.json().results as { entity: string; values: Record<string, number | null> }[]) {
-    const oracle = oracles.get(r.entity)!;
-    for (const f of view.features) {
-      const expected = oracle.value(f, oracle.watermarkMs!, 'exact');
-      const window = oracle.window(f, oracle.watermarkMs!, 'exact');
-      assert.ok(
-        agrees(f.agg, r.values[f.name] ?? null, expected, window),
-        `${name} ${r.entity} ${f.name}: got ${r.values[f.name]}, oracle ${expected}`,
-      );
-    }
   }
 }

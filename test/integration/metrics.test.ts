@@ -80,7 +80,7 @@ test('counters move after a push: records by outcome match the view status, late
 
   const text = await scrape(eddy);
   const status = (await eddy.app.inject({ url: '/v1/feature-views/sensor_stats/status' })).json();
-  assert.deepEqual(status.counts, { accepted: 3, rejected: 2, late: 1, duplicate: 1 });
+  assert.deepEqual(status.counts, { accepted: 3, rejected: 2, late: 1, duplicate: 1, filtered: 0 });
   for (const outcome of ['accepted', 'rejected', 'late', 'duplicate'] as const) {
     assert.equal(
       sample(text, 'eddy_records_total', { view: 'sensor_stats', outcome }),

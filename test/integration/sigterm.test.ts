@@ -201,7 +201,13 @@ test('SIGTERM under load: exits within 10 s; after a restart nothing is lost or 
     },
     30_000,
   );
-  assert.deepEqual(status.counts, { accepted: acceptedTotal, rejected: 0, late: 0, duplicate: 0 });
+  assert.deepEqual(status.counts, {
+    accepted: acceptedTotal,
+    rejected: 0,
+    late: 0,
+    duplicate: 0,
+    filtered: 0,
+  });
 
   const view = compileView(resolveView(VIEW as FeatureViewSpec, 1, new Date(T0)));
   const entities = [...accepted.keys()].sort();

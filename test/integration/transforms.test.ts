@@ -11,7 +11,7 @@ import { compileView } from '../../src/core/compile-view.js';
 import type { EngineEvent } from '../../src/core/event.js';
 import type { FeatureView } from '../../src/core/feature-view.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
-import { agrees, Oracle } from '../helpers/oracle.js';
+import { assertOnlineEqualsOracles, oraclesFor } from '../helpers/online-oracle.js';
 
 let eddy: TestEddy;
 before(async () => {
@@ -123,41 +123,11 @@ describe('transformed push ingestion equals the oracle', () => {
         assert.equal(res.json().filtered, filtered);
         assert.deepEqual(res.json().rejected, []);
 
-        const oracles = new Map<string, Oracle>();
-        const totals = { accepted: 0, late: 0, duplicate: 0 };
-        for (const [entity, events] of byEntity) {
-          const oracle = new Oracle(view);
-          const o = oracle.apply(events);
-          totals.accepted += o.accepted;
-          totals.late += o.late;
-          oracles.set(entity, oracle);
-        }
+        const { oracles, counts: totals } = oraclesFor(view, byEntity);
         const s = await status(name);
         assert.deepEqual(s.counts, { ...totals, rejected: 0, filtered });
 
-        const entities = [...oracles.keys()];
-        if (entities.length > 0) {
-          const read = await eddy.app.inject({
-            method: 'POST',
-            url: '/v1/online-features',
-            payload: { featureView: name, entities, asOf: 'latest' },
-          });
-          assert.equal(read.statusCode, 200, read.body);
-          for (const r of read.json().results as {
-            entity: string;
-            values: Record<string, number | null>;
-          }[]) {
-            const oracle = oracles.get(r.entity)!;
-            for (const f of view.features) {
-              const expected = oracle.value(f, oracle.watermarkMs!, 'exact');
-              const window = oracle.window(f, oracle.watermarkMs!, 'exact');
-              assert.ok(
-                agrees(f.agg, r.values[f.name] ?? null, expected, window),
-                `${r.entity} ${f.name}: got ${r.values[f.name]}, oracle ${expected}`,
-              );
-            }
-          }
-        }
+        await assertOnlineEqualsOracles(eddy.app, view, oracles);
         await eddy.app.inject({ method: 'DELETE', url: `/v1/feature-views/${name}` });
       }),
       { numRuns: 12 },
