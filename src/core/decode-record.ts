@@ -177,6 +177,7 @@ function decodeEventId(idField: string, idValue: unknown): string | undefined | 
 /**
  * The inverse of `decodeRecord`: a record that decodes to `entity` and `event` again (the time as epoch ms). A view
  * without an event-time field takes the time of arrival, so the time is not in the record.
+ * A string of an `approx_count_distinct` field is only its token in the event and cannot be restored.
  */
 export function recordOf(view: CompiledView, entity: string, event: EngineEvent): Record<string, unknown> {
   const record: Record<string, unknown> = { [view.entityKey]: entity };
