@@ -109,9 +109,11 @@ const Feature = Type.Object(
     ),
     p: Type.Optional(
       Type.Number({
-        exclusiveMinimum: 0,
-        exclusiveMaximum: 1,
-        description: '`approx_percentile` only (required there): the quantile, e.g. 0.95.',
+        // OpenAPI 3.0 has no numeric exclusive bounds; 0 and 1 themselves are refused by resolve-features.ts.
+        minimum: 0,
+        maximum: 1,
+        description:
+          '`approx_percentile` only (required there): the quantile, strictly between 0 and 1, e.g. 0.95.',
       }),
     ),
   },
