@@ -23,7 +23,25 @@ const MAX_READINGS = 100_000;
 const MAX_HISTORY = 20_000;
 const DAY = 86_400_000;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY };
-const TREND_AGGS = ['avg', 'min', 'max', 'last'];
+/** Aggregations in the field's own units and level: drawn together on the rolling-features chart. */
+const TREND_AGGS = ['avg', 'min', 'max', 'last', 'first', 'ewma', 'approx_percentile'];
+/** Every other aggregation over the field (z-scores, spreads, changes, distinct counts, silences) has its own chart. */
+const SCORE_AGGS = [
+  'zscore',
+  'range',
+  'delta',
+  'rate',
+  'ewstd',
+  'ewvar',
+  'stddev',
+  'variance',
+  'stddev_samp',
+  'var_samp',
+  'sum',
+  'count',
+  'approx_count_distinct',
+  'time_since_last',
+];
 const PALETTE = ['#1f6feb', '#8250df', '#1a7f37', '#bf3989', '#9a6700', '#0a7ea4', '#cf222e', '#57606a'];
 
 const $ = (id) => document.getElementById(id);
@@ -58,11 +76,13 @@ const state = {
   polls: 0,
   /** Bumped on every selection change; responses for an older selection are dropped. */
   generation: 0,
-  charts: { readings: null, features: null },
+  charts: { readings: null, features: null, scores: null },
   /** Whether the view retains raw events of the field (a count window reads it). */
   retained: false,
   /** Features drawn on the rolling-features chart. */
   trends: [],
+  /** Features drawn on the scores chart. */
+  scores: [],
 };
 window.eddyDashboard = state;
 
@@ -124,6 +144,13 @@ function bandOptions(view, field) {
 
 const trendFeatures = (view, field) =>
   view.features.filter((f) => f.field === field && TREND_AGGS.includes(f.agg)).map((f) => f.name);
+
+/** The scores chart: z-scores first, then the field's other non-trend features. */
+const scoreFeatures = (view, field) =>
+  view.features
+    .filter((f) => f.field === field && SCORE_AGGS.includes(f.agg))
+    .sort((a, b) => (b.agg === 'zscore') - (a.agg === 'zscore'))
+    .map((f) => f.name);
 
 // ---------------------------------------------------------------- selection
 
@@ -381,6 +408,33 @@ function buildCharts() {
     featuresEl,
   );
   state.trends = trends;
+  state.scores = state.view ? scoreFeatures(state.view, state.field) : [];
+  state.charts.scores = lineChart($('chart-scores'), state.scores);
+  $('scores-card').hidden = state.scores.length === 0;
+}
+
+/** A uPlot line chart of the named features over event time. */
+function lineChart(el, names) {
+  return new uPlot(
+    {
+      width: chartWidth(el),
+      height: 200,
+      tzDate: utc,
+      series: [
+        { label: 'time (UTC)' },
+        ...names.map((name, i) => ({
+          label: name,
+          stroke: PALETTE[(i + 3) % PALETTE.length],
+          width: 1.5,
+          points: { show: false },
+        })),
+      ],
+      axes: [{}, { size: 64 }],
+      hooks: { drawClear: [shadeAnomalies] },
+    },
+    [[], ...names.map(() => [])],
+    el,
+  );
 }
 
 /** The band (mean, std) at time t, interpolated between history points; null where unknown. */
@@ -444,6 +498,16 @@ function render() {
   }
   state.charts.features?.setData(fcols);
   $('chart-features').dataset.points = String(fcols[0].length);
+
+  const { scores } = state;
+  const scols = [[], ...scores.map(() => [])];
+  for (const p of h) {
+    if (p.t < minT) continue;
+    scols[0].push(p.t / 1000);
+    for (const [i, name] of scores.entries()) scols[i + 1].push(p.values[name] ?? null);
+  }
+  state.charts.scores?.setData(scols);
+  $('chart-scores').dataset.points = String(scols[0].length);
 
   renderEntity();
   renderStatus();
@@ -633,6 +697,7 @@ window.addEventListener('resize', () => {
   for (const [id, c] of [
     ['chart-readings', state.charts.readings],
     ['chart-features', state.charts.features],
+    ['chart-scores', state.charts.scores],
   ])
     c?.setSize({ width: chartWidth($(id)), height: c.height });
 });

@@ -47,6 +47,7 @@ export function compileView(view: FeatureView): CompiledView {
     features,
     fields,
     // No time window, no tiles: lifetime `last` and count windows keep their own bounded state (engine-plan.ts).
+    ...stringFieldsOf(view),
     retainedTiles: largestWindowMs > 0 ? Math.ceil((largestWindowMs + allowedLatenessMs) / granularityMs) : 0,
     eventsPerField,
     ...(view.transform !== undefined && {
@@ -63,8 +64,24 @@ function readKeys(view: FeatureView, fields: readonly string[]) {
   return { keys: [...keys], ...(view.eventIdField !== undefined && { eventIdField: view.eventIdField }) };
 }
 
-function base(f: FeatureView['features'][number]): Pick<CompiledFeature, 'name' | 'agg' | 'field'> {
-  return f.field === undefined ? { name: f.name, agg: f.agg } : { name: f.name, agg: f.agg, field: f.field };
+/** Fields read only by `approx_count_distinct` (where strings are values too), when there are any. */
+function stringFieldsOf(view: FeatureView): { stringFields?: string[] } {
+  const distinct = new Set<string>();
+  const other = new Set<string>();
+  for (const f of view.features) {
+    if (f.field === undefined) continue;
+    (f.agg === 'approx_count_distinct' ? distinct : other).add(f.field);
+  }
+  const stringFields = [...distinct].filter((field) => !other.has(field));
+  return stringFields.length > 0 ? { stringFields } : {};
+}
+
+function base(f: FeatureView['features'][number]): Omit<CompiledFeature, 'kind'> {
+  const out: Omit<CompiledFeature, 'kind'> = { name: f.name, agg: f.agg };
+  if (f.field !== undefined) out.field = f.field;
+  if (f.halfLife !== undefined) out.halfLifeMs = durationMs(f.halfLife);
+  if (f.p !== undefined) out.p = f.p;
+  return out;
 }
 
 function durationMs(text: string): number {

@@ -13,7 +13,8 @@
  *   sub-millisecond digits are truncated). Both forms must fall in years 0000..9999 (so the time can always be
  *   written as ISO-8601; `record-event-time.ts`). A record without the event-time field is rejected rather than given its arrival time.
  * - Feature fields: `null` and absent mean absent; any other non-number (including numeric strings) is rejected,
- *   and so is a number beyond ±MAX_FIELD_MAGNITUDE (FIELD_OUT_OF_RANGE).
+ *   and so is a number beyond ±MAX_FIELD_MAGNITUDE (FIELD_OUT_OF_RANGE). A string is valid in a field read only
+ *   by `approx_count_distinct` (`view.stringFields`): it becomes its token (distinct-token.ts).
  * - Keys are read as own properties only: `__proto__`, `constructor` or any other key the view does not read is
  *   ignored.
  * - Event id: a non-empty string of at most 256 code units without unpaired surrogates, or a finite number
@@ -21,6 +22,8 @@
  * - Checks run in a fixed order (object, entity key, event time, feature fields in `view.fields` order, event id);
  *   the first failure is the record's code.
  */
+
+import { distinctToken } from './distinct-token.js';
 import type { EngineEvent } from './event.js';
 import type { CompiledView } from './feature-view.js';
 import { parseRecordEventTime } from './record-event-time.js';
@@ -79,7 +82,7 @@ export function decodeRecord(view: CompiledView, raw: unknown, arrivalMs: number
   const t = view.eventTimeField === undefined ? arrivalMs : decodeEventTime(view.eventTimeField, record);
   if (typeof t !== 'number') return t;
   const values: Record<string, number> = {};
-  const badField = decodeFields(view.fields, record, values);
+  const badField = decodeFields(view.fields, record, values, view.stringFields);
   if (badField !== undefined) return badField;
   const event: EngineEvent = { t, values };
   if (view.eventIdField !== undefined) {
@@ -135,10 +138,15 @@ function decodeFields(
   fields: readonly string[],
   record: Record<string, unknown>,
   values: Record<string, number>,
+  stringFields: readonly string[] | undefined,
 ): Rejected | undefined {
   for (const field of fields) {
     const value = own(record, field);
     if (value === undefined || value === null) continue;
+    if (typeof value === 'string' && stringFields?.includes(field)) {
+      values[field] = distinctToken(value);
+      continue;
+    }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       return reject('FIELD_NOT_A_NUMBER', `field '${field}' must be a finite number, got ${describe(value)}`);
     }
@@ -169,6 +177,7 @@ function decodeEventId(idField: string, idValue: unknown): string | undefined | 
 /**
  * The inverse of `decodeRecord`: a record that decodes to `entity` and `event` again (the time as epoch ms). A view
  * without an event-time field takes the time of arrival, so the time is not in the record.
+ * A string of an `approx_count_distinct` field is only its token in the event and cannot be restored.
  */
 export function recordOf(view: CompiledView, entity: string, event: EngineEvent): Record<string, unknown> {
   const record: Record<string, unknown> = { [view.entityKey]: entity };

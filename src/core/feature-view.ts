@@ -18,8 +18,32 @@ export const AGGREGATIONS = [
   'stddev_samp',
   'var_samp',
   'last',
+  'first',
+  'range',
+  'delta',
+  'rate',
+  'zscore',
+  'ewma',
+  'ewvar',
+  'ewstd',
+  'approx_percentile',
+  'approx_count_distinct',
+  'time_since_last',
 ] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
+
+/** Aggregations over exponentially weighted moments: they need a `halfLife`. */
+export const EW_AGGREGATIONS: readonly Aggregation[] = ['ewma', 'ewvar', 'ewstd'];
+/** Aggregations that may have neither `window` nor `events` (lifetime). */
+export const LIFETIME_AGGREGATIONS: readonly Aggregation[] = [
+  'last',
+  'ewma',
+  'ewvar',
+  'ewstd',
+  'time_since_last',
+];
+/** Aggregations that may omit `field`. */
+export const FIELDLESS_AGGREGATIONS: readonly Aggregation[] = ['count', 'time_since_last'];
 
 export type StartPosition = 'LATEST' | 'TRIM_HORIZON' | { atTimestamp: string };
 
@@ -36,6 +60,10 @@ export interface FeatureSpec {
   window?: string;
   /** Count window: the last N events by event time, 1..1000. */
   events?: number;
+  /** `ewma`, `ewvar`, `ewstd`: the half-life of the weights, a duration string. */
+  halfLife?: string;
+  /** `approx_percentile`: the quantile, in (0, 1). */
+  p?: number;
 }
 
 export interface SageMakerSinkSpec {
@@ -81,6 +109,10 @@ export interface CompiledFeature {
   windowTiles?: number;
   /** Count windows only. */
   events?: number;
+  /** `ewma`, `ewvar`, `ewstd`: the half-life in ms. */
+  halfLifeMs?: number;
+  /** `approx_percentile`: the quantile. */
+  p?: number;
 }
 
 /** The engine's view of a definition: all durations in milliseconds. */
@@ -104,6 +136,11 @@ export interface CompiledView {
   retainedTiles: number;
   /** Per field, the most events any count window over it needs (0 when none). */
   eventsPerField: Record<string, number>;
+  /**
+   * Fields read only by `approx_count_distinct` features: a string there is a valid value (decode-record.ts).
+   * Absent when there are none.
+   */
+  stringFields?: string[];
   /** The view's transform, compiled once per version; absent when records are read as they come. */
   transform?: ViewTransform;
 }

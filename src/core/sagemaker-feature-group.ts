@@ -1,12 +1,15 @@
 /**
  * The `CreateFeatureGroup` input that matches a feature view's SageMaker sink (pure). The record identifier and
- * the event time are `String` features (event time as ISO-8601 with milliseconds, UTC); `count` features are
- * `Integral`, every other aggregate `Fractional`. Only the online store is configured: the sink writes current
+ * the event time are `String` features (event time as ISO-8601 with milliseconds, UTC); the counts (`count`,
+ * `approx_count_distinct`: whole numbers) are `Integral`, every other aggregate `Fractional`. Only the online store is configured: the sink writes current
  * values, and an offline store needs an S3 location and a role only the operator can choose.
  */
-import type { FeatureView } from './feature-view.js';
+import type { Aggregation, FeatureView } from './feature-view.js';
 import { DEFAULT_EVENT_TIME_FEATURE_NAME } from './resolve-sagemaker-sink.js';
 import { type SageMakerSink, type TtlDuration, ttlDuration } from './sagemaker-record.js';
+
+/** Aggregations whose values are always whole numbers. */
+const INTEGRAL: readonly Aggregation[] = ['count', 'approx_count_distinct'];
 
 export type SageMakerFeatureType = 'String' | 'Integral' | 'Fractional';
 
@@ -44,7 +47,7 @@ export function createFeatureGroupInput(
       { FeatureName: sink.eventTimeFeatureName, FeatureType: 'String' },
       ...view.features.map((f) => ({
         FeatureName: f.name,
-        FeatureType: (f.agg === 'count' ? 'Integral' : 'Fractional') as SageMakerFeatureType,
+        FeatureType: (INTEGRAL.includes(f.agg) ? 'Integral' : 'Fractional') as SageMakerFeatureType,
       })),
     ],
     OnlineStoreConfig: {

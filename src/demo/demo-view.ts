@@ -56,6 +56,10 @@ export function demoView(streamName = DEMO_STREAM): FeatureViewSpec {
       { name: 'value_std_50', agg: 'stddev', field: 'value', events: 50 },
       { name: 'value_avg_1000', agg: 'avg', field: 'value', events: 1000 },
       { name: 'value_last', agg: 'last', field: 'value' },
+      // Anomaly scores: how far the newest reading is from the day, the day's tail, a smoothed level.
+      { name: 'value_zscore_1d', agg: 'zscore', field: 'value', window: '1d' },
+      { name: 'value_p95_1d', agg: 'approx_percentile', field: 'value', window: '1d', p: 0.95 },
+      { name: 'value_ewma_1h', agg: 'ewma', field: 'value', halfLife: '1h' },
     ],
     sinks: { sagemaker: { featureGroupName: DEMO_FEATURE_GROUP } },
   };

@@ -5,7 +5,8 @@
  * Finalized values are memoized per state snapshot (ports/entity-snapshots.ts: one object per stored version),
  * tile of `asOf` and feature list, for reads as of the entity's watermark or later: time windows and lifetime
  * `last` depend on `asOf` only through its tile, and count windows then hold every retained event, so the
- * memoized values are exactly what `evaluate` would return.
+ * memoized values are exactly what `evaluate` would return. `time_since_last` depends on `asOf` itself: a feature
+ * list with it is memoized per `asOf` instead of per tile.
  */
 import { type EntityState, emptyValues, evaluate, type FeatureValues, watermarkOf } from '../core/engine.js';
 import { EddyError, ErrorCode } from '../core/errors.js';
@@ -88,6 +89,7 @@ export async function readOnlineFeatures(deps: ReadDeps, req: ReadRequest): Prom
 }
 
 interface Memo {
+  /** The tile of `asOf`, or `asOf` itself for a feature list with `time_since_last`. */
   tile: number;
   features: string;
   values: FeatureValues;
@@ -125,7 +127,7 @@ function valuesAt(
   featureKey: string,
 ): FeatureValues {
   if (state.watermark === null || at < state.watermark) return evaluate(compiled, state, at, features);
-  const tile = tileOf(at, compiled.granularityMs);
+  const tile = features.some((f) => f.agg === 'time_since_last') ? at : tileOf(at, compiled.granularityMs);
   const hit = d.memos.find((m) => m.tile === tile && m.features === featureKey);
   if (hit) return hit.values;
   const values = evaluate(compiled, state, at, features);

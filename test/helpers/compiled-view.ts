@@ -12,6 +12,10 @@ export interface TestFeature {
   windowMs?: number;
   /** Count window N. */
   events?: number;
+  /** ewma, ewvar, ewstd. */
+  halfLifeMs?: number;
+  /** approx_percentile. */
+  p?: number;
 }
 
 export interface TestViewOptions {
@@ -25,7 +29,13 @@ export interface TestViewOptions {
 export function compiledView(options: TestViewOptions): CompiledView {
   const g = options.granularityMs;
   const features: CompiledFeature[] = options.features.map((f) => {
-    const base = { name: f.name, agg: f.agg, ...(f.field === undefined ? {} : { field: f.field }) };
+    const base = {
+      name: f.name,
+      agg: f.agg,
+      ...(f.field === undefined ? {} : { field: f.field }),
+      ...(f.halfLifeMs === undefined ? {} : { halfLifeMs: f.halfLifeMs }),
+      ...(f.p === undefined ? {} : { p: f.p }),
+    };
     if (f.windowMs !== undefined)
       return { ...base, kind: 'time', windowMs: f.windowMs, windowTiles: f.windowMs / g };
     if (f.events !== undefined) return { ...base, kind: 'events', events: f.events };

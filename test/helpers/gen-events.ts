@@ -6,7 +6,13 @@
  */
 import fc from 'fast-check';
 import type { EngineEvent } from '../../src/core/event.js';
-import { AGGREGATIONS, type CompiledView } from '../../src/core/feature-view.js';
+import {
+  AGGREGATIONS,
+  type CompiledView,
+  EW_AGGREGATIONS,
+  FIELDLESS_AGGREGATIONS,
+  LIFETIME_AGGREGATIONS,
+} from '../../src/core/feature-view.js';
 import { compiledView, type TestFeature } from './compiled-view.js';
 
 const FIELDS = ['x', 'y', 'z'] as const;
@@ -57,12 +63,22 @@ const featureArb = (g: number, windowTiles: readonly number[]): fc.Arbitrary<Omi
       kind: fc.constantFrom('time', 'time', 'time', 'events', 'events', 'lifetime'),
       tiles: fc.constantFrom(...windowTiles),
       events: fc.integer({ min: 1, max: 20 }),
+      // From far below a tile (events span thousands of half-lives) to many tiles.
+      halfLifeMs: fc.constantFrom(1, g, 3 * g, 50 * g, 0.37 * g + 1),
+      p: fc.constantFrom(0.05, 0.25, 0.5, 0.95, 0.99),
     })
-    .map(({ agg, field, kind, tiles, events }) => {
-      // `field` is required for every aggregation but `count`; only `last` may be lifetime.
-      if (kind === 'lifetime') return { agg: 'last' as const, field: field ?? 'x' };
-      const f = agg === 'count' ? field : (field ?? 'x');
-      const base = f === undefined ? { agg } : { agg, field: f };
+    .map(({ agg, field, kind, tiles, events, halfLifeMs, p }) => {
+      // `field` is optional only for count and time_since_last; lifetime only for some (else `last`).
+      const lifetimeAgg = LIFETIME_AGGREGATIONS.includes(agg) ? agg : 'last';
+      const a = kind === 'lifetime' ? lifetimeAgg : agg;
+      const f = FIELDLESS_AGGREGATIONS.includes(a) ? field : (field ?? 'x');
+      const base = {
+        agg: a,
+        ...(f === undefined ? {} : { field: f }),
+        ...(EW_AGGREGATIONS.includes(a) ? { halfLifeMs } : {}),
+        ...(a === 'approx_percentile' ? { p } : {}),
+      };
+      if (kind === 'lifetime') return base;
       if (kind === 'events') return { ...base, events };
       return { ...base, windowMs: tiles * g };
     });

@@ -56,7 +56,16 @@ export function sensorDataset(options: {
     const reuse = random() < 0.12 && ids[e]!.length > 0;
     const readingId = reuse ? ids[e]![Math.floor(random() * ids[e]!.length)]! : `${entity}-r${n}`;
     const temperature = Math.round((20 + 15 * Math.sin(t / 600_000) + random() * 10) * 1000) / 1000;
-    const record: Record<string, unknown> = { sensor_id: entity, ts: t, reading_id: readingId, temperature };
+    // A string field for approx_count_distinct: five production lines (the oracle stands them in as numbers no
+    // record carries).
+    const line = n % 5;
+    const record: Record<string, unknown> = {
+      sensor_id: entity,
+      ts: t,
+      reading_id: readingId,
+      temperature,
+      line: `line-${line}`,
+    };
     const badRoll = random();
     let data: Buffer;
     let good = false;
@@ -78,7 +87,7 @@ export function sensorDataset(options: {
       entity,
       partitionKey: entity,
       data,
-      event: good ? { t, id: readingId, values: { temperature } } : null,
+      event: good ? { t, id: readingId, values: { temperature, line: (line + 1) * 1e200 } } : null,
     });
   }
   return { entities, items };

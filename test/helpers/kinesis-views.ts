@@ -20,6 +20,12 @@ export const kinesisViewSpec = (name: string, stream: string, extra: Record<stri
     { name: 'temp_std_50', agg: 'stddev', field: 'temperature', events: 50 },
     { name: 'temp_var_10m', agg: 'var_samp', field: 'temperature', window: '10m' },
     { name: 'temp_last', agg: 'last', field: 'temperature' },
+    { name: 'temp_z_5m', agg: 'zscore', field: 'temperature', window: '5m' },
+    { name: 'temp_rate_1m', agg: 'rate', field: 'temperature', window: '1m' },
+    { name: 'temp_p95_10m', agg: 'approx_percentile', field: 'temperature', window: '10m', p: 0.95 },
+    { name: 'temp_ewma', agg: 'ewma', field: 'temperature', halfLife: '1m' },
+    { name: 'lines_10m', agg: 'approx_count_distinct', field: 'line', window: '10m' },
+    { name: 'silent', agg: 'time_since_last' },
   ],
   ...extra,
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { EngineEvent } from '../../src/core/event.js';
 import type { CompiledView } from '../../src/core/feature-view.js';
 import type { App } from '../../src/http/app.js';
-import { agrees, Oracle } from './oracle.js';
+import { agreesFeature, Oracle } from './oracle.js';
 
 /** One oracle per entity fed with its events (in arrival order), and the outcomes they add up to. */
 export function oraclesFor(view: CompiledView, byEntity: ReadonlyMap<string, readonly EngineEvent[]>) {
@@ -48,7 +48,7 @@ export async function assertOnlineEqualsOracles(
         const want = oracle.value(f, at, 'exact');
         const got = r.values[f.name] ?? null;
         assert.ok(
-          agrees(f.agg, got, want, oracle.window(f, at, 'exact')),
+          agreesFeature(f, got, want, oracle.windowEvents(f, at, 'exact')),
           `${view.name} ${r.entity} ${f.name}: got ${got}, oracle ${want}`,
         );
       }

@@ -44,6 +44,8 @@ interface DashboardState {
   entity: string;
   status: { counts: { accepted: number } } | null;
   sink: { state?: { written: number } } | null;
+  trends: string[];
+  scores: string[];
 }
 
 /** Resolves with the dashboard URL the demo prints; rejects if it exits or stays silent. */
@@ -165,14 +167,25 @@ test('npm run demo: the dashboard charts the replay live, and Ctrl-C stops every
     () =>
       Number(document.querySelector('#chart-readings').dataset.points) > 200 &&
       Number(document.querySelector('#chart-features').dataset.points) > 5 &&
+      Number(document.querySelector('#chart-scores').dataset.points) > 5 &&
       Number(document.querySelector('#count-accepted').textContent?.replace(/,/g, '')) > 0,
     null,
     { ...WAIT, timeout: 45_000 },
   );
-  for (const id of ['chart-readings', 'chart-features']) {
+  for (const id of ['chart-readings', 'chart-features', 'chart-scores']) {
     assert.ok(Number(await page.getAttribute(`#${id}`, 'data-points')) > 5, `${id} holds data points`);
     assert.equal(await page.locator(`#${id} canvas`).count(), 1);
   }
+  // The demo view's p95 is on the rolling-features chart, its z-score on the scores chart, with values.
+  const charted = await state(page);
+  assert.ok(charted.trends.includes('value_p95_1d'), JSON.stringify(charted.trends));
+  assert.ok(charted.scores.includes('value_zscore_1d'), JSON.stringify(charted.scores));
+  assert.ok(
+    charted.history.some(
+      (p) => Number.isFinite(p.values.value_p95_1d) && Number.isFinite(p.values.value_zscore_1d),
+    ),
+    'p95 and z-score read',
+  );
   assert.equal((await state(page)).windows.machine_temperature?.length, 4, 'NAB anomaly windows loaded');
 
   // The status moves while the replay runs.

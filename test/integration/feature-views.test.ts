@@ -82,6 +82,31 @@ describe('feature view registry', () => {
       },
       '/features/1/name',
     ],
+    [
+      'an ewma without halfLife',
+      { features: [{ name: 'e', agg: 'ewma', field: 'x', window: '1m' }] },
+      '/features/0/halfLife',
+    ],
+    [
+      'a percentile at p = 1',
+      { features: [{ name: 'q', agg: 'approx_percentile', field: 'x', window: '1m', p: 1 }] },
+      '/features/0/p',
+    ],
+    [
+      'a percentile with p above 1',
+      { features: [{ name: 'q', agg: 'approx_percentile', field: 'x', window: '1m', p: 1.5 }] },
+      '/body/features/0/p',
+    ],
+    [
+      'a lifetime z-score',
+      { features: [{ name: 'z', agg: 'zscore', field: 'x' }] },
+      '/features/0/window',
+    ],
+    [
+      'a halfLife on a max',
+      { features: [{ name: 'm', agg: 'max', field: 'x', window: '1m', halfLife: '1m' }] },
+      '/features/0/halfLife',
+    ],
   ];
   for (const [what, override, field] of invalid) {
     test(`400 names the field for ${what}`, async () => {

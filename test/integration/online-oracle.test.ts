@@ -11,7 +11,7 @@ import { compileView } from '../../src/core/compile-view.js';
 import type { EngineEvent } from '../../src/core/event.js';
 import type { FeatureView } from '../../src/core/feature-view.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
-import { agrees, Oracle } from '../helpers/oracle.js';
+import { agreesFeature, Oracle } from '../helpers/oracle.js';
 
 let eddy: TestEddy;
 before(async () => {
@@ -52,6 +52,24 @@ const viewSpec = (name: string) => ({
     { name: 'n_5', agg: 'count', events: 5 },
     { name: 'max_3', agg: 'max', field: 'y', events: 3 },
     { name: 'last_3', agg: 'last', field: 'x', events: 3 },
+    { name: 'first_5m', agg: 'first', field: 'x', window: '5m' },
+    { name: 'range_1m', agg: 'range', field: 'x', window: '1m' },
+    { name: 'delta_5m', agg: 'delta', field: 'x', window: '5m' },
+    { name: 'delta_3', agg: 'delta', field: 'x', events: 3 },
+    { name: 'rate_5m', agg: 'rate', field: 'x', window: '5m' },
+    { name: 'z_5m', agg: 'zscore', field: 'x', window: '5m' },
+    { name: 'z_8', agg: 'zscore', field: 'y', events: 8 },
+    { name: 'ewma_5m', agg: 'ewma', field: 'x', window: '5m', halfLife: '30s' },
+    { name: 'ewvar_life', agg: 'ewvar', field: 'x', halfLife: '1m' },
+    { name: 'ewstd_8', agg: 'ewstd', field: 'x', events: 8, halfLife: '10s' },
+    { name: 'p95_5m', agg: 'approx_percentile', field: 'x', window: '5m', p: 0.95 },
+    { name: 'p50_8', agg: 'approx_percentile', field: 'y', events: 8, p: 0.5 },
+    { name: 'sites_5m', agg: 'approx_count_distinct', field: 'site', window: '5m' },
+    { name: 'sites_6', agg: 'approx_count_distinct', field: 'site', events: 6 },
+    { name: 'xs_1m', agg: 'approx_count_distinct', field: 'x', window: '1m' },
+    { name: 'silent', agg: 'time_since_last' },
+    { name: 'silent_y_1m', agg: 'time_since_last', field: 'y', window: '1m' },
+    { name: 'silent_4', agg: 'time_since_last', events: 4 },
   ],
 });
 
@@ -63,6 +81,8 @@ interface Step {
   id: 'fresh' | 'repeat' | 'none';
   bad: 'none' | 'string' | 'nokey';
   iso: boolean;
+  /** A value of `site`, read only by approx_count_distinct: strings and numbers, or absent. */
+  site: string | number | null;
 }
 
 const stepArb = fc.record<Step>({
@@ -82,7 +102,16 @@ const stepArb = fc.record<Step>({
   id: fc.constantFrom('fresh', 'fresh', 'repeat', 'none'),
   bad: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'string', 'nokey'),
   iso: fc.boolean(),
+  site: fc.constantFrom('north', 'south', 'east', 'ü', '7', 7, 2.5, null),
 });
+
+/** The oracle's stand-in for a site string: any injective map into numbers no numeric site can equal. */
+const siteStandIns = new Map<string, number>();
+const siteValue = (site: string | number): number => {
+  if (typeof site === 'number') return site;
+  if (!siteStandIns.has(site)) siteStandIns.set(site, (siteStandIns.size + 1) * 1e200);
+  return siteStandIns.get(site)!;
+};
 
 let run = 0;
 
@@ -121,6 +150,7 @@ test('online values equal the oracle on generated streams, for every aggregation
             x: s.value,
           };
           if (s.withY) rec.y = -s.value;
+          if (s.site !== null) rec.site = s.site;
           if (rid) rec.rid = rid;
           if (s.bad === 'string') rec.x = String(s.value);
           if (s.bad === 'nokey') delete rec.id;
@@ -130,7 +160,14 @@ test('online values equal the oracle on generated streams, for every aggregation
             return;
           }
           if (rid) ids[s.entity]!.push(rid);
-          const event: EngineEvent = { t, values: s.withY ? { x: s.value, y: -s.value } : { x: s.value } };
+          const event: EngineEvent = {
+            t,
+            values: {
+              x: s.value,
+              ...(s.withY && { y: -s.value }),
+              ...(s.site !== null && { site: siteValue(s.site) }),
+            },
+          };
           if (rid) event.id = rid;
           const list = expectedByEntity.get(entity) ?? [];
           list.push(event);
@@ -211,9 +248,9 @@ test('online values equal the oracle on generated streams, for every aggregation
             for (const f of view.features) {
               const expected = oracle.value(f, at, 'exact');
               const actual = r.values[f.name] ?? null;
-              const window = oracle.window(f, at, 'exact');
+              const window = oracle.windowEvents(f, at, 'exact');
               assert.ok(
-                agrees(f.agg, actual, expected, window),
+                agreesFeature(f, actual, expected, window),
                 `${name} ${JSON.stringify(r.entity)} ${f.name} asOf ${asOf}: got ${actual}, oracle ${expected}`,
               );
             }

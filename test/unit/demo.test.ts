@@ -195,7 +195,7 @@ describe('demo records and view', () => {
     assert.deepEqual(JSON.parse(Buffer.from(k!.data).toString('utf8')), readingRecord(r));
   });
 
-  it('the demo view is valid: 1h and 1d statistics, count windows, last, a Kinesis source and a SageMaker sink', () => {
+  it('the demo view is valid: 1h and 1d statistics and scores, count windows, last, a Kinesis source and a SageMaker sink', () => {
     const view = resolveView(demoView('s'), 1, new Date());
     assert.equal(view.name, DEMO_VIEW);
     assert.deepEqual(view.source, { type: 'kinesis', streamName: 's', startPosition: 'TRIM_HORIZON' });
@@ -206,7 +206,8 @@ describe('demo records and view', () => {
         .map((f) => f.agg)
         .sort();
     assert.deepEqual(aggs('1h'), ['avg', 'max', 'min', 'stddev']);
-    assert.deepEqual(aggs('1d'), ['avg', 'count', 'max', 'min', 'stddev']);
+    assert.deepEqual(aggs('1d'), ['approx_percentile', 'avg', 'count', 'max', 'min', 'stddev', 'zscore']);
+    assert.equal(view.features.find((f) => f.agg === 'approx_percentile')?.p, 0.95);
     assert.ok(view.features.some((f) => f.events !== undefined));
     assert.ok(view.features.some((f) => f.agg === 'last'));
     // It retains the last 1,000 readings per sensor (what the events route and the dashboard read).

@@ -38,4 +38,33 @@ describe('CreateFeatureGroup input', () => {
     });
     assert.equal(sinkOf({ entityKey: 'k' }), null);
   });
+
+  test('anomaly-detection features: approx_count_distinct Integral, every other Fractional', () => {
+    const features = [
+      { name: 'first', agg: 'first', field: 't', window: '5m' },
+      { name: 'range', agg: 'range', field: 't', window: '5m' },
+      { name: 'delta', agg: 'delta', field: 't', events: 5 },
+      { name: 'rate', agg: 'rate', field: 't', window: '5m' },
+      { name: 'zscore', agg: 'zscore', field: 't', window: '5m' },
+      { name: 'ewma', agg: 'ewma', field: 't', halfLife: '1m' },
+      { name: 'ewvar', agg: 'ewvar', field: 't', window: '5m', halfLife: '1m' },
+      { name: 'ewstd', agg: 'ewstd', field: 't', events: 9, halfLife: '1m' },
+      { name: 'p95', agg: 'approx_percentile', field: 't', window: '5m', p: 0.95 },
+      { name: 'distinct', agg: 'approx_count_distinct', field: 'site', window: '5m' },
+      { name: 'silent', agg: 'time_since_last' },
+    ];
+    const view = resolveView(
+      sensorView({ features, sinks: { sagemaker: { featureGroupName: 'g' } } }) as never,
+      1,
+      new Date('2026-01-01T00:00:00Z'),
+    );
+    const types = createFeatureGroupInput(view, sinkOf(view)!, null).FeatureDefinitions.slice(2);
+    assert.deepEqual(
+      types,
+      features.map((f) => ({
+        FeatureName: f.name,
+        FeatureType: f.name === 'distinct' ? 'Integral' : 'Fractional',
+      })),
+    );
+  });
 });

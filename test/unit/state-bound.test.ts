@@ -68,4 +68,25 @@ describe('state bounded by the view definition', () => {
     assert.ok(tiles <= 121, `${tiles} tiles`);
     assert.equal(state.countWindows[0]!.length, N * 3);
   });
+
+  it('with sketches, EW moments and time_since_last: sketch tiles pruned with the tiles, one EW base', () => {
+    const { state, largestBytes } = applyDistinctTimes({
+      name: 'v',
+      entityKey: 'id',
+      source: { type: 'push' },
+      granularity: '1m',
+      allowedLateness: '1h',
+      features: [
+        { name: 'p95_1h', agg: 'approx_percentile', field: 'x', window: '1h', p: 0.95 },
+        { name: 'distinct_1h', agg: 'approx_count_distinct', field: 'x', window: '1h' },
+        { name: 'ewma', agg: 'ewma', field: 'x', halfLife: '10m' },
+        { name: 'z_1h', agg: 'zscore', field: 'x', window: '1h' },
+        { name: 'silent', agg: 'time_since_last' },
+      ],
+    });
+    assert.ok(state.sketches.length <= 121, `${state.sketches.length} sketch tiles`);
+    assert.equal(state.ewBase.length, 1);
+    // 121 tiles of 60 distinct values each: two sketches of ~60 entries, far below what 50,000 events would take.
+    assert.ok(largestBytes < 200_000, `encoded state ${largestBytes} bytes`);
+  });
 });

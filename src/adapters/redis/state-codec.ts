@@ -22,7 +22,8 @@ packr.useBuffer(Buffer.allocUnsafeSlow(1024 * 1024));
 /**
  * The stored form keeps one- and two-letter keys (they are in every entity's bytes); only this codec knows them.
  * `s` state: `w` watermark, `a` arrivals, `t` tiles, `c` count windows, `b` lifetime-last base, `d` event ids,
- * `dm` oldest id time; `m` source marks; `p` pending outcomes per source: `e` batch end, `o` counts.
+ * `dm` oldest id time, `k` tile sketches and `e` lifetime ew bases (both left out when empty, so views without
+ * sketches or lifetime ew features store what they always stored); `m` source marks; `p` pending outcomes per source: `e` batch end, `o` counts.
  */
 interface StoredForm {
   s: {
@@ -33,6 +34,8 @@ interface StoredForm {
     b: number[][];
     d: Record<string, number>;
     dm: number | null;
+    k?: number[][][];
+    e?: number[][];
   };
   m: Record<string, string>;
   p: Record<string, { e: string; o: [number, number, number] }>;
@@ -52,6 +55,8 @@ export function encodeEntity(stored: StoredEntity): Buffer {
       b: state.lastBase,
       d: state.ids,
       dm: state.oldestIdTime,
+      ...(state.sketches.length > 0 && { k: state.sketches }),
+      ...(state.ewBase.length > 0 && { e: state.ewBase }),
     },
     m: stored.marks,
     p: pending,
@@ -74,6 +79,8 @@ export function decodeEntity(bytes: Buffer): StoredEntity {
       lastBase: s.b,
       ids: s.d,
       oldestIdTime: s.dm,
+      sketches: s.k ?? [],
+      ewBase: s.e ?? [],
     },
     marks: form.m,
     pending,

@@ -85,16 +85,16 @@ const Feature = Type.Object(
     agg: Type.Enum(AGGREGATIONS, {
       type: 'string',
       description:
-        'Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time.',
+        'Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time. For anomaly detection: `first`, `range`, `delta`, `rate` (per second), `zscore`, `ewma`/`ewvar`/`ewstd` (with `halfLife`), `approx_percentile` (with `p`), `approx_count_distinct` (numbers or strings), `time_since_last` (ms).',
     }),
     field: Type.Optional(
       RecordField(
-        'Numeric record field to aggregate. Required for every aggregation but `count`; `count` with a field counts records where it is a number.',
+        'Numeric record field to aggregate (for `approx_count_distinct` also strings). Required for every aggregation but `count` and `time_since_last`; `count` with a field counts records where it is a number.',
       ),
     ),
     window: Type.Optional(
       Duration(
-        'Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`.',
+        'Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`, `ewma`, `ewvar`, `ewstd` and `time_since_last`, which may have neither (lifetime).',
       ),
     ),
     events: Type.Optional(
@@ -102,6 +102,18 @@ const Feature = Type.Object(
         minimum: 1,
         maximum: MAX_EVENTS,
         description: 'Count window: the last N events by event time.',
+      }),
+    ),
+    halfLife: Type.Optional(
+      Duration('`ewma`, `ewvar`, `ewstd` only (required there): the half-life of the exponential weights.'),
+    ),
+    p: Type.Optional(
+      Type.Number({
+        // OpenAPI 3.0 has no numeric exclusive bounds; 0 and 1 themselves are refused by resolve-features.ts.
+        minimum: 0,
+        maximum: 1,
+        description:
+          '`approx_percentile` only (required there): the quantile, strictly between 0 and 1, e.g. 0.95.',
       }),
     ),
   },

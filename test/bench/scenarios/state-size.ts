@@ -4,6 +4,11 @@
  * tile). Tiles, not events, should set the cost: target 10× ≤ 1.1× the 1× figure. Also measured, for the notes:
  * one reading per 10 s, i.e. one per tile, where a tile's spread and sum compensation are exact zeros that
  * MessagePack stores in one byte instead of nine.
+ *
+ * Sketches: a view with a 1-hour p95 of the temperature and a 1-hour distinct count of a comfort level (a string the
+ * view's transform derives from the humidity: dry, ok or humid), at 1 event/s (10 per tile) and at 10 events/s.
+ * A percentile sketch's bins and a distinct sketch's entries saturate with the values' spread and cardinality, not
+ * the rate, so the same 1.1× target holds; a distinct count over a field with ever new values grows with them.
  */
 import { Redis } from 'ioredis';
 import { keyLayout } from '../../../src/adapters/redis/keys.js';
@@ -13,6 +18,21 @@ import { startEddy } from '../lib/children.js';
 import { type BenchContext, eddyEnv } from '../lib/context.js';
 import { call } from '../lib/http.js';
 import { type Figure, judge } from '../lib/report.js';
+
+/** The sketch view: a p95 and a distinct count over one hour (docs/decisions.md: bytes per tile of each sketch). */
+const sketchView = (name: string) => ({
+  name,
+  entityKey: 'sensor_id',
+  eventTime: { field: 'ts' },
+  source: { type: 'push' },
+  granularity: '10s',
+  allowedLateness: '5m',
+  transform: { fields: { comfort: 'humidity > 48.0 ? "humid" : (humidity < 42.0 ? "dry" : "ok")' } },
+  features: [
+    { name: 'temp_p95_1h', agg: 'approx_percentile', field: 'temperature', window: '1h', p: 0.95 },
+    { name: 'comfort_levels_1h', agg: 'approx_count_distinct', field: 'comfort', window: '1h' },
+  ],
+});
 
 const HOUR = 3_600_000;
 
@@ -47,13 +67,15 @@ export async function stateSizeScenario(ctx: BenchContext): Promise<Figure[]> {
     const keys = keyLayout(ctx.keyPrefix);
     const end = Date.now();
     const sizes: Record<string, number> = {};
-    for (const [label, everyMs] of [
-      ['sparse', 10_000],
-      ['1x', 2_000],
-      ['10x', 200],
+    for (const [label, everyMs, spec] of [
+      ['sparse', 10_000, ingestView],
+      ['1x', 2_000, ingestView],
+      ['10x', 200, ingestView],
+      ['sketch_1x', 1_000, sketchView],
+      ['sketch_10x', 100, sketchView],
     ] as const) {
       const view = `bench_state_${label}`;
-      await call('POST', `${eddy.url}/v1/feature-views`, ingestView(view));
+      await call('POST', `${eddy.url}/v1/feature-views`, spec(view));
       const records = hourOf(entities, everyMs, end, 9);
       ctx.log(
         `state: ${label}: ${records.length} records (${entities} entities, one per ${everyMs / 1000} s for 1 h)`,
@@ -76,6 +98,15 @@ export async function stateSizeScenario(ctx: BenchContext): Promise<Figure[]> {
         baseline: { label: '1× rate (1 event / 2 s)', value: sizes['1x']! },
         target: { op: '<=', limit: 1.1 },
         notes: `MEMORY USAGE (SAMPLES 0) of each entity's state hash and version key, averaged; at one event per tile (1 / 10 s): ${Math.round(sizes.sparse!).toLocaleString('en-US')} B`,
+      }),
+      judge({
+        scenario: `state size with sketches (1 h p95 + distinct count), ${entities} entities, 10 events/s vs 1 event/s`,
+        figure: 'Redis bytes per entity',
+        value: sizes.sketch_10x!,
+        unit: 'B',
+        baseline: { label: '1 event / s', value: sizes.sketch_1x! },
+        target: { op: '<=', limit: 1.1 },
+        notes: `at 1 event/s: ${Math.round(sizes.sketch_1x!).toLocaleString('en-US')} B per entity (360 tiles of both sketches)`,
       }),
     ];
   } finally {
