@@ -83,10 +83,12 @@ export declare function createEddyClient(options: EddyClientOptions): {
             eventIdField?: string;
             features: {
                 name: string;
-                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last";
+                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last" | "first" | "range" | "delta" | "rate" | "zscore" | "ewma" | "ewvar" | "ewstd" | "approx_percentile" | "approx_count_distinct" | "time_since_last";
                 field?: string;
                 window?: string;
                 events?: number;
+                halfLife?: string;
+                p?: number;
             }[];
             transform?: {
                 each?: string;
@@ -128,10 +130,12 @@ export declare function createEddyClient(options: EddyClientOptions): {
             eventIdField?: string;
             features: {
                 name: string;
-                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last";
+                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last" | "first" | "range" | "delta" | "rate" | "zscore" | "ewma" | "ewvar" | "ewstd" | "approx_percentile" | "approx_count_distinct" | "time_since_last";
                 field?: string;
                 window?: string;
                 events?: number;
+                halfLife?: string;
+                p?: number;
             }[];
             transform?: {
                 each?: string;
@@ -172,10 +176,12 @@ export declare function createEddyClient(options: EddyClientOptions): {
             eventIdField?: string;
             features: {
                 name: string;
-                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last";
+                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last" | "first" | "range" | "delta" | "rate" | "zscore" | "ewma" | "ewvar" | "ewstd" | "approx_percentile" | "approx_count_distinct" | "time_since_last";
                 field?: string;
                 window?: string;
                 events?: number;
+                halfLife?: string;
+                p?: number;
             }[];
             transform?: {
                 each?: string;
@@ -217,10 +223,12 @@ export declare function createEddyClient(options: EddyClientOptions): {
                 eventIdField?: string | undefined;
                 features: {
                     name: string;
-                    agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last";
+                    agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last" | "first" | "range" | "delta" | "rate" | "zscore" | "ewma" | "ewvar" | "ewstd" | "approx_percentile" | "approx_count_distinct" | "time_since_last";
                     field?: string | undefined;
                     window?: string | undefined;
                     events?: number | undefined;
+                    halfLife?: string | undefined;
+                    p?: number | undefined;
                 }[];
                 transform?: {
                     each?: string | undefined;

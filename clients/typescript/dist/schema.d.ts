@@ -397,16 +397,20 @@ export interface components {
                 /** @description Feature name, unique within the view: `^[a-z][a-z0-9_]{0,62}$`. */
                 name: string;
                 /**
-                 * @description Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time.
+                 * @description Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time. For anomaly detection: `first`, `range`, `delta`, `rate` (per second), `zscore`, `ewma`/`ewvar`/`ewstd` (with `halfLife`), `approx_percentile` (with `p`), `approx_count_distinct` (numbers or strings), `time_since_last` (ms).
                  * @enum {string}
                  */
-                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last";
-                /** @description Numeric record field to aggregate. Required for every aggregation but `count`; `count` with a field counts records where it is a number. */
+                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last" | "first" | "range" | "delta" | "rate" | "zscore" | "ewma" | "ewvar" | "ewstd" | "approx_percentile" | "approx_count_distinct" | "time_since_last";
+                /** @description Numeric record field to aggregate (for `approx_count_distinct` also strings). Required for every aggregation but `count` and `time_since_last`; `count` with a field counts records where it is a number. */
                 field?: string;
-                /** @description Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`. A duration: 500ms, 10s, 5m, 1h, 7d. */
+                /** @description Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`, `ewma`, `ewvar`, `ewstd` and `time_since_last`, which may have neither (lifetime). A duration: 500ms, 10s, 5m, 1h, 7d. */
                 window?: string;
                 /** @description Count window: the last N events by event time. */
                 events?: number;
+                /** @description `ewma`, `ewvar`, `ewstd` only (required there): the half-life of the exponential weights. A duration: 500ms, 10s, 5m, 1h, 7d. */
+                halfLife?: string;
+                /** @description `approx_percentile` only (required there): the quantile, strictly between 0 and 1, e.g. 0.95. */
+                p?: number;
             }[];
             /** @description Runs on each record before it is read: variables are the record's top-level fields by name, `record` (the whole record) and `item` (the element of `each`). */
             transform?: {
@@ -485,16 +489,20 @@ export interface components {
                 /** @description Feature name, unique within the view: `^[a-z][a-z0-9_]{0,62}$`. */
                 name: string;
                 /**
-                 * @description Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time.
+                 * @description Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time. For anomaly detection: `first`, `range`, `delta`, `rate` (per second), `zscore`, `ewma`/`ewvar`/`ewstd` (with `halfLife`), `approx_percentile` (with `p`), `approx_count_distinct` (numbers or strings), `time_since_last` (ms).
                  * @enum {string}
                  */
-                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last";
-                /** @description Numeric record field to aggregate. Required for every aggregation but `count`; `count` with a field counts records where it is a number. */
+                agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last" | "first" | "range" | "delta" | "rate" | "zscore" | "ewma" | "ewvar" | "ewstd" | "approx_percentile" | "approx_count_distinct" | "time_since_last";
+                /** @description Numeric record field to aggregate (for `approx_count_distinct` also strings). Required for every aggregation but `count` and `time_since_last`; `count` with a field counts records where it is a number. */
                 field?: string;
-                /** @description Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`. A duration: 500ms, 10s, 5m, 1h, 7d. */
+                /** @description Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`, `ewma`, `ewvar`, `ewstd` and `time_since_last`, which may have neither (lifetime). A duration: 500ms, 10s, 5m, 1h, 7d. */
                 window?: string;
                 /** @description Count window: the last N events by event time. */
                 events?: number;
+                /** @description `ewma`, `ewvar`, `ewstd` only (required there): the half-life of the exponential weights. A duration: 500ms, 10s, 5m, 1h, 7d. */
+                halfLife?: string;
+                /** @description `approx_percentile` only (required there): the quantile, strictly between 0 and 1, e.g. 0.95. */
+                p?: number;
             }[];
             /** @description Runs on each record before it is read: variables are the record's top-level fields by name, `record` (the whole record) and `item` (the element of `each`). */
             transform?: {
@@ -683,16 +691,20 @@ export interface operations {
                         /** @description Feature name, unique within the view: `^[a-z][a-z0-9_]{0,62}$`. */
                         name: string;
                         /**
-                         * @description Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time.
+                         * @description Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time. For anomaly detection: `first`, `range`, `delta`, `rate` (per second), `zscore`, `ewma`/`ewvar`/`ewstd` (with `halfLife`), `approx_percentile` (with `p`), `approx_count_distinct` (numbers or strings), `time_since_last` (ms).
                          * @enum {string}
                          */
-                        agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last";
-                        /** @description Numeric record field to aggregate. Required for every aggregation but `count`; `count` with a field counts records where it is a number. */
+                        agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last" | "first" | "range" | "delta" | "rate" | "zscore" | "ewma" | "ewvar" | "ewstd" | "approx_percentile" | "approx_count_distinct" | "time_since_last";
+                        /** @description Numeric record field to aggregate (for `approx_count_distinct` also strings). Required for every aggregation but `count` and `time_since_last`; `count` with a field counts records where it is a number. */
                         field?: string;
-                        /** @description Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`. A duration: 500ms, 10s, 5m, 1h, 7d. */
+                        /** @description Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`, `ewma`, `ewvar`, `ewstd` and `time_since_last`, which may have neither (lifetime). A duration: 500ms, 10s, 5m, 1h, 7d. */
                         window?: string;
                         /** @description Count window: the last N events by event time. */
                         events?: number;
+                        /** @description `ewma`, `ewvar`, `ewstd` only (required there): the half-life of the exponential weights. A duration: 500ms, 10s, 5m, 1h, 7d. */
+                        halfLife?: string;
+                        /** @description `approx_percentile` only (required there): the quantile, strictly between 0 and 1, e.g. 0.95. */
+                        p?: number;
                     }[];
                     /** @description Runs on each record before it is read: variables are the record's top-level fields by name, `record` (the whole record) and `item` (the element of `each`). */
                     transform?: {
@@ -928,16 +940,20 @@ export interface operations {
                         /** @description Feature name, unique within the view: `^[a-z][a-z0-9_]{0,62}$`. */
                         name: string;
                         /**
-                         * @description Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time.
+                         * @description Aggregation. `stddev`/`variance` are population statistics, `stddev_samp`/`var_samp` sample ones; `last` is the value of the event with the greatest event time. For anomaly detection: `first`, `range`, `delta`, `rate` (per second), `zscore`, `ewma`/`ewvar`/`ewstd` (with `halfLife`), `approx_percentile` (with `p`), `approx_count_distinct` (numbers or strings), `time_since_last` (ms).
                          * @enum {string}
                          */
-                        agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last";
-                        /** @description Numeric record field to aggregate. Required for every aggregation but `count`; `count` with a field counts records where it is a number. */
+                        agg: "count" | "sum" | "avg" | "min" | "max" | "stddev" | "variance" | "stddev_samp" | "var_samp" | "last" | "first" | "range" | "delta" | "rate" | "zscore" | "ewma" | "ewvar" | "ewstd" | "approx_percentile" | "approx_count_distinct" | "time_since_last";
+                        /** @description Numeric record field to aggregate (for `approx_count_distinct` also strings). Required for every aggregation but `count` and `time_since_last`; `count` with a field counts records where it is a number. */
                         field?: string;
-                        /** @description Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`. A duration: 500ms, 10s, 5m, 1h, 7d. */
+                        /** @description Time window (a whole multiple of `granularity`). Exactly one of `window` and `events`, except for `last`, `ewma`, `ewvar`, `ewstd` and `time_since_last`, which may have neither (lifetime). A duration: 500ms, 10s, 5m, 1h, 7d. */
                         window?: string;
                         /** @description Count window: the last N events by event time. */
                         events?: number;
+                        /** @description `ewma`, `ewvar`, `ewstd` only (required there): the half-life of the exponential weights. A duration: 500ms, 10s, 5m, 1h, 7d. */
+                        halfLife?: string;
+                        /** @description `approx_percentile` only (required there): the quantile, strictly between 0 and 1, e.g. 0.95. */
+                        p?: number;
                     }[];
                     /** @description Runs on each record before it is read: variables are the record's top-level fields by name, `record` (the whole record) and `item` (the element of `each`). */
                     transform?: {
