@@ -66,7 +66,9 @@ describe('point-in-time features', () => {
         const full = featuresAtTimes(view, accepted, times, 'inclusive');
         const one = view.features[0]!;
         const part = featuresAtTimes(view, accepted, times, 'inclusive', [one]);
-        part.forEach((r, i) => assert.deepEqual(r.values, { [one.name]: full[i]!.values[one.name] }));
+        for (const [i, r] of part.entries()) {
+          assert.deepEqual(r.values, { [one.name]: full[i]!.values[one.name] });
+        }
       }),
       { numRuns: 100 },
     );
