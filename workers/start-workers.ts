@@ -6,6 +6,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { WorkerPorts } from '../src/compose.js';
 import { lagProbe } from '../src/runtime/readiness.js';
+import { type HistoricalWorker, startHistoricalWorker } from './historical-worker.js';
 import { type KinesisIngestion, startKinesisIngestion } from './kinesis/ingestion.js';
 import { type PushLaneWorkers, startPushLaneWorkers } from './push-lane-worker.js';
 import { type SageMakerSinkWorker, startSageMakerSinkWorker } from './sagemaker-sink-worker.js';
@@ -14,6 +15,7 @@ export interface Workers {
   pushLanes: PushLaneWorkers;
   kinesis: KinesisIngestion;
   sink: SageMakerSinkWorker;
+  historical: HistoricalWorker;
 }
 
 export interface WorkerOverrides {
@@ -42,6 +44,13 @@ export async function startWorkers(ports: WorkerPorts, overrides: WorkerOverride
     ...(overrides.kinesisClient ? { client: overrides.kinesisClient } : {}),
   });
   const sink = startSageMakerSinkWorker(ports.sink);
+  const historical = startHistoricalWorker({
+    deps: ports.historical,
+    connection: ports.connection,
+    keyPrefix: config.keyPrefix,
+    concurrency: config.historical.concurrency,
+    log,
+  });
 
   readiness.register('push-lanes', () =>
     pushLanes.running() ? { ok: true } : { ok: false, reason: 'stopped' },
@@ -59,5 +68,6 @@ export async function startWorkers(ports: WorkerPorts, overrides: WorkerOverride
   shutdown.add('drain', 'push-lane workers', () => pushLanes.close());
   shutdown.add('drain', 'kinesis batch worker', () => kinesis.close());
   shutdown.add('drain', 'sagemaker sink worker', () => sink.close());
-  return { pushLanes, kinesis, sink };
+  shutdown.add('drain', 'historical-features worker', () => historical.close());
+  return { pushLanes, kinesis, sink, historical };
 }

@@ -1,6 +1,7 @@
 /**
  * The HTTP API as a function of its dependencies. `server` code (src/main.ts) only starts the process.
  */
+
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
@@ -13,6 +14,7 @@ import type { ApiMetrics } from '../ports/metrics.js';
 import type { PushLanes } from '../ports/push-lanes.js';
 import type { ViewCounters } from '../ports/view-counters.js';
 import type { Readiness } from '../runtime/readiness.js';
+import type { HistoricalApiDeps } from '../services/historical/historical-api.js';
 import type { KinesisStatusDeps } from '../services/kinesis-shard-status.js';
 import type { SageMakerSinkApi } from '../services/sagemaker-sink/sink-api.js';
 import type { ViewCatalog } from '../services/view-catalog.js';
@@ -49,6 +51,8 @@ export interface AppDeps {
   queues: () => readonly Queue[];
   /** The SageMaker Feature Store sink (state, dead letters, replay). */
   sagemaker: SageMakerSinkApi;
+  /** Historical features (training data): uploads and jobs. */
+  historical: HistoricalApiDeps;
 }
 
 declare module 'fastify' {

@@ -180,7 +180,11 @@ describe('demo records and view', () => {
       reading: { ts: '2013-12-02T21:15:00.000Z', value: 73.9 },
       reading_id: 'm-0',
     });
-    const decoded = decodeRecordEvents(compileView(resolveView(demoView(), 1, new Date())), readingRecord(r), 0);
+    const decoded = decodeRecordEvents(
+      compileView(resolveView(demoView(), 1, new Date())),
+      readingRecord(r),
+      0,
+    );
     assert.ok(decoded.ok, JSON.stringify(decoded));
     assert.deepEqual(
       decoded.events.map(({ entity, event }) => ({ entity, event })),
