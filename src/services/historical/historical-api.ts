@@ -170,9 +170,7 @@ export async function historicalResult(
       ErrorCode.RESULT_NOT_READY,
       `job '${id}' is ${job.status}; its result is not available`,
       undefined,
-      {
-        status: job.status,
-      },
+      { jobStatus: job.status },
     );
   }
   return { job, lines: deps.jobs.result(id) };
