@@ -78,7 +78,10 @@ export async function runHistoricalJob(deps: HistoricalRunDeps, id: string, atte
     );
     for (;;) {
       if (partitions > (deps.maxPartitions ?? 4096)) {
-        throw new EddyError(ErrorCode.JOB_TOO_LARGE, `the job needs more than ${partitions / 2} partitions`);
+        throw new EddyError(
+          ErrorCode.JOB_TOO_LARGE,
+          `the job needs more than ${partitions / 2} entity partitions`,
+        );
       }
       progress.partitions = partitions;
       try {
@@ -86,7 +89,8 @@ export async function runHistoricalJob(deps: HistoricalRunDeps, id: string, atte
         progress.rowsWritten = 0;
         for (let p = 0; p < partitions; p++) {
           progress.partition = p;
-          const rows = await readSpinePartition(deps.uploads, spine, reserved, p, partitions);
+          const rows = await readSpinePartition(deps.uploads, spine, reserved, p, partitions, deps.maxRows);
+          if (rows === 'too-large') throw new PassTooLarge();
           const events = await acceptedByEntity(
             deps,
             compiled,
@@ -165,7 +169,14 @@ async function acceptedByEntity(
           accepted.set(entity, []);
         }
         if (!judge.accepts(event)) continue;
-        accepted.get(entity)!.push({ t: event.t, values: event.values });
+        const list = accepted.get(entity)!;
+        list.push({ t: event.t, values: event.values });
+        if (list.length > deps.maxEvents) {
+          throw new EddyError(
+            ErrorCode.JOB_TOO_LARGE,
+            `entity '${entity.slice(0, 64)}' alone has more than ${deps.maxEvents} events (EDDY_HISTORICAL_MAX_EVENTS)`,
+          );
+        }
         if (++held > deps.maxEvents) throw new PassTooLarge();
       }
     }

@@ -16,16 +16,18 @@ export interface IndexedRow extends SpineRow {
 export const invalidSpine = (line: number, reason: string) =>
   new EddyError(ErrorCode.INVALID_SPINE, `spine line ${line}: ${reason}`, undefined, { line });
 
-/** Rows of the partition grouped by entity, in spine order. */
+/** Rows of the partition grouped by entity, in spine order; 'too-large' when they are more than `maxRows`. */
 export async function readSpinePartition(
   uploads: HistoricalUploads,
   meta: UploadMeta,
   reserved: ReadonlySet<string>,
   partition: number,
   partitions: number,
-): Promise<Map<string, IndexedRow[]>> {
+  maxRows: number,
+): Promise<Map<string, IndexedRow[]> | 'too-large'> {
   const byEntity = new Map<string, IndexedRow[]>();
   let index = 0;
+  let held = 0;
   for await (const lines of uploads.read(meta.id)) {
     for (const line of lines) {
       const i = index++;
@@ -40,6 +42,13 @@ export async function readSpinePartition(
         byEntity.set(row.entity, rows);
       }
       rows.push({ ...row, index: i });
+      if (rows.length > maxRows) {
+        throw new EddyError(
+          ErrorCode.JOB_TOO_LARGE,
+          `entity '${row.entity.slice(0, 64)}' alone has more than ${maxRows} spine rows (EDDY_HISTORICAL_MAX_ROWS)`,
+        );
+      }
+      if (++held > maxRows) return 'too-large';
     }
   }
   return byEntity;
