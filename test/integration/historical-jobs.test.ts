@@ -119,7 +119,7 @@ describe('historical-features jobs', () => {
     assert.equal(res.statusCode, 200);
     const bytes = res.rawPayload;
     assert.equal(bytes.subarray(0, 4).toString(), 'PAR1');
-    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const file = new Uint8Array(bytes).buffer;
     const metadata = parquetMetadata(file);
     const types = Object.fromEntries(
       parquetSchema(metadata).children.map((c) => [
@@ -167,7 +167,7 @@ describe('historical-features jobs', () => {
       headers: { accept: 'application/vnd.apache.parquet' },
     });
     const bytes = res.rawPayload;
-    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const file = new Uint8Array(bytes).buffer;
     const schema = parquetSchema(parquetMetadata(file)).children.map((c) => [c.element.name, c.element.type]);
     assert.deepEqual(schema, [
       ['entity', 'BYTE_ARRAY'],
