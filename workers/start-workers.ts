@@ -4,6 +4,9 @@
  * their readiness probes and shutdown steps.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { createKinesisClient } from '../src/adapters/kinesis/client.js';
+import { kinesisHistoryReader } from '../src/adapters/kinesis/history-reader.js';
+import { shardApi } from '../src/adapters/kinesis/shard-api.js';
 import type { WorkerPorts } from '../src/compose.js';
 import { lagProbe } from '../src/runtime/readiness.js';
 import { type HistoricalWorker, startHistoricalWorker } from './historical-worker.js';
@@ -44,8 +47,11 @@ export async function startWorkers(ports: WorkerPorts, overrides: WorkerOverride
     ...(overrides.kinesisClient ? { client: overrides.kinesisClient } : {}),
   });
   const sink = startSageMakerSinkWorker(ports.sink);
+  // Kinesis history is read with a client of its own, at the endpoint ingestion uses (the embedded one included).
+  const historyClient =
+    overrides.kinesisClient ?? createKinesisClient({ endpoint: kinesis.endpoint, region: config.awsRegion });
   const historical = startHistoricalWorker({
-    deps: ports.historical,
+    deps: { ...ports.historical, reader: kinesisHistoryReader(shardApi(historyClient)) },
     connection: ports.connection,
     keyPrefix: config.keyPrefix,
     concurrency: config.historical.concurrency,
@@ -68,6 +74,9 @@ export async function startWorkers(ports: WorkerPorts, overrides: WorkerOverride
   shutdown.add('drain', 'push-lane workers', () => pushLanes.close());
   shutdown.add('drain', 'kinesis batch worker', () => kinesis.close());
   shutdown.add('drain', 'sagemaker sink worker', () => sink.close());
-  shutdown.add('drain', 'historical-features worker', () => historical.close());
+  shutdown.add('drain', 'historical-features worker', async () => {
+    await historical.close();
+    if (!overrides.kinesisClient) historyClient.destroy();
+  });
   return { pushLanes, kinesis, sink, historical };
 }

@@ -8,6 +8,10 @@ import { JobSchema } from './schemas.js';
 
 const UploadId = Type.String({ format: 'uuid', description: 'An upload id (POST /v1/historical-uploads)' });
 
+const ApiTime = Type.Union([Type.Integer(), Type.String({ maxLength: 64 })], {
+  description: 'Epoch ms or ISO-8601 with a zone',
+});
+
 const SpineRow = Type.Object(
   {
     entity: Type.Union([Type.String({ minLength: 1, maxLength: 256 }), Type.Number()]),
@@ -35,10 +39,39 @@ export default function startJobRoute(app: FastifyInstance) {
               Type.Array(SpineRow, { minItems: 1, maxItems: MAX_INLINE_SPINE_ROWS }),
               Type.Object({ upload: UploadId }, { additionalProperties: false }),
             ]),
-            events: Type.Object(
-              { type: Type.Literal('upload'), upload: UploadId },
-              { additionalProperties: false, description: 'Raw records of the view, in source order' },
-            ),
+            events: Type.Union([
+              Type.Object(
+                { type: Type.Literal('upload'), upload: UploadId },
+                {
+                  additionalProperties: false,
+                  description: 'An upload of raw records of the view, in source order',
+                },
+              ),
+              Type.Object(
+                {
+                  type: Type.Literal('kinesis'),
+                  streamName: Type.Optional(
+                    Type.String({
+                      minLength: 1,
+                      maxLength: 128,
+                      description: "Default: the view's own stream",
+                    }),
+                  ),
+                  from: Type.Optional(
+                    Type.Union([
+                      Type.Literal('TRIM_HORIZON'),
+                      Type.Object({ atTimestamp: ApiTime }, { additionalProperties: false }),
+                    ]),
+                  ),
+                  to: Type.Optional(ApiTime),
+                },
+                {
+                  additionalProperties: false,
+                  description:
+                    'Every shard of a Kinesis stream (parents before children) from TRIM_HORIZON (default) or a time, to its end or to the records that arrived by `to`',
+                },
+              ),
+            ]),
             version: Type.Optional(VersionQuery),
             features: Type.Optional(
               Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {

@@ -4,9 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EddyError, ErrorCode } from '../../core/errors.js';
+import type { FeatureView } from '../../core/feature-view.js';
 import { parseCsvLine } from '../../core/historical/csv.js';
-import { emptyProgress, type HistoricalJob, type HistoricalJobSpec } from '../../core/historical/job.js';
+import {
+  emptyProgress,
+  type HistoricalEvents,
+  type HistoricalJob,
+  type HistoricalJobSpec,
+} from '../../core/historical/job.js';
 import type { Boundary } from '../../core/point-in-time.js';
+import { parseRecordEventTime } from '../../core/record-event-time.js';
 import type {
   HistoricalJobs,
   HistoricalQueue,
@@ -28,9 +35,16 @@ export interface HistoricalApiDeps {
 /** Most rows of an inline spine. */
 export const MAX_INLINE_SPINE_ROWS = 10_000;
 
+/** A time as the API takes it: epoch ms or ISO-8601 with a zone. */
+export type ApiTime = number | string;
+
+export type EventsRequest =
+  | { type: 'upload'; upload: string }
+  | { type: 'kinesis'; streamName?: string; from?: 'TRIM_HORIZON' | { atTimestamp: ApiTime }; to?: ApiTime };
+
 export interface StartRequest {
   spine: Record<string, unknown>[] | { upload: string };
-  events: { type: 'upload'; upload: string };
+  events: EventsRequest;
   version?: number;
   features?: string[];
   boundary?: Boundary;
@@ -73,14 +87,7 @@ export async function startHistoricalJob(
       throw new EddyError(ErrorCode.UNKNOWN_FEATURE, `unknown feature '${name}'`, `/features/${i}`);
     }
   }
-  if (compiled.eventTimeField === undefined && req.events.type === 'upload') {
-    throw new EddyError(
-      ErrorCode.VALIDATION_FAILED,
-      'the view takes event times from arrival; an upload of events has no arrival times',
-      '/events',
-    );
-  }
-  await requireUpload(deps, req.events.upload, '/events/upload');
+  const events = await resolveEvents(deps, view, compiled.eventTimeField !== undefined, req.events);
   let spineUpload: string;
   if (Array.isArray(req.spine)) {
     if (req.spine.length > MAX_INLINE_SPINE_ROWS) {
@@ -109,7 +116,7 @@ export async function startHistoricalJob(
     ...(req.features ? { features: req.features } : {}),
     boundary: req.boundary ?? 'inclusive',
     spine: { upload: spineUpload },
-    events: req.events,
+    events,
   };
   const now = Date.now();
   const job: HistoricalJob = {
@@ -126,6 +133,51 @@ export async function startHistoricalJob(
   await deps.jobs.create(job);
   await deps.queue.enqueue(job.id);
   return (await deps.jobs.get(job.id)) ?? job;
+}
+
+async function resolveEvents(
+  deps: HistoricalApiDeps,
+  view: FeatureView,
+  hasEventTime: boolean,
+  req: EventsRequest,
+): Promise<HistoricalEvents> {
+  if (req.type === 'upload') {
+    if (!hasEventTime) {
+      throw new EddyError(
+        ErrorCode.VALIDATION_FAILED,
+        'the view takes event times from arrival; an upload of events has no arrival times',
+        '/events',
+      );
+    }
+    await requireUpload(deps, req.upload, '/events/upload');
+    return { type: 'upload', upload: req.upload };
+  }
+  const streamName = req.streamName ?? (view.source.type === 'kinesis' ? view.source.streamName : undefined);
+  if (streamName === undefined) {
+    throw new EddyError(
+      ErrorCode.VALIDATION_FAILED,
+      'name the stream: the view is not read from Kinesis',
+      '/events/streamName',
+    );
+  }
+  const from =
+    req.from === undefined || req.from === 'TRIM_HORIZON'
+      ? ('TRIM_HORIZON' as const)
+      : { atTimestamp: apiTime(req.from.atTimestamp, '/events/from/atTimestamp') };
+  return {
+    type: 'kinesis',
+    streamName,
+    from,
+    ...(req.to === undefined ? {} : { to: apiTime(req.to, '/events/to') }),
+  };
+}
+
+function apiTime(value: ApiTime, field: string): number {
+  const ms = parseRecordEventTime(value);
+  if (ms === undefined) {
+    throw new EddyError(ErrorCode.VALIDATION_FAILED, 'a time is epoch ms or ISO-8601 with a zone', field);
+  }
+  return ms;
 }
 
 async function requireUpload(deps: HistoricalApiDeps, id: string, field: string): Promise<void> {
