@@ -29,6 +29,8 @@ export interface HistoricalUploads {
   meta(id: string): Promise<UploadMeta | null>;
   /** The upload's data lines in order, in batches. */
   read(id: string): AsyncIterable<string[]>;
+  /** The same lines as stored: chunks of lines joined by `\n` (no blank lines). */
+  chunks(id: string): AsyncIterable<string>;
 }
 
 export interface HistoricalJobs {

@@ -189,6 +189,27 @@ describe('historical-features jobs', () => {
     );
   });
 
+  it('skip NDJSON event lines that are not one JSON object, counting them', async () => {
+    const lines = [
+      `{"sensor":"s1","ts":${min(1)},"temp":1}`,
+      '1,2',
+      'not json',
+      `{"sensor":"s1","ts":${min(2)},"temp":3}`,
+    ];
+    const events = await upload(eddy, 'application/x-ndjson', lines.join('\n'));
+    const id = await startJob(eddy, VIEW, {
+      spine: [{ entity: 's1', timestamp: min(2) }],
+      events: { type: 'upload', upload: events },
+    });
+    const job = await waitForJob(eddy, VIEW, id);
+    assert.equal(job.status, 'succeeded');
+    assert.equal(job.progress.eventsRead, 4);
+    assert.equal(job.progress.eventsRejected, 2);
+    const [row] = await resultRows(eddy, VIEW, id);
+    assert.equal(row!.n_5m, 2);
+    assert.equal(row!.avg_5m, 2);
+  });
+
   it('refuse bad input with stable codes', async () => {
     const events = await upload(eddy, 'application/x-ndjson', `{"sensor":"s1","ts":${min(1)},"temp":3}`);
     const post = (url: string, payload: unknown) =>

@@ -36,10 +36,13 @@ export function redisHistoricalUploads(redis: Redis, keys: HistoricalKeys, ttlMs
       return raw === null ? null : (JSON.parse(raw) as UploadMeta);
     },
     async *read(id) {
+      for await (const chunk of this.chunks(id)) yield chunk.split('\n');
+    },
+    async *chunks(id) {
       const key = keys.uploadLines(id);
       for (let at = 0; ; at += READ_CHUNKS) {
         const chunks = await redis.lrange(key, at, at + READ_CHUNKS - 1);
-        for (const chunk of chunks) yield chunk.split('\n');
+        yield* chunks;
         if (chunks.length < READ_CHUNKS) return;
       }
     },
