@@ -76,7 +76,7 @@ test('one stream, two transformed views: values equal the oracle, filtered and f
     });
     const record = { device, batch_id: `b${i}`, payload: { kind, readings } };
     records.push({ data: Buffer.from(JSON.stringify(record)), partitionKey: device });
-    for (const [name, own, valueOf] of [
+    for (const [name, own, readingValue] of [
       ['temps', 'temperature', (r: Record<string, number>) => ((r.f! - 32) * 5) / 9],
       ['vibes', 'vibration', (r: Record<string, number>) => r.rms! * 1000],
     ] as const) {
@@ -95,7 +95,7 @@ test('one stream, two transformed views: values equal the oracle, filtered and f
         list.push({
           t: r.ts as number,
           id: `b${i}#${k}`,
-          values: { v: valueOf(r as Record<string, number>) },
+          values: { v: readingValue(r as Record<string, number>) },
         });
         e.byEntity.set(key, list);
       });
