@@ -30,7 +30,8 @@ export function startHistoricalWorker(options: {
     async (job) => {
       const attempt = randomUUID();
       log.info({ job: job.data.id, attempt }, 'historical-features job started');
-      await runHistoricalJob(options.deps, job.data.id, attempt);
+      const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await runHistoricalJob(options.deps, job.data.id, attempt, lastTry);
       log.info({ job: job.data.id, attempt }, 'historical-features job ended');
     },
     {

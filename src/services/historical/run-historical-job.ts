@@ -48,8 +48,17 @@ class PassTooLarge extends Error {}
 
 const RESULT_CHUNK = 2000;
 
-/** Runs job `id` as run `attempt`; resolves when the job is finished, failed, cancelled or superseded. */
-export async function runHistoricalJob(deps: HistoricalRunDeps, id: string, attempt: string): Promise<void> {
+/**
+ * Runs job `id` as run `attempt`; resolves when the job is finished, failed, cancelled or superseded. An input
+ * error (an EddyError) fails the job; any other error fails it only on the `lastTry`, else it is rethrown for the
+ * queue to run the job again.
+ */
+export async function runHistoricalJob(
+  deps: HistoricalRunDeps,
+  id: string,
+  attempt: string,
+  lastTry = true,
+): Promise<void> {
   const job = await deps.jobs.get(id);
   if (job === null || !(await deps.jobs.start(id, attempt))) return;
   const abort = new AbortController();
@@ -85,7 +94,8 @@ export async function runHistoricalJob(deps: HistoricalRunDeps, id: string, atte
       }
       progress.partitions = partitions;
       try {
-        await deps.jobs.start(id, attempt); // drops rows of a pass that ran out of room
+        // Drops the rows of a pass that ran out of room; false: cancelled meanwhile.
+        if (!(await deps.jobs.start(id, attempt))) return;
         progress.rowsWritten = 0;
         for (let p = 0; p < partitions; p++) {
           progress.partition = p;
@@ -113,6 +123,7 @@ export async function runHistoricalJob(deps: HistoricalRunDeps, id: string, atte
     await deps.jobs.publish(id, attempt, progress);
   } catch (err) {
     if (abort.signal.aborted) return;
+    if (!(err instanceof EddyError) && !lastTry) throw err;
     const code = err instanceof EddyError ? err.code : ErrorCode.INTERNAL;
     const message = err instanceof EddyError ? err.message : 'the job failed; see the worker log';
     await deps.jobs.fail(id, attempt, { code, message });
