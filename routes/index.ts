@@ -5,6 +5,11 @@ import deleteFeatureView from './feature-views/delete.js';
 import getFeatureView from './feature-views/get.js';
 import listFeatureViews from './feature-views/list.js';
 import putFeatureView from './feature-views/put.js';
+import cancelHistoricalJob from './historical/cancel-job.js';
+import createHistoricalUpload from './historical/create-upload.js';
+import getHistoricalJob from './historical/get-job.js';
+import getHistoricalResult from './historical/get-result.js';
+import startHistoricalJob from './historical/start-job.js';
 import listDeadLetters from './ingest/dead-letters.js';
 import firehose from './ingest/firehose.js';
 import pushRecords from './ingest/push-records.js';
@@ -38,6 +43,11 @@ const ROUTES = [
   entityFeatures,
   entityEvents,
   sagemakerRuntime,
+  createHistoricalUpload,
+  startHistoricalJob,
+  getHistoricalJob,
+  cancelHistoricalJob,
+  getHistoricalResult,
   health,
   metrics,
 ];

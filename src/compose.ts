@@ -8,17 +8,21 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { EddyMetrics } from './adapters/metrics/metrics.js';
 import { createMetrics } from './adapters/metrics/metrics.js';
+import { type BullHistoricalQueue, historicalQueue } from './adapters/queue/historical-queue.js';
 import type { KinesisBatches } from './adapters/queue/kinesis-batches.js';
 import { kinesisBatches } from './adapters/queue/kinesis-batches.js';
 import { type BullPushLanes, pushLanes } from './adapters/queue/push-lanes.js';
 import { type QueueDepths, queueDepths } from './adapters/queue/queue-depths.js';
 import { connectRedis } from './adapters/redis/connect.js';
+import { historicalKeys } from './adapters/redis/historical-keys.js';
 import { type KeyLayout, keyLayout } from './adapters/redis/keys.js';
 import { leasedRateLimitStore } from './adapters/redis/leased-rate-limit-store.js';
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
 import { redisDeliveries } from './adapters/redis/redis-deliveries.js';
 import { redisEntitySnapshots } from './adapters/redis/redis-entity-snapshots.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
+import { redisHistoricalJobs } from './adapters/redis/redis-historical-jobs.js';
+import { redisHistoricalUploads } from './adapters/redis/redis-historical-uploads.js';
 import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
 import { redisShardStore } from './adapters/redis/redis-shard-store.js';
 import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
@@ -35,6 +39,7 @@ import type { DeadLetterStore } from './ports/dead-letters.js';
 import { createReadiness, type Readiness } from './runtime/readiness.js';
 import { createShutdown, type Shutdown } from './runtime/shutdown.js';
 import type { ApplyDeps } from './services/apply-source-batch.js';
+import type { HistoricalRunDeps } from './services/historical/run-historical-job.js';
 import { deadLetterSizes, meteredCounters, meteredDeadLetters } from './services/metered-stores.js';
 import { featureGroupIndex } from './services/sagemaker-runtime/feature-group-index.js';
 import { type ViewCatalog, viewCatalog } from './services/view-catalog.js';
@@ -61,6 +66,8 @@ export interface WorkerPorts {
   apply: ApplyDeps & { catalog: ViewCatalog; deadLetters: DeadLetterStore };
   kinesisBatches: KinesisBatches;
   sink: SinkWorkerPorts;
+  /** What historical-features jobs run on (uploads, jobs, catalog, memory bound). */
+  historical: HistoricalRunDeps;
   readiness: Readiness;
   shutdown: Shutdown;
 }
@@ -127,6 +134,7 @@ interface SharedParts {
   sagemaker: SageMakerSinkRuntime;
   lanes: BullPushLanes;
   kinesisQueue: KinesisBatches;
+  historicalQueue: BullHistoricalQueue;
   /** Every queue (add new queues here): the dashboard and the queue-depth metrics show them. */
   queues(): readonly Queue[];
 }
@@ -158,8 +166,9 @@ function sharedParts(options: {
   );
   const lanes = pushLanes(redis.worker, config.keyPrefix, config.pushLanes);
   const kinesisQueue = kinesisBatches(redis.worker, config.keyPrefix);
-  const queues = () => [...lanes.queues(), sagemaker.queue, kinesisQueue.queue()];
-  return { catalog, deadLetters, sagemaker, lanes, kinesisQueue, queues };
+  const historical = historicalQueue(redis.worker, config.keyPrefix);
+  const queues = () => [...lanes.queues(), sagemaker.queue, kinesisQueue.queue(), historical.queue];
+  return { catalog, deadLetters, sagemaker, lanes, kinesisQueue, historicalQueue: historical, queues };
 }
 
 /** The API's dependencies, all on the request connection, with its Redis readiness probe. */
@@ -190,6 +199,12 @@ function apiDeps(options: {
     queues: shared.queues,
     sagemaker: shared.sagemaker.api,
     featureGroups: featureGroupIndex(shared.catalog, { ttlMs: config.viewCacheMs }),
+    historical: {
+      ...historicalStores(config, redis.request),
+      catalog: shared.catalog,
+      queue: shared.historicalQueue,
+      limits: { maxBytes: config.historical.uploadMaxBytes, maxLineBytes: 1024 * 1024 },
+    },
   };
   deps.readiness.register('redis', async () => {
     try {
@@ -212,6 +227,7 @@ function addDisconnectSteps(
   shutdown.add('disconnect', 'queues', () => shared.lanes.close());
   shutdown.add('disconnect', 'sagemaker sink queue', () => shared.sagemaker.closeQueue());
   shutdown.add('disconnect', 'kinesis batch queue', () => shared.kinesisQueue.close());
+  shutdown.add('disconnect', 'historical-features queue', () => shared.historicalQueue.close());
   shutdown.add('disconnect', 'redis connections', () => {
     redis.request.disconnect();
     redis.worker.disconnect();
@@ -248,7 +264,23 @@ function workerPorts(options: {
     },
     kinesisBatches: shared.kinesisQueue,
     sink: shared.sagemaker.worker!,
+    historical: {
+      ...historicalStores(config, redis.worker),
+      catalog: viewCatalog(redisViewRegistry(redis.worker, keys), { latestTtlMs: config.viewCacheMs }),
+      maxEvents: config.historical.maxEvents,
+      maxRows: config.historical.maxRows,
+    },
     readiness: options.readiness,
     shutdown: options.shutdown,
+  };
+}
+
+/** The historical-features stores on one connection (uploads and jobs share the key prefix). */
+function historicalStores(config: Config, redis: EddyRedis) {
+  const keys = historicalKeys(config.keyPrefix);
+  const { uploadTtlMs, resultTtlMs } = config.historical;
+  return {
+    uploads: redisHistoricalUploads(redis, keys, uploadTtlMs),
+    jobs: redisHistoricalJobs(redis, keys, { resultTtlMs, jobTtlMs: Math.max(resultTtlMs, uploadTtlMs) }),
   };
 }

@@ -37,6 +37,15 @@ export interface Config {
    * this many encoded bytes (0: no caches).
    */
   stateCacheBytes: number;
+  /** Historical features (training data): limits, memory bound and expiry (docs/operations.md). */
+  historical: {
+    uploadMaxBytes: number;
+    uploadTtlMs: number;
+    resultTtlMs: number;
+    maxEvents: number;
+    maxRows: number;
+    concurrency: number;
+  };
   /** Upper bound of the whole graceful shutdown (every phase together), ms. */
   shutdownTimeoutMs: number;
   /** /readyz fails while a shard this process reads is more than this far behind the stream's tip, ms. */
@@ -180,6 +189,14 @@ export function parseConfig(env: Env): Config {
     viewCacheMs: integer(env, 'EDDY_VIEW_CACHE_MS', 1000, 0, 60_000),
     deadLetterMax: integer(env, 'EDDY_DEAD_LETTER_MAX', 100_000, 1, 10_000_000),
     stateCacheBytes: integer(env, 'EDDY_STATE_CACHE_MB', 64, 0, 65_536) * 1024 * 1024,
+    historical: {
+      uploadMaxBytes: integer(env, 'EDDY_HISTORICAL_UPLOAD_MB', 1024, 1, 65_536) * 1024 * 1024,
+      uploadTtlMs: integer(env, 'EDDY_HISTORICAL_UPLOAD_TTL_S', 86_400, 60, 30 * 86_400) * 1000,
+      resultTtlMs: integer(env, 'EDDY_HISTORICAL_RESULT_TTL_S', 86_400, 60, 30 * 86_400) * 1000,
+      maxEvents: integer(env, 'EDDY_HISTORICAL_MAX_EVENTS', 2_000_000, 100, 1_000_000_000),
+      maxRows: integer(env, 'EDDY_HISTORICAL_MAX_ROWS', 1_000_000, 100, 1_000_000_000),
+      concurrency: integer(env, 'EDDY_HISTORICAL_CONCURRENCY', 1, 1, 64),
+    },
     shutdownTimeoutMs: integer(env, 'EDDY_SHUTDOWN_TIMEOUT_MS', 8000, 100, 120_000),
     readyMaxLagMs: integer(env, 'EDDY_READY_MAX_LAG_MS', 60_000, 0, 86_400_000),
     kinesisLeaseTtlMs: integer(env, 'EDDY_KINESIS_LEASE_TTL_MS', 10_000, 500, 120_000),

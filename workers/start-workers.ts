@@ -4,8 +4,12 @@
  * their readiness probes and shutdown steps.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { createKinesisClient } from '../src/adapters/kinesis/client.js';
+import { kinesisHistoryReader } from '../src/adapters/kinesis/history-reader.js';
+import { shardApi } from '../src/adapters/kinesis/shard-api.js';
 import type { WorkerPorts } from '../src/compose.js';
 import { lagProbe } from '../src/runtime/readiness.js';
+import { type HistoricalWorker, startHistoricalWorker } from './historical-worker.js';
 import { type KinesisIngestion, startKinesisIngestion } from './kinesis/ingestion.js';
 import { type PushLaneWorkers, startPushLaneWorkers } from './push-lane-worker.js';
 import { type SageMakerSinkWorker, startSageMakerSinkWorker } from './sagemaker-sink-worker.js';
@@ -14,6 +18,7 @@ export interface Workers {
   pushLanes: PushLaneWorkers;
   kinesis: KinesisIngestion;
   sink: SageMakerSinkWorker;
+  historical: HistoricalWorker;
 }
 
 export interface WorkerOverrides {
@@ -42,6 +47,16 @@ export async function startWorkers(ports: WorkerPorts, overrides: WorkerOverride
     ...(overrides.kinesisClient ? { client: overrides.kinesisClient } : {}),
   });
   const sink = startSageMakerSinkWorker(ports.sink);
+  // Kinesis history is read with a client of its own, at the endpoint ingestion uses (the embedded one included).
+  const historyClient =
+    overrides.kinesisClient ?? createKinesisClient({ endpoint: kinesis.endpoint, region: config.awsRegion });
+  const historical = startHistoricalWorker({
+    deps: { ...ports.historical, reader: kinesisHistoryReader(shardApi(historyClient)) },
+    connection: ports.connection,
+    keyPrefix: config.keyPrefix,
+    concurrency: config.historical.concurrency,
+    log,
+  });
 
   readiness.register('push-lanes', () =>
     pushLanes.running() ? { ok: true } : { ok: false, reason: 'stopped' },
@@ -59,5 +74,9 @@ export async function startWorkers(ports: WorkerPorts, overrides: WorkerOverride
   shutdown.add('drain', 'push-lane workers', () => pushLanes.close());
   shutdown.add('drain', 'kinesis batch worker', () => kinesis.close());
   shutdown.add('drain', 'sagemaker sink worker', () => sink.close());
-  return { pushLanes, kinesis, sink };
+  shutdown.add('drain', 'historical-features worker', async () => {
+    await historical.close();
+    if (!overrides.kinesisClient) historyClient.destroy();
+  });
+  return { pushLanes, kinesis, sink, historical };
 }

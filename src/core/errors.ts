@@ -20,6 +20,16 @@ export const ErrorCode = {
   /** An online read would decode more retained events than one read may (services/read-cost.ts). */
   READ_TOO_LARGE: 'READ_TOO_LARGE',
   NOT_FOUND: 'NOT_FOUND',
+  /** Historical features: a spine row is not valid (the job fails with its line number). */
+  INVALID_SPINE: 'INVALID_SPINE',
+  /** Historical features: no such upload (never stored, or expired). */
+  UPLOAD_NOT_FOUND: 'UPLOAD_NOT_FOUND',
+  /** Historical features: no such job (never started, or expired with its result). */
+  JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  /** Historical features: the job has no published result (still running, failed or cancelled). */
+  RESULT_NOT_READY: 'RESULT_NOT_READY',
+  /** Historical features: the job needs more memory than its bound allows even when partitioned. */
+  JOB_TOO_LARGE: 'JOB_TOO_LARGE',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
   RATE_LIMITED: 'RATE_LIMITED',

@@ -1,6 +1,7 @@
 /**
  * The HTTP API as a function of its dependencies. `server` code (src/main.ts) only starts the process.
  */
+
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
@@ -14,6 +15,7 @@ import type { ApiMetrics } from '../ports/metrics.js';
 import type { PushLanes } from '../ports/push-lanes.js';
 import type { ViewCounters } from '../ports/view-counters.js';
 import type { Readiness } from '../runtime/readiness.js';
+import type { HistoricalApiDeps } from '../services/historical/historical-api.js';
 import type { KinesisStatusDeps } from '../services/kinesis-shard-status.js';
 import type { FeatureGroupIndex } from '../services/sagemaker-runtime/feature-group-index.js';
 import type { SageMakerSinkApi } from '../services/sagemaker-sink/sink-api.js';
@@ -55,6 +57,8 @@ export interface AppDeps {
   sagemaker: SageMakerSinkApi;
   /** Which view answers for a SageMaker feature group (the SageMaker-compatible read API). */
   featureGroups: FeatureGroupIndex;
+  /** Historical features (training data): uploads and jobs. */
+  historical: HistoricalApiDeps;
 }
 
 declare module 'fastify' {

@@ -16,6 +16,7 @@ import { type ServerProcess, startKinesalite } from './lib/children.js';
 import type { BenchContext } from './lib/context.js';
 import { freshPageMicroseconds, loopNanoseconds } from './lib/machine-probe.js';
 import { type Figure, table, writeResults } from './lib/report.js';
+import { historicalScenario } from './scenarios/historical.js';
 import { freshnessScenario, kinesisIngestScenario } from './scenarios/kinesis.js';
 import { pushScenario } from './scenarios/push.js';
 import { readScenarios } from './scenarios/read.js';
@@ -33,6 +34,7 @@ const SCENARIOS: Record<string, Scenario> = {
   state: stateSizeScenario,
   kinesis: kinesisIngestScenario,
   freshness: freshnessScenario,
+  historical: historicalScenario,
 };
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -276,6 +276,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feature-views/{name}/historical-features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a point-in-time training-set job (202); poll it, then GET its result
+         * @description Requires an API key with the `write` scope (or `admin`).
+         */
+        post: operations["startHistoricalFeatures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/feature-views/{name}/historical-features/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A training-set job: status and progress
+         * @description Requires an API key with the `read` scope (or `admin`).
+         */
+        get: operations["getHistoricalFeaturesJob"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a queued or running job (a finished job is left as it is); answers the job
+         * @description Requires an API key with the `write` scope (or `admin`).
+         */
+        delete: operations["cancelHistoricalFeaturesJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/feature-views/{name}/historical-features/{job}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The training set: NDJSON (default), CSV or Parquet by Accept
+         * @description Accept: application/x-ndjson (default), text/csv, or application/vnd.apache.parquet. One row per spine row: entity, timestamp, the pass-through columns, the features.
+         */
+        get: operations["getHistoricalFeaturesResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -321,6 +385,26 @@ export interface paths {
         get: operations["metrics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/historical-uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a spine or raw event records (text/csv with a header, or application/x-ndjson)
+         * @description The body is streamed into storage (limits: EDDY_HISTORICAL_UPLOAD_MB in all, 1 MiB per line). The upload expires after EDDY_HISTORICAL_UPLOAD_TTL_S.
+         */
+        post: operations["createHistoricalUpload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2302,6 +2386,462 @@ export interface operations {
             };
         };
     };
+    startHistoricalFeatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Feature view name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    spine: ({
+                        entity: string | number;
+                        /** @description Epoch ms or ISO-8601 with a zone */
+                        timestamp: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | {
+                        /**
+                         * Format: uuid
+                         * @description An upload id (POST /v1/historical-uploads)
+                         */
+                        upload: string;
+                    };
+                    events: {
+                        /** @enum {string} */
+                        type: "upload";
+                        /**
+                         * Format: uuid
+                         * @description An upload id (POST /v1/historical-uploads)
+                         */
+                        upload: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "kinesis";
+                        /** @description Default: the view's own stream */
+                        streamName?: string;
+                        from?: "TRIM_HORIZON" | {
+                            /** @description Epoch ms or ISO-8601 with a zone */
+                            atTimestamp: number | string;
+                        };
+                        /** @description Epoch ms or ISO-8601 with a zone */
+                        to?: number | string;
+                    };
+                    /** @description View version (default: latest) */
+                    version?: number;
+                    features?: string[];
+                    /** @description inclusive (default): an event at exactly T counts; exclusive: only events before T */
+                    boundary?: "inclusive" | "exclusive";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        featureView: string;
+                        version: number;
+                        status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                        boundary: "inclusive" | "exclusive";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the job and its result are deleted
+                         */
+                        expiresAt: string;
+                        progress: {
+                            /** @description Records read from the events source in the current pass */
+                            eventsRead: number;
+                            /** @description Records not valid for the view (skipped) */
+                            eventsRejected: number;
+                            rowsWritten: number;
+                            /** @description Entity partitions (memory bound); each reads the events once */
+                            partitions: number;
+                            partition: number;
+                            /** @description Records read per source */
+                            sources: {
+                                [key: string]: number;
+                            };
+                        };
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        links: {
+                            self: string;
+                            result: string;
+                        };
+                    };
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the 'write' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHistoricalFeaturesJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Feature view name */
+                name: string;
+                /** @description Job id (from the 202 answer) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        featureView: string;
+                        version: number;
+                        status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                        boundary: "inclusive" | "exclusive";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the job and its result are deleted
+                         */
+                        expiresAt: string;
+                        progress: {
+                            /** @description Records read from the events source in the current pass */
+                            eventsRead: number;
+                            /** @description Records not valid for the view (skipped) */
+                            eventsRejected: number;
+                            rowsWritten: number;
+                            /** @description Entity partitions (memory bound); each reads the events once */
+                            partitions: number;
+                            partition: number;
+                            /** @description Records read per source */
+                            sources: {
+                                [key: string]: number;
+                            };
+                        };
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        links: {
+                            self: string;
+                            result: string;
+                        };
+                    };
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelHistoricalFeaturesJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Feature view name */
+                name: string;
+                /** @description Job id (from the 202 answer) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        featureView: string;
+                        version: number;
+                        status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                        boundary: "inclusive" | "exclusive";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the job and its result are deleted
+                         */
+                        expiresAt: string;
+                        progress: {
+                            /** @description Records read from the events source in the current pass */
+                            eventsRead: number;
+                            /** @description Records not valid for the view (skipped) */
+                            eventsRejected: number;
+                            rowsWritten: number;
+                            /** @description Entity partitions (memory bound); each reads the events once */
+                            partitions: number;
+                            partition: number;
+                            /** @description Records read per source */
+                            sources: {
+                                [key: string]: number;
+                            };
+                        };
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        links: {
+                            self: string;
+                            result: string;
+                        };
+                    };
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the 'write' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHistoricalFeaturesResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Feature view name */
+                name: string;
+                /** @description Job id (from the 202 answer) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The training set in the negotiated format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the 'read' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -2379,6 +2919,90 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+        };
+    };
+    createHistoricalUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Upload id: use it as `spine.upload` or `events.upload` */
+                        id: string;
+                        format: "csv" | "ndjson";
+                        /** @description Data lines (CSV: after the header) */
+                        rows: number;
+                        bytes: number;
+                        header?: string[];
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the 'write' scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -77,3 +77,16 @@ export interface SinkDrainData {
 }
 
 export const sinkDrainJobId = (view: string, arm: number) => `sm-drain-${view}-${arm}`;
+
+/**
+ * Historical-features jobs: one queue; one job per request, its id the job id (`hist-<uuid>`). A job that stalled
+ * (its worker died) runs again from the start; a run that fails for a reason other than its input is retried.
+ */
+export const HISTORICAL_QUEUE = 'historical-features';
+export const HISTORICAL_JOB = 'compute-training-set';
+
+export interface HistoricalJobData {
+  id: string;
+}
+
+export const historicalQueueJobId = (id: string) => `hist-${id}`;

@@ -20,6 +20,10 @@ export async function registerSwagger(app: FastifyInstance) {
         { name: 'feature-views', description: 'Register, version and inspect feature views' },
         { name: 'ingest', description: 'Push records and manage dead letters' },
         { name: 'serving', description: 'Online feature reads' },
+        {
+          name: 'training',
+          description: 'Point-in-time training sets (historical features) from uploads or Kinesis history',
+        },
         { name: 'operations', description: 'Health and metrics' },
       ],
       components: {
