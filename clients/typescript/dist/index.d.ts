@@ -48,7 +48,7 @@ export type ReplayRequest = Body<operations['replayDeadLetters']>;
 export type ReplayOutcome = Json<operations['replayDeadLetters'], 200>;
 export type EntityQuery = Query<operations['getEntityFeatures']>;
 /** Stable problem codes Eddy answers with (RFC 9457 `code`). */
-export type ProblemCode = 'VALIDATION_FAILED' | 'INVALID_FEATURE_VIEW' | 'INVALID_EXPRESSION' | 'FEATURE_VIEW_NOT_FOUND' | 'FEATURE_VIEW_EXISTS' | 'VERSION_NOT_FOUND' | 'UNKNOWN_FEATURE' | 'EVENTS_NOT_RETAINED' | 'INVALID_AS_OF' | 'DEAD_LETTER_NOT_FOUND' | 'SINK_NOT_CONFIGURED' | 'PAYLOAD_TOO_LARGE' | 'READ_TOO_LARGE' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'UNSUPPORTED_MEDIA_TYPE' | 'TIMEOUT' | 'UNAVAILABLE' | 'INTERNAL';
+export type ProblemCode = 'VALIDATION_FAILED' | 'INVALID_FEATURE_VIEW' | 'INVALID_EXPRESSION' | 'INVALID_SPINE' | 'UPLOAD_NOT_FOUND' | 'JOB_NOT_FOUND' | 'RESULT_NOT_READY' | 'JOB_TOO_LARGE' | 'FEATURE_VIEW_NOT_FOUND' | 'FEATURE_VIEW_EXISTS' | 'VERSION_NOT_FOUND' | 'UNKNOWN_FEATURE' | 'EVENTS_NOT_RETAINED' | 'INVALID_AS_OF' | 'DEAD_LETTER_NOT_FOUND' | 'SINK_NOT_CONFIGURED' | 'PAYLOAD_TOO_LARGE' | 'READ_TOO_LARGE' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'UNSUPPORTED_MEDIA_TYPE' | 'TIMEOUT' | 'UNAVAILABLE' | 'INTERNAL';
 /** A failed call: the HTTP status and Eddy's problem details. */
 export declare class EddyProblem extends Error {
     readonly status: number;
