@@ -71,7 +71,7 @@ test('4 shards, 20,400 records over 200 entities: online values equal the oracle
   const redis = new Redis(suite.eddy.redisUrl);
   const queue = new Queue<KinesisBatchData>(KINESIS_BATCH_QUEUE, {
     connection: redis,
-    prefix: bullPrefix(suite.eddy.prefix),
+    prefix: bullPrefix(redis, suite.eddy.prefix, KINESIS_BATCH_QUEUE),
   });
   try {
     const done = (await queue.getJobs(['completed'])).filter((j) => j.data.views.includes('sensor_a@1'));

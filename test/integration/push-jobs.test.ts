@@ -39,7 +39,10 @@ before(async () => {
   const env = { EDDY_KEY_PREFIX: uniquePrefix('jobs'), EDDY_PUSH_LANES: '1' };
   eddy = await startEddy(env);
   redis = new Redis(eddy.redisUrl);
-  lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(env.EDDY_KEY_PREFIX) });
+  lane = new Queue(pushLaneQueueName(0), {
+    connection: redis,
+    prefix: bullPrefix(redis, env.EDDY_KEY_PREFIX, pushLaneQueueName(0)),
+  });
   const res = await eddy.app.inject({ method: 'POST', url: '/v1/feature-views', payload: VIEW });
   assert.equal(res.statusCode, 201);
 });

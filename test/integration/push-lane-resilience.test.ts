@@ -94,13 +94,16 @@ test('a push-lane job whose workers die 3 times while holding it is applied exac
   // A process with the lane workers' settings (short lock and stall check, to be quick) that takes the job and
   // dies holding it: it never renews the lock nor finishes the job. Its stall checker returns the job to the
   // lane (or fails it, when BullMQ's stall limit is reached).
-  const lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(prefix) });
+  const lane = new Queue(pushLaneQueueName(0), {
+    connection: redis,
+    prefix: bullPrefix(redis, prefix, pushLaneQueueName(0)),
+  });
   opened.push(lane);
   const dyingConnection = redis.duplicate();
   opened.push({ close: async () => dyingConnection.disconnect() });
   const dying = new Worker(pushLaneQueueName(0), null, {
     connection: dyingConnection,
-    prefix: bullPrefix(prefix),
+    prefix: bullPrefix(redis, prefix, pushLaneQueueName(0)),
     ...PUSH_LANE_WORKER_OPTIONS,
     autorun: false,
     lockDuration: 400,
@@ -143,7 +146,10 @@ test('after a lane queue is obliterated (job numbers restart), new pushes are ap
   assert.equal((await countsReach(app, 'oblit_v', 3)).accepted, 3);
 
   // As an operator (or a script) would: the lane's whole queue goes, its job counter with it.
-  const lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(prefix) });
+  const lane = new Queue(pushLaneQueueName(0), {
+    connection: redis,
+    prefix: bullPrefix(redis, prefix, pushLaneQueueName(0)),
+  });
   opened.push(lane);
   await lane.obliterate();
 
@@ -171,7 +177,10 @@ test('after a lane queue is obliterated, the next push restores its one-job-at-a
     201,
   );
   await push(app, 'limit_v', [{ id: 'l', ts: T0, x: 1 }]);
-  const lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(prefix) });
+  const lane = new Queue(pushLaneQueueName(0), {
+    connection: redis,
+    prefix: bullPrefix(redis, prefix, pushLaneQueueName(0)),
+  });
   opened.push(lane);
   assert.equal(await lane.getGlobalConcurrency(), 1);
   await lane.obliterate();
