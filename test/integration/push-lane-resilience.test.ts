@@ -3,16 +3,17 @@
  * again and again), a lane queue obliterated (its job numbers restart at 1), and the queue dashboard's
  * destructive actions. Records accepted with 202 must end applied exactly once.
  */
+
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
 import { pushLaneQueueName } from '../../src/adapters/queue/registry.js';
 import { PUSH_LANE_WORKER_OPTIONS } from '../../workers/push-lane-worker.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
-import { uniquePrefix } from '../helpers/redis.js';
+import { testRedisClient, uniquePrefix } from '../helpers/redis.js';
 
 const T0 = Date.now() - 10 * 60_000;
 const viewSpec = (name: string) => ({
@@ -33,7 +34,7 @@ let redis: Redis;
 before(async () => {
   // The file's private Redis (started by the first startEddy); this connection is the test's own.
   const probe = await startEddy({}, { api: true, worker: false });
-  redis = new Redis(probe.redisUrl, { maxRetriesPerRequest: null });
+  redis = await testRedisClient();
   await probe.close();
 });
 

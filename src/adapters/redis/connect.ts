@@ -33,7 +33,7 @@ export function connectRedis(to: RedisTarget | string, role: ConnectionRole): Ed
     },
     // A call per slot group (slot-rule.ts) is many small commands: auto-pipelining sends those bound for one
     // node in one write.
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     // A failover moves slots: retry a command that found its node gone while the new master is elected
     // (cluster-node-timeout plus the election), instead of failing it at once.
     retryDelayOnFailover: 200,
