@@ -19,6 +19,7 @@ import { leasedRateLimitStore } from './adapters/redis/leased-rate-limit-store.j
 import { redisDeadLetters } from './adapters/redis/redis-dead-letters.js';
 import { redisEntitySnapshots } from './adapters/redis/redis-entity-snapshots.js';
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
+import { probeRedis } from './adapters/redis/redis-probe.js';
 import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
 import { redisShardStore } from './adapters/redis/redis-shard-store.js';
 import type { RedisTarget } from './adapters/redis/redis-target.js';
@@ -203,14 +204,7 @@ function apiDeps(options: {
     queues: shared.queues,
     sagemaker: shared.sagemaker.api,
   };
-  deps.readiness.register('redis', async () => {
-    try {
-      await redis.request.ping();
-      return { ok: true };
-    } catch {
-      return { ok: false, reason: 'unreachable' };
-    }
-  });
+  deps.readiness.register('redis', () => probeRedis(redis.request));
   return deps;
 }
 
