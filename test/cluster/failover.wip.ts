@@ -77,7 +77,7 @@ async function failoverRun(waitReplicas: number) {
     let retries = 0;
     let killing: Promise<void> | null = null;
     for (let r = 0; r < REQUESTS; r++) {
-      if (r === REQUESTS / 2) killing = cluster.killMaster(victim);
+      if (r === REQUESTS / 2) killing = cluster.killMaster(victim).then(() => cluster.restartNode(victim));
       const records = Array.from({ length: PER_REQUEST }, (_, i) => {
         const k = r * PER_REQUEST + i;
         const id = `e${k % ENTITIES}`;

@@ -26,6 +26,8 @@ export interface PrivateCluster {
   client(): Redis;
   /** Ports of the current masters. */
   masters(): Promise<number[]>;
+  /** Starts a killed node again on its port and config: it rejoins as a replica of the master that replaced it. */
+  restartNode(port: number): Promise<void>;
   /** SIGKILLs the master on `port`; resolves once its replica was promoted and every slot is served again. */
   killMaster(port: number): Promise<void>;
   stop(): Promise<void>;
@@ -36,8 +38,7 @@ const NODE_TIMEOUT_MS = 1000;
 export async function startPrivateCluster(): Promise<PrivateCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-cluster-'));
   const nodes: ClusterNode[] = [];
-  for (let i = 0; i < 6; i++) {
-    const port = await freePort();
+  const startNode = (port: number) => {
     const child = spawn(
       'redis-server',
       [
@@ -63,7 +64,11 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       { stdio: 'ignore' },
     );
     child.unref();
-    nodes.push({ port, process: child });
+    return child;
+  };
+  for (let i = 0; i < 6; i++) {
+    const port = await freePort();
+    nodes.push({ port, process: startNode(port) });
   }
   const killAll = () => {
     for (const n of nodes) n.process.kill('SIGKILL');
@@ -105,6 +110,15 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       const deadline = Date.now() + 30_000;
       while (!/cluster_state:ok/.test(await nodeInfoCluster(other.port))) {
         if (Date.now() > deadline) throw new Error('the cluster did not recover from the failover');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async restartNode(port) {
+      const node = nodes.find((n) => n.port === port)!;
+      node.process = startNode(port);
+      const deadline = Date.now() + 20_000;
+      while (!/role:slave[\s\S]*master_link_status:up/.test(await nodeInfo(port, 'replication'))) {
+        if (Date.now() > deadline) throw new Error(`node ${port} did not rejoin as a replica`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
