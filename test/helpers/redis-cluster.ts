@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { freePort, redisAnswersPing } from '../../src/runtime/redis-server.js';
 
 const run = promisify(execFile);
@@ -23,7 +23,7 @@ export interface PrivateCluster {
   /** `REDIS_CLUSTER_NODES` for it. */
   seeds: string;
   /** A client of the test's own (typed as Redis, as Eddy hands its Cluster out). */
-  client(): Redis;
+  client(options?: RedisOptions): Redis;
   /** Ports of the current masters. */
   masters(): Promise<number[]>;
   /** Starts a killed node again on its port and config: it rejoins as a replica of the master that replaced it. */
@@ -96,7 +96,11 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   const cluster: PrivateCluster = {
     nodes,
     seeds,
-    client: () => new Cluster(nodes.map((n) => ({ host: '127.0.0.1', port: n.port }))) as unknown as Redis,
+    client: (options = {}) =>
+      new Cluster(
+        nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
+        { redisOptions: options },
+      ) as unknown as Redis,
     masters: async () => {
       const alive = nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null);
       const roles = await Promise.all(alive.map((n) => nodeInfo(n.port, 'replication')));

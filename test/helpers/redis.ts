@@ -4,7 +4,7 @@
  * it did not start. With `TEST_REDIS=cluster` the file's Redis is a private 3-master Redis Cluster instead
  * (redis-cluster.ts), and Eddy connects to it with REDIS_CLUSTER_NODES.
  */
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { type PrivateRedis, startPrivateRedis } from '../../src/runtime/redis-server.js';
 import { type PrivateCluster, startPrivateCluster } from './redis-cluster.js';
 
@@ -39,9 +39,9 @@ export async function testRedisEnv(): Promise<{ url: string; env: Record<string,
 }
 
 /** A client of the test's own to the file's Redis (a Cluster client on a cluster, typed as Redis). */
-export async function testRedisClient(): Promise<Redis> {
-  if (onCluster) return (await privateCluster()).client();
-  return new Redis((await privateRedis()).url);
+export async function testRedisClient(options: RedisOptions = {}): Promise<Redis> {
+  if (onCluster) return (await privateCluster()).client(options);
+  return new Redis((await privateRedis()).url, options);
 }
 
 let counter = 0;

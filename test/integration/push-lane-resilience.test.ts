@@ -34,7 +34,7 @@ let redis: Redis;
 before(async () => {
   // The file's private Redis (started by the first startEddy); this connection is the test's own.
   const probe = await startEddy({}, { api: true, worker: false });
-  redis = await testRedisClient();
+  redis = await testRedisClient({ maxRetriesPerRequest: null });
   await probe.close();
 });
 
