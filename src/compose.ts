@@ -1,5 +1,6 @@
 /**
- * Composition root: builds every adapter and service from the config and a Redis URL. No module-level state.
+ * Composition root: builds every adapter and service from the config and a Redis URL (or the config's Redis
+ * Cluster, which then replaces it). No module-level state.
  * It starts no worker: for the worker role it returns the ports the workers run on (`worker`), and the entry
  * (src/assemble.ts) hands them to workers/start-workers.ts.
  */
@@ -23,8 +24,10 @@ import { redisEntitySnapshots } from './adapters/redis/redis-entity-snapshots.js
 import { redisEntityStore } from './adapters/redis/redis-entity-store.js';
 import { redisHistoricalJobs } from './adapters/redis/redis-historical-jobs.js';
 import { redisHistoricalUploads } from './adapters/redis/redis-historical-uploads.js';
+import { probeRedis } from './adapters/redis/redis-probe.js';
 import { redisShardLeases } from './adapters/redis/redis-shard-leases.js';
 import { redisShardStore } from './adapters/redis/redis-shard-store.js';
+import type { RedisTarget } from './adapters/redis/redis-target.js';
 import { redisViewCounters } from './adapters/redis/redis-view-counters.js';
 import { redisViewRegistry } from './adapters/redis/redis-view-registry.js';
 import type { EddyRedis } from './adapters/redis/scripts.js';
@@ -78,14 +81,18 @@ export async function compose(
   log: Logger,
   roles: { api: boolean; worker: boolean },
 ): Promise<Runtime> {
-  const keys = keyLayout(config.keyPrefix);
+  const target = redisTarget(config, redisUrl);
+  const keys = keyLayout(config.keyPrefix, { cluster: target.cluster !== null });
   // The metrics read the queues and the API's dead letters built below, at scrape time.
-  const depths = queueDepths(redisUrl, () => shared.queues());
+  const depths = queueDepths(
+    () => connectRedis(target, 'metrics'),
+    () => shared.queues(),
+  );
   const metrics = createMetrics({
     queueDepths: () => depths.read(),
     deadLetterSizes: () => deadLetterSizes({ catalog: shared.catalog, deadLetters: shared.deadLetters }),
   });
-  const redis = await openConnections(redisUrl, metrics, log);
+  const redis = await openConnections(target, metrics, log);
   const shared = sharedParts({ config, keys, redis, metrics, log, worker: roles.worker });
   const deps = apiDeps({ config, keys, redis, metrics, shared });
   const shutdown = createShutdown({ log, budgetMs: config.shutdownTimeoutMs });
@@ -109,11 +116,21 @@ interface Connections {
   worker: EddyRedis;
 }
 
+/** Where the process's Redis is: the config's cluster when it names one, else `redisUrl`. */
+export function redisTarget(config: Config, redisUrl: string): RedisTarget {
+  return {
+    url: redisUrl,
+    cluster: config.redisCluster,
+    waitReplicas: config.redisWaitReplicas,
+    waitTimeoutMs: config.redisWaitTimeoutMs,
+  };
+}
+
 /** Opens both connections, each counting and logging its errors; resolves once both answer a PING. */
-async function openConnections(redisUrl: string, metrics: EddyMetrics, log: Logger): Promise<Connections> {
+async function openConnections(target: RedisTarget, metrics: EddyMetrics, log: Logger): Promise<Connections> {
   const redis: Connections = {
-    request: connectRedis(redisUrl, 'request'),
-    worker: connectRedis(redisUrl, 'worker'),
+    request: connectRedis(target, 'request'),
+    worker: connectRedis(target, 'worker'),
   };
   for (const name of ['request', 'worker'] as const) {
     redis[name].on('error', (err) => {
@@ -164,7 +181,7 @@ function sharedParts(options: {
     redisDeadLetters(redis.request, keys, config.deadLetterMax),
     metrics,
   );
-  const lanes = pushLanes(redis.worker, config.keyPrefix, config.pushLanes);
+  const lanes = pushLanes(redis.worker, config.keyPrefix, config.pushLanes, redis.worker.replicaAck);
   const kinesisQueue = kinesisBatches(redis.worker, config.keyPrefix);
   const historical = historicalQueue(redis.worker, config.keyPrefix);
   const queues = () => [...lanes.queues(), sagemaker.queue, kinesisQueue.queue(), historical.queue];
@@ -206,14 +223,7 @@ function apiDeps(options: {
       limits: { maxBytes: config.historical.uploadMaxBytes, maxLineBytes: 1024 * 1024 },
     },
   };
-  deps.readiness.register('redis', async () => {
-    try {
-      await redis.request.ping();
-      return { ok: true };
-    } catch {
-      return { ok: false, reason: 'unreachable' };
-    }
-  });
+  deps.readiness.register('redis', () => probeRedis(redis.request));
   return deps;
 }
 

@@ -14,6 +14,15 @@ export interface Config {
   portExplicit: boolean;
   /** Unset: 127.0.0.1:6379, or a private redis-server when none answers there (`npm start` only). */
   redisUrl: string | null;
+  /** `REDIS_CLUSTER_NODES`: seed nodes of a Redis Cluster; when set, every role runs on it instead of REDIS_URL. */
+  redisCluster: RedisClusterConfig | null;
+  /**
+   * `EDDY_REDIS_WAIT_REPLICAS`: state writes (entity states, counters and marks, dead letters, queued push jobs,
+   * view definitions) wait until this many replicas acknowledged them (Redis `WAIT`); 0 does not wait.
+   */
+  redisWaitReplicas: number;
+  /** How long such a write waits for its replicas before it fails (and is retried), ms. */
+  redisWaitTimeoutMs: number;
   /** Prefix of every Redis key Eddy writes (lets several deployments or tests share a server). */
   keyPrefix: string;
   kinesisEndpoint: string;
@@ -60,6 +69,14 @@ export interface Config {
   kinesisRecordLimit: number;
   /** The SageMaker Feature Store sink (views with `sinks.sagemaker`). */
   sagemakerSink: SageMakerSinkConfig;
+}
+
+/** A Redis Cluster to connect to: seed nodes, and TLS and AUTH for every node (as REDIS_URL gives them). */
+export interface RedisClusterConfig {
+  nodes: { host: string; port: number }[];
+  tls: boolean;
+  username?: string;
+  password?: string;
 }
 
 /** Settings of the SageMaker sink; every one has an `EDDY_SAGEMAKER_*` variable (README "Configuration"). */
@@ -150,6 +167,38 @@ export function parseApiKeys(raw: string | undefined): ApiKey[] {
   });
 }
 
+/**
+ * `REDIS_CLUSTER_NODES`: comma-separated `host:port` seed nodes, or `redis://` / `rediss://` URLs; a URL's scheme
+ * (TLS) and credentials apply to every node (a cluster has one AUTH), so give them once, on any entry.
+ */
+export function parseClusterNodes(raw: string | undefined): RedisClusterConfig | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const name = 'REDIS_CLUSTER_NODES';
+  const entries = raw.split(',').map((e) => e.trim());
+  if (entries.length > 64) throw new ConfigError(name, 'at most 64 seed nodes');
+  const out: RedisClusterConfig = { nodes: [], tls: false };
+  for (const entry of entries) {
+    let parsed: URL;
+    try {
+      parsed = new URL(/^[a-z]+:\/\//.test(entry) ? entry : `redis://${entry}`);
+    } catch {
+      throw new ConfigError(name, `each entry must be host:port or a redis:// URL, got '${entry}'`);
+    }
+    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+      throw new ConfigError(name, `must use redis: or rediss:, got '${parsed.protocol}'`);
+    }
+    if (!parsed.hostname || !parsed.port)
+      throw new ConfigError(name, `entry '${entry}' needs a host and a port`);
+    out.nodes.push({ host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port) });
+    if (parsed.protocol === 'rediss:') out.tls = true;
+    if (parsed.password) {
+      out.password = decodeURIComponent(parsed.password);
+      if (parsed.username) out.username = decodeURIComponent(parsed.username);
+    }
+  }
+  return out;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function parseConfig(env: Env): Config {
@@ -176,6 +225,9 @@ export function parseConfig(env: Env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     portExplicit: env.PORT !== undefined && env.PORT !== '',
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisCluster: parseClusterNodes(env.REDIS_CLUSTER_NODES),
+    redisWaitReplicas: integer(env, 'EDDY_REDIS_WAIT_REPLICAS', 0, 0, 16),
+    redisWaitTimeoutMs: integer(env, 'EDDY_REDIS_WAIT_TIMEOUT_MS', 2000, 10, 60_000),
     keyPrefix,
     kinesisEndpoint: kinesis,
     awsRegion: region,

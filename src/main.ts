@@ -28,7 +28,8 @@ async function main() {
     throw err;
   }
   const log = createLogger(config, { role });
-  const redis = await resolveRedis(config.redisUrl, log);
+  // A Redis Cluster (REDIS_CLUSTER_NODES) is used as given; else REDIS_URL, or the defaults resolveRedis finds.
+  const redis = config.redisCluster ? { url: '', owned: null } : await resolveRedis(config.redisUrl, log);
   const runtime = await startRuntime(config, redis.url, log, {
     api: role !== 'worker',
     worker: role !== 'api',

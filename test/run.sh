@@ -12,4 +12,12 @@ files=()
 [ "$suite" = integration ] || files+=(test/unit/**/*.test.ts)
 [ "$suite" = unit ] || files+=(test/integration/**/*.test.ts)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-exec node --import tsx --test --test-concurrency=2 --test-timeout=300000 "$@" "${files[@]}"
+node --import tsx --test --test-concurrency=2 --test-timeout=300000 "$@" "${files[@]}"
+# The integration suites that must hold on a Redis Cluster too, each file on a private 3-master cluster
+# (test/helpers/redis-cluster.ts).
+if [ "$suite" != unit ]; then
+  TEST_REDIS=cluster node --import tsx --test --test-concurrency=2 --test-timeout=300000 "$@" \
+    test/integration/push-and-read.test.ts test/integration/online-oracle.test.ts \
+    test/integration/kinesis-ingest.test.ts test/integration/kinesis-crash.test.ts \
+    test/integration/sagemaker-sink.test.ts test/integration/readiness.test.ts
+fi

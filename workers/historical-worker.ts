@@ -36,7 +36,7 @@ export function startHistoricalWorker(options: {
     },
     {
       connection: options.connection,
-      prefix: bullPrefix(options.keyPrefix),
+      prefix: bullPrefix(options.connection, options.keyPrefix, HISTORICAL_QUEUE),
       concurrency: options.concurrency,
       maxStalledCount: NEVER_FAIL_STALLED,
     },

@@ -115,7 +115,11 @@ function startLaneWorker(context: LaneContext, lane: number): Worker<PushBatchDa
       await dropAppliedRecords(job, withoutEvents(job.data), log);
       return result;
     },
-    { connection: deps.connection, prefix: bullPrefix(deps.keyPrefix), ...PUSH_LANE_WORKER_OPTIONS },
+    {
+      connection: deps.connection,
+      prefix: bullPrefix(deps.connection, deps.keyPrefix, pushLaneQueueName(lane)),
+      ...PUSH_LANE_WORKER_OPTIONS,
+    },
   );
   worker.on('error', (err) => log.error({ lane, err: String(err) }, 'worker error'));
   worker.on('failed', (job, err) => {

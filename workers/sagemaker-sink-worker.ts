@@ -51,7 +51,7 @@ export function startSageMakerSinkWorker(deps: SageMakerSinkWorkerDeps): SageMak
     },
     {
       connection: deps.connection,
-      prefix: bullPrefix(deps.keyPrefix),
+      prefix: bullPrefix(deps.connection, deps.keyPrefix, SAGEMAKER_SINK_QUEUE),
       concurrency: deps.settings.drains,
       // A drain that stalled runs again: it finds its arm, or another arm in place and exits.
       maxStalledCount: NEVER_FAIL_STALLED,

@@ -28,7 +28,7 @@ test('SIGKILL a worker process at random points 5+ times: exactly the oracle, co
   const env = {
     ...FAST_KINESIS_ENV,
     EDDY_KINESIS_LEASE_TTL_MS: '1000',
-    REDIS_URL: suite.eddy.redisUrl,
+    ...suite.eddy.redisEnv,
     EDDY_KEY_PREFIX: suite.eddy.prefix,
     KINESIS_ENDPOINT: suite.kinesis.url,
   };

@@ -5,10 +5,10 @@
  * and the counts add up to the records put; bad records are in the dead-letter store with shard, sequence
  * number and reason.
  */
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { produce } from '../../src/adapters/kinesis/producer.js';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
 import { KINESIS_BATCH_QUEUE, type KinesisBatchData } from '../../src/adapters/queue/registry.js';
@@ -18,6 +18,7 @@ import { assertMatchesOracle, expectedFor, sensorDataset } from '../helpers/kine
 import { createStream } from '../helpers/kinesis-emulator.js';
 import { inProcessSuite } from '../helpers/kinesis-suites.js';
 import { createView, kinesisViewSpec, status, waitConsumed } from '../helpers/kinesis-views.js';
+import { testRedisClient } from '../helpers/redis.js';
 
 const suite = inProcessSuite();
 
@@ -68,10 +69,10 @@ test('4 shards, 20,400 records over 200 entities: online values equal the oracle
 
   // Completed batch jobs keep their result and what names the batch, not its records (drop-applied-records.ts); one
   // run again (as BullMQ runs a job that stalled after its records were dropped) changes nothing.
-  const redis = new Redis(suite.eddy.redisUrl);
+  const redis = await testRedisClient();
   const queue = new Queue<KinesisBatchData>(KINESIS_BATCH_QUEUE, {
     connection: redis,
-    prefix: bullPrefix(suite.eddy.prefix),
+    prefix: bullPrefix(redis, suite.eddy.prefix, KINESIS_BATCH_QUEUE),
   });
   try {
     const done = (await queue.getJobs(['completed'])).filter((j) => j.data.views.includes('sensor_a@1'));

@@ -132,7 +132,7 @@ test('one stream, two transformed views: values equal the oracle, filtered and f
   const redis = new Redis(suite.eddy.redisUrl);
   const queue = new Queue<KinesisBatchData>(KINESIS_BATCH_QUEUE, {
     connection: redis,
-    prefix: bullPrefix(suite.eddy.prefix),
+    prefix: bullPrefix(redis, suite.eddy.prefix, KINESIS_BATCH_QUEUE),
   });
   try {
     const jobs = await queue.getJobs(['completed']);

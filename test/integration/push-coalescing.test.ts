@@ -54,7 +54,7 @@ test('jobs waiting behind a lane head are applied with it once; a waited-for job
     const redis = new Redis(api.redisUrl);
     const lane = new Queue(pushLaneQueueName(0), {
       connection: redis,
-      prefix: bullPrefix(env.EDDY_KEY_PREFIX),
+      prefix: bullPrefix(redis, env.EDDY_KEY_PREFIX, pushLaneQueueName(0)),
     });
     assert.equal(await lane.getWaitingCount(), 5);
 

@@ -4,17 +4,18 @@
  * in the view's record shape, so that a replay applies it once the cause is gone; a job whose columns are damaged
  * is kept whole as one dead letter and the lane goes on. Jobs are added with BullMQ itself, as the API adds them.
  */
+
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
 import { encodePushEvents } from '../../src/adapters/queue/push-job-codec.js';
 import { PUSH_JOB, type PushBatchData, pushLaneQueueName } from '../../src/adapters/queue/registry.js';
 import { keyLayout } from '../../src/adapters/redis/keys.js';
 import type { DeadLetter } from '../../src/ports/dead-letters.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
-import { uniquePrefix } from '../helpers/redis.js';
+import { testRedisClient, uniquePrefix } from '../helpers/redis.js';
 
 const VIEW = {
   name: 'jobs_sum',
@@ -38,8 +39,11 @@ let lane: Queue;
 before(async () => {
   const env = { EDDY_KEY_PREFIX: uniquePrefix('jobs'), EDDY_PUSH_LANES: '1' };
   eddy = await startEddy(env);
-  redis = new Redis(eddy.redisUrl);
-  lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(env.EDDY_KEY_PREFIX) });
+  redis = await testRedisClient();
+  lane = new Queue(pushLaneQueueName(0), {
+    connection: redis,
+    prefix: bullPrefix(redis, env.EDDY_KEY_PREFIX, pushLaneQueueName(0)),
+  });
   const res = await eddy.app.inject({ method: 'POST', url: '/v1/feature-views', payload: VIEW });
   assert.equal(res.statusCode, 201);
 });

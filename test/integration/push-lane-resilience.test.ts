@@ -3,16 +3,17 @@
  * again and again), a lane queue obliterated (its job numbers restart at 1), and the queue dashboard's
  * destructive actions. Records accepted with 202 must end applied exactly once.
  */
+
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { bullPrefix } from '../../src/adapters/queue/bull-prefix.js';
 import { pushLaneQueueName } from '../../src/adapters/queue/registry.js';
 import { PUSH_LANE_WORKER_OPTIONS } from '../../workers/push-lane-worker.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
-import { uniquePrefix } from '../helpers/redis.js';
+import { testRedisClient, uniquePrefix } from '../helpers/redis.js';
 
 const T0 = Date.now() - 10 * 60_000;
 const viewSpec = (name: string) => ({
@@ -33,7 +34,7 @@ let redis: Redis;
 before(async () => {
   // The file's private Redis (started by the first startEddy); this connection is the test's own.
   const probe = await startEddy({}, { api: true, worker: false });
-  redis = new Redis(probe.redisUrl, { maxRetriesPerRequest: null });
+  redis = await testRedisClient({ maxRetriesPerRequest: null });
   await probe.close();
 });
 
@@ -94,13 +95,16 @@ test('a push-lane job whose workers die 3 times while holding it is applied exac
   // A process with the lane workers' settings (short lock and stall check, to be quick) that takes the job and
   // dies holding it: it never renews the lock nor finishes the job. Its stall checker returns the job to the
   // lane (or fails it, when BullMQ's stall limit is reached).
-  const lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(prefix) });
+  const lane = new Queue(pushLaneQueueName(0), {
+    connection: redis,
+    prefix: bullPrefix(redis, prefix, pushLaneQueueName(0)),
+  });
   opened.push(lane);
   const dyingConnection = redis.duplicate();
   opened.push({ close: async () => dyingConnection.disconnect() });
   const dying = new Worker(pushLaneQueueName(0), null, {
     connection: dyingConnection,
-    prefix: bullPrefix(prefix),
+    prefix: bullPrefix(redis, prefix, pushLaneQueueName(0)),
     ...PUSH_LANE_WORKER_OPTIONS,
     autorun: false,
     lockDuration: 400,
@@ -143,7 +147,10 @@ test('after a lane queue is obliterated (job numbers restart), new pushes are ap
   assert.equal((await countsReach(app, 'oblit_v', 3)).accepted, 3);
 
   // As an operator (or a script) would: the lane's whole queue goes, its job counter with it.
-  const lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(prefix) });
+  const lane = new Queue(pushLaneQueueName(0), {
+    connection: redis,
+    prefix: bullPrefix(redis, prefix, pushLaneQueueName(0)),
+  });
   opened.push(lane);
   await lane.obliterate();
 
@@ -171,7 +178,10 @@ test('after a lane queue is obliterated, the next push restores its one-job-at-a
     201,
   );
   await push(app, 'limit_v', [{ id: 'l', ts: T0, x: 1 }]);
-  const lane = new Queue(pushLaneQueueName(0), { connection: redis, prefix: bullPrefix(prefix) });
+  const lane = new Queue(pushLaneQueueName(0), {
+    connection: redis,
+    prefix: bullPrefix(redis, prefix, pushLaneQueueName(0)),
+  });
   opened.push(lane);
   assert.equal(await lane.getGlobalConcurrency(), 1);
   await lane.obliterate();

@@ -93,7 +93,7 @@ export function startKinesisBatchWorker(deps: KinesisBatchWorkerDeps): KinesisBa
     },
     {
       connection: deps.connection,
-      prefix: bullPrefix(deps.keyPrefix),
+      prefix: bullPrefix(deps.connection, deps.keyPrefix, KINESIS_BATCH_QUEUE),
       concurrency: deps.concurrency,
       lockDuration: deps.lockMs,
       stalledInterval: Math.max(500, Math.floor(deps.lockMs / 2)),

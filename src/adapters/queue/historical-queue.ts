@@ -18,7 +18,7 @@ export interface BullHistoricalQueue extends HistoricalQueue {
 export function historicalQueue(connection: Redis, keyPrefix: string): BullHistoricalQueue {
   const queue = new Queue<HistoricalJobData>(HISTORICAL_QUEUE, {
     connection,
-    prefix: bullPrefix(keyPrefix),
+    prefix: bullPrefix(connection, keyPrefix, HISTORICAL_QUEUE),
     defaultJobOptions: {
       removeOnComplete: { age: 86_400, count: 1000 },
       removeOnFail: { age: 7 * 86_400 },

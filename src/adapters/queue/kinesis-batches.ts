@@ -30,7 +30,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function kinesisBatches(connection: Redis, keyPrefix: string): KinesisBatches {
   const queue = new Queue<KinesisBatchData, KinesisBatchResult>(KINESIS_BATCH_QUEUE, {
     connection,
-    prefix: bullPrefix(keyPrefix),
+    prefix: bullPrefix(connection, keyPrefix, KINESIS_BATCH_QUEUE),
     defaultJobOptions: {
       // Kept a while so a reader that re-reads the same batch finds it finished; the reader never re-reads a
       // batch with the same id and view versions once it finished (it moves past its end).

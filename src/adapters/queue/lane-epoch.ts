@@ -40,9 +40,14 @@ export function laneEpochs(connection: Redis, keyPrefix: string): LaneEpochs {
   if (typeof redis.eddyLaneEpoch !== 'function') {
     connection.defineCommand('eddyLaneEpoch', { numberOfKeys: 2, lua: LANE_EPOCH });
   }
-  const prefix = bullPrefix(keyPrefix);
-  const counters = `${prefix}:push-lane-epochs`;
+  // The counters hash shares the lane queue's hash tag (one key on one server, where every queue shares `{q}`).
+  const prefix = (lane: number) => bullPrefix(connection, keyPrefix, pushLaneQueueName(lane));
   return {
-    current: (lane) => redis.eddyLaneEpoch(`${prefix}:${pushLaneQueueName(lane)}:meta`, counters, lane),
+    current: (lane) =>
+      redis.eddyLaneEpoch(
+        `${prefix(lane)}:${pushLaneQueueName(lane)}:meta`,
+        `${prefix(lane)}:push-lane-epochs`,
+        lane,
+      ),
   };
 }

@@ -42,7 +42,7 @@ export function laneFollowers(connection: Redis, keyPrefix: string, lanes: numbe
     (_, lane) =>
       new Queue<PushBatchData, BatchResult>(pushLaneQueueName(lane), {
         connection: own,
-        prefix: bullPrefix(keyPrefix),
+        prefix: bullPrefix(connection, keyPrefix, pushLaneQueueName(lane)),
       }),
   );
   return {

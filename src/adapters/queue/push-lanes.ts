@@ -6,6 +6,7 @@ import {
   type PushLanes,
   type QueuedBatch,
 } from '../../ports/push-lanes.js';
+import { masterAddress, NO_REPLICA_ACK, type ReplicaAck, waitForReplicas } from '../redis/replica-ack.js';
 import { bullPrefix } from './bull-prefix.js';
 import { encodePushEvents } from './push-job-codec.js';
 import { type BatchResult, PUSH_JOB, type PushBatchData, pushLaneQueueName } from './registry.js';
@@ -23,14 +24,18 @@ const queued = (lane: number, job: LaneJob): QueuedBatch => Object.assign(job, {
  * The producer side of the push lanes. `connection` is shared by the queues (non-blocking commands);
  * QueueEvents (for `?wait=true`) are created on first use, since each holds a blocking connection.
  */
-export function pushLanes(connection: Redis, keyPrefix: string, count: number): BullPushLanes {
-  const prefix = bullPrefix(keyPrefix);
+export function pushLanes(
+  connection: Redis,
+  keyPrefix: string,
+  count: number,
+  ack: ReplicaAck = NO_REPLICA_ACK,
+): BullPushLanes {
   const queues = Array.from(
     { length: count },
     (_, lane) =>
       new Queue<PushBatchData, BatchResult>(pushLaneQueueName(lane), {
         connection,
-        prefix,
+        prefix: bullPrefix(connection, keyPrefix, pushLaneQueueName(lane)),
         defaultJobOptions: {
           removeOnComplete: { age: 3600, count: 10_000 },
           removeOnFail: { age: 7 * 86_400 },
@@ -43,7 +48,7 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
     events ??= queues.map((q) => {
       const own = connection.duplicate();
       eventConnections.push(own);
-      return new QueueEvents(q.name, { connection: own, prefix });
+      return new QueueEvents(q.name, { connection: own, prefix: q.opts.prefix! });
     });
     return events.find((e) => e.name === queueName)!;
   };
@@ -61,6 +66,7 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
           .sort(([a], [b]) => a - b)
           .map(([lane, batch]) => {
             const queue = queues[lane]!;
+            const master = masterAddress(connection, queue.keys.meta!);
             const concurrency = connection.hsetnx(queue.keys.meta!, 'concurrency', 1);
             const added = queue.add(
               PUSH_JOB,
@@ -70,7 +76,11 @@ export function pushLanes(connection: Redis, keyPrefix: string, count: number): 
                 ? undefined
                 : { deduplication: { id: `${batch.onceId}-${lane}`, ttl: PUSH_ONCE_WINDOW_MS } },
             );
-            return Promise.all([concurrency, added]).then(([, job]) => queued(lane, job));
+            return Promise.all([concurrency, added]).then(async ([, job]) => {
+              // Accepted means queued on a replica too, when replicas are asked for (replica-ack.ts).
+              await waitForReplicas(connection, ack, queue.keys.meta!, master);
+              return queued(lane, job);
+            });
           }),
       );
     },

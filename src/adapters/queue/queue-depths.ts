@@ -5,7 +5,7 @@
  * to keep BullMQ workers from closing).
  */
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -16,18 +16,15 @@ export interface QueueDepths {
   close(): Promise<void>;
 }
 
-export function queueDepths(redisUrl: string, queues: () => readonly Queue[]): QueueDepths {
+/** `connect` opens the fail-fast connection (on first use). */
+export function queueDepths(connect: () => Redis, queues: () => readonly Queue[]): QueueDepths {
   let connection: Redis | null = null;
   const mirrors = new Map<string, Queue>();
   const mirror = (q: Queue) => {
     const key = `${q.opts.prefix ?? 'bull'}\u0000${q.name}`;
     let m = mirrors.get(key);
     if (!m) {
-      connection ??= new Redis(redisUrl, {
-        maxRetriesPerRequest: 1,
-        connectTimeout: 2000,
-        connectionName: 'eddy-metrics',
-      });
+      connection ??= connect();
       connection.on('error', () => {}); // counted through the request connection's errors; nothing to add here
       m = new Queue(q.name, { connection, prefix: q.opts.prefix });
       mirrors.set(key, m);

@@ -25,7 +25,7 @@ export interface SageMakerSinkQueue extends SinkDrainQueue {
 export function sageMakerSinkQueue(connection: Redis, keyPrefix: string): SageMakerSinkQueue {
   const queue = new Queue<SinkDrainData | Record<string, never>>(SAGEMAKER_SINK_QUEUE, {
     connection,
-    prefix: bullPrefix(keyPrefix),
+    prefix: bullPrefix(connection, keyPrefix, SAGEMAKER_SINK_QUEUE),
     defaultJobOptions: {
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 7 * 86_400 },

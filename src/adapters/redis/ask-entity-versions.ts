@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import { entityVersionKey } from './keys.js';
 import type { ReadEntities, ReadEntityReply } from './read-entities-script.js';
+import { groupBySlot, inKeyOrder } from './slot-rule.js';
 
 /** A reply with the version the call sent for its key ('' = none). */
 export interface EntityAnswer {
@@ -37,7 +38,10 @@ export function askEntityVersions(
   /** MGET of the version keys of the cached ones (`known`); the moved ones go on to the script. */
   async function checkKnown(unique: string[], sent: string[], known: number[], answers: EntityAnswer[]) {
     if (known.length === 0) return;
-    const current = await redis.mget(known.map((i) => entityVersionKey(unique[i]!)));
+    const current = await mgetBySlot(
+      redis,
+      known.map((i) => entityVersionKey(unique[i]!)),
+    );
     const moved: number[] = [];
     known.forEach((i, j) => {
       if (current[j] === sent[i]) answers[i] = { reply: 1, sent: sent[i]! };
@@ -59,4 +63,12 @@ export function askEntityVersions(
     ]);
     return answers;
   };
+}
+
+/** MGET of `keys`, one MGET per slot group (slot-rule.ts); values in the keys' order. */
+async function mgetBySlot(redis: Redis, keys: string[]): Promise<(string | null)[]> {
+  const parts = groupBySlot(redis, keys, keys.length);
+  if (parts.length === 1) return redis.mget(keys);
+  const replies = await Promise.all(parts.map((part) => redis.mget(part.map((i) => keys[i]!))));
+  return inKeyOrder(parts, replies, keys.length);
 }

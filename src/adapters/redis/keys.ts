@@ -4,12 +4,17 @@
  *
  * - `{registry}`: the feature-view registry (one slot; it is small).
  * - `{<view>}`: per-view counters, checkpoints of every source, dead letters.
- * - `{<view>:<version>:<entity>}`: one entity's state for one view version, and a copy of its CAS version.
+ * - `{<view>:<version>:<entity>}`: one entity's state for one view version, and a copy of its CAS version. On a
+ *   Redis Cluster the tag is the entity's *slot group* instead, `{<view>:<version>:#<g>}` (`ENTITY_SLOT_GROUPS`
+ *   groups per view version): the batched entity scripts run once per slot (slot-rule.ts), and with one slot per
+ *   entity a batch of 2,500 entities would be 2,500 calls; with groups it is at most 64.
  *
  * Entity ids come from producers, so they are escaped (`escapeKeyPart`) before they become part of a key: the
  * escaped form contains only `[A-Za-z0-9_.-]`, `%XX` and (for unpaired surrogates) `%uXXXX`, never `{`, `}`, `:`
  * or whitespace, and distinct ids always give distinct keys.
  */
+import calculateSlot from 'cluster-key-slot';
+
 export interface KeyLayout {
   readonly prefix: string;
   /** Hash: view name -> latest version (present only while the view exists). */
@@ -60,6 +65,15 @@ export interface KeyLayout {
   kinesisProgress(stream: string): string;
 }
 
+/**
+ * Slot groups of one view version's entities on a Redis Cluster: at most this many slots (so masters) share one
+ * view version's entity states, and a batch of entities is at most this many script calls (each chunked).
+ */
+export const ENTITY_SLOT_GROUPS = 64;
+
+/** Which of the view version's slot groups an (escaped) entity id belongs to: CRC16 of the id, as Redis hashes. */
+export const entitySlotGroup = (escaped: string) => calculateSlot(escaped) % ENTITY_SLOT_GROUPS;
+
 const SAFE = /^[A-Za-z0-9_.-]$/;
 const ALL_SAFE = /^[A-Za-z0-9_.-]*$/;
 
@@ -98,8 +112,19 @@ export function entityVersionKey(entityKey: string): string {
   return entityKey.slice(0, -STATE.length) + VERSION;
 }
 
-export function keyLayout(prefix: string): KeyLayout {
+/**
+ * `cluster`: entity keys are tagged by slot group (above) instead of by entity. The two layouts are not
+ * interchangeable: a deployment keeps the one it started with (docs/redis-cluster.md).
+ */
+export function keyLayout(prefix: string, options: { cluster?: boolean } = {}): KeyLayout {
   const p = prefix;
+  // The hash tag and key stem of one entity of one view version ('#' never occurs in an escaped id).
+  const entityStem = options.cluster
+    ? (view: string, version: number, entity: string) => {
+        const escaped = escapeKeyPart(entity);
+        return `${p}:{${view}:${version}:#${entitySlotGroup(escaped)}}:${escaped}`;
+      }
+    : (view: string, version: number, entity: string) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}`;
   return {
     prefix: p,
     viewIndex: () => `${p}:{registry}:views`,
@@ -112,15 +137,15 @@ export function keyLayout(prefix: string): KeyLayout {
     deadLetterClaims: (view) => `${p}:{${view}}:dlq-claims`,
     deadLetterClaimTimes: (view) => `${p}:{${view}}:dlq-claim-times`,
     firehoseDelivery: (view, pushId) => `${p}:{${view}}:firehose:${escapeKeyPart(pushId)}`,
-    entity: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}${STATE}`,
-    entityVersion: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}${VERSION}`,
+    entity: (view, version, entity) => `${entityStem(view, version, entity)}${STATE}`,
+    entityVersion: (view, version, entity) => `${entityStem(view, version, entity)}${VERSION}`,
     sinkPending: (view) => `${p}:{${view}}:sm-pending`,
     sinkSeq: (view) => `${p}:{${view}}:sm-seq`,
     sinkArmed: (view) => `${p}:{${view}}:sm-armed`,
     sinkDeadLetters: (view) => `${p}:{${view}}:sm-dlq`,
     sinkDeadLetterIndex: (view) => `${p}:{${view}}:sm-dlq-index`,
     sinkStats: (view) => `${p}:{${view}}:sm-stats`,
-    sinkSent: (view, version, entity) => `${p}:{${view}:${version}:${escapeKeyPart(entity)}}:sm-sent`,
+    sinkSent: (view, version, entity) => `${entityStem(view, version, entity)}:sm-sent`,
     // Stream names and shard ids are [A-Za-z0-9_.-] (Kinesis rules); escaped anyway.
     kinesisProcesses: () => `${p}:{kinesis}:processes`,
     kinesisLease: (stream, shardId) =>

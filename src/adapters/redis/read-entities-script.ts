@@ -3,14 +3,14 @@
  * version the caller has cached, answered with nothing, "unchanged" or the version and the encoded state.
  */
 import type { Redis } from 'ioredis';
+import { groupBySlot, inKeyOrder } from './slot-rule.js';
 
 /**
  * KEYS: entity hashes. ARGV[i]: the `v` cached for KEYS[i] ('' for none). Returns, per key: nil (no state), 1
  * (unchanged: `v` is still ARGV[i]) or {v, d}.
  *
- * Touches keys of many hash tags (one per entity): one call for a whole batch costs a fifth of a pipeline of
- * per-entity calls. Eddy connects to a standalone Redis; on a Redis Cluster the
- * keys would have to be grouped by slot, one call per group.
+ * One call for a whole batch costs a fifth of a pipeline of per-entity calls. A call's keys share a slot
+ * (slot-rule.ts): one call on one server, one per slot group on a Redis Cluster.
  */
 const READ_ENTITIES = `
 local out = {}
@@ -39,5 +39,14 @@ export function readEntitiesScript(redis: Redis): ReadEntities {
   const r = redis as Redis & ReadCommands;
   if (typeof r.eddyReadEntitiesBuffer !== 'function')
     redis.defineCommand('eddyReadEntities', { lua: READ_ENTITIES });
-  return (keys, versions) => r.eddyReadEntitiesBuffer(keys.length, ...keys, ...versions);
+  return async (keys, versions) => {
+    const parts = groupBySlot(redis, keys, keys.length);
+    if (parts.length === 1) return r.eddyReadEntitiesBuffer(keys.length, ...keys, ...versions);
+    const replies = await Promise.all(
+      parts.map((part) =>
+        r.eddyReadEntitiesBuffer(part.length, ...part.map((i) => keys[i]!), ...part.map((i) => versions[i]!)),
+      ),
+    );
+    return inKeyOrder(parts, replies, keys.length);
+  };
 }

@@ -1,5 +1,6 @@
 import type { DeadLetter, DeadLetterPage, DeadLetterStore } from '../../ports/dead-letters.js';
 import type { KeyLayout } from './keys.js';
+import { sendAcked } from './replica-ack.js';
 import type { EddyRedis } from './scripts.js';
 
 /**
@@ -25,12 +26,12 @@ export function redisDeadLetters(redis: EddyRedis, keys: KeyLayout, maxEntries: 
       if (entries.length === 0) return 0;
       const args: (string | number)[] = [version, maxEntries];
       for (const e of entries) args.push(e.id, Date.parse(e.storedAt), JSON.stringify(e));
-      const [stored] = await redis.eddyAddDeadLetters(
+      const [stored] = await sendAcked<[number, number]>(redis, redis.replicaAck, 'eddyAddDeadLetters', [
         keys.deadLetters(view),
         keys.deadLetterIndex(view),
         keys.viewCounters(view),
         ...args,
-      );
+      ]);
       return stored;
     },
 

@@ -3,9 +3,11 @@
  * and also set the entity's version key (a copy of `v` that the read path checks with one MGET).
  *
  * Batched: `load` and `write` each send one script call per chunk of entities instead of one command per
- * entity (the client-side cost of a command, not Redis, bounds ingestion). These scripts touch the keys of
- * many entities, so many hash tags: Eddy connects to a standalone Redis; on a Redis Cluster the keys of a call
- * would have to be grouped by slot (each entity key's hash tag), one call per group.
+ * entity (the client-side cost of a command, not Redis, bounds ingestion). A call's entities share a slot
+ * (slot-rule.ts: on one server any chunk does; on a Redis Cluster one call per slot group, keys.ts). Each entity
+ * is compared and set on its own inside a call, so splitting a batch into calls changes nothing of the protocol:
+ * per entity, its state, its source mark and its pending outcome still change together. Writes wait for replicas
+ * when the connection asks for it (replica-ack.ts).
  *
  * Write-through cache (`cacheBytes` > 0, the workers' stores): a state this store wrote is kept, decoded, with
  * the version it was written as, so the next batch for the entity skips the round trip and the decoding. `load`
@@ -20,7 +22,9 @@ import type { StoredEntity } from '../../core/entity-batch.js';
 import type { EntityStore, EntityWrite, UnusedEntity, VersionedEntity } from '../../ports/entity-store.js';
 import { ClockCache, type Sized } from './clock-cache.js';
 import { entityVersionKey, type KeyLayout } from './keys.js';
+import { sendAcked } from './replica-ack.js';
 import type { EddyRedis } from './scripts.js';
+import { groupBySlot, inKeyOrder } from './slot-rule.js';
 import { decodeEntity, encodeEntity } from './state-codec.js';
 
 /** KEYS: entity hashes. Returns, per key, {v, d} or nil. */
@@ -87,12 +91,6 @@ interface Cached extends Sized {
   stored: StoredEntity;
   /** Handed out by `load` and not put back yet. */
   taken: boolean;
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
 }
 
 /** What the store's operations share: the connection, the key layout and the write-through cache. */
@@ -162,14 +160,15 @@ async function fetchEntities(
   r: EddyRedis & BatchCommands,
   entityKeys: readonly string[],
 ): Promise<VersionedEntity[]> {
+  const parts = groupBySlot(r, entityKeys, CHUNK);
   const replies = await Promise.all(
-    chunks(entityKeys).map((part) => r.eddyLoadEntitiesBuffer(part.length, ...part)),
+    parts.map((part) => r.eddyLoadEntitiesBuffer(part.length, ...part.map((i) => entityKeys[i]!))),
   );
-  return replies.flat().map((reply) => {
-    if (!reply) return { cas: '', stored: null };
-    const [v, d] = reply;
-    return { cas: v.toString(), stored: d ? decodeEntity(d) : null };
-  });
+  return inKeyOrder(parts, replies, entityKeys.length).map((reply) =>
+    reply
+      ? { cas: reply[0].toString(), stored: reply[1] ? decodeEntity(reply[1]) : null }
+      : { cas: '', stored: null },
+  );
 }
 
 function releaseEntities(
@@ -197,17 +196,18 @@ async function writeEntities(
   if (writes.length === 0) return [];
   const entityKeys = writes.map((w) => keys.entity(view, version, w.entity));
   const encoded = writes.map((w) => encodeEntity(w.stored));
-  const parts = chunks(writes.map((_, i) => i));
+  const parts = groupBySlot(r, entityKeys, CHUNK);
   const replies = await Promise.all(
     parts.map((part) => {
-      const args: (string | number | Buffer)[] = part.map((i) => entityKeys[i]!);
+      const args: (string | number | Buffer)[] = [2 * part.length];
+      for (const i of part) args.push(entityKeys[i]!);
       for (const i of part) args.push(entityVersionKey(entityKeys[i]!));
       args.push(ttlMs);
       for (const i of part) args.push(writes[i]!.expected, encoded[i]!);
-      return r.eddyCasEntities(2 * part.length, ...args);
+      return sendAcked<(string | number)[]>(r, r.replicaAck, 'eddyCasEntities', args);
     }),
   );
-  return replies.flat().map((reply, i) => {
+  return inKeyOrder(parts, replies, writes.length).map((reply, i) => {
     if (reply === 0) {
       if (maxBytes > 0) cache.delete(entityKeys[i]!);
       return false;

@@ -32,26 +32,20 @@ export function redisShardStore(redis: Redis, keys: KeyLayout): ShardStore {
     },
     async finished(refs) {
       if (refs.length === 0) return [];
-      const pipe = redis.pipeline();
-      for (const r of refs) pipe.hexists(keys.viewCounters(r.view), `${r.version}:finished:${r.source}`);
-      const replies = (await pipe.exec()) ?? [];
-      return replies.map(([err, value]) => {
-        if (err) throw err;
-        return value === 1;
-      });
+      // One command per view (views' counters are in different slots on a Redis Cluster).
+      const replies = await Promise.all(
+        refs.map((r) => redis.hexists(keys.viewCounters(r.view), `${r.version}:finished:${r.source}`)),
+      );
+      return replies.map((value) => value === 1);
     },
     async markFinished(view, version, source) {
       await redis.hset(keys.viewCounters(view), `${version}:finished:${source}`, '1');
     },
     async shardStarts(refs) {
       if (refs.length === 0) return [];
-      const pipe = redis.pipeline();
-      for (const r of refs) pipe.hget(keys.viewCounters(r.view), startField(r.version, r.source));
-      const replies = (await pipe.exec()) ?? [];
-      return replies.map(([err, value]) => {
-        if (err) throw err;
-        return (value as string | null) ?? null;
-      });
+      return Promise.all(
+        refs.map((r) => redis.hget(keys.viewCounters(r.view), startField(r.version, r.source))),
+      );
     },
     async recordShardStart(view, version, source, seq) {
       const key = keys.viewCounters(view);

@@ -5,6 +5,7 @@ import type {
   ViewVersionCounters,
 } from '../../ports/view-counters.js';
 import type { KeyLayout } from './keys.js';
+import { sendAcked } from './replica-ack.js';
 import type { EddyRedis } from './scripts.js';
 
 const num = (v: string | undefined) => (v === undefined ? 0 : Number(v));
@@ -17,7 +18,8 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
 
     async countBatch(view, version, source, batchEnd, count: BatchCount) {
       const outcome = JSON.stringify({ batchEnd, ...count });
-      const counted = await redis.eddyCountBatch(
+      // The count and the view's mark for the source (the checkpoint) wait for replicas when asked.
+      const counted = await sendAcked<number>(redis, redis.replicaAck, 'eddyCountBatch', [
         keys.viewCounters(view),
         version,
         source,
@@ -30,7 +32,7 @@ export function redisViewCounters(redis: EddyRedis, keys: KeyLayout): ViewCounte
         count.rejected ?? 0,
         count.skippedBeforeStart ?? 0,
         count.filtered ?? 0,
-      );
+      ]);
       return counted === 1;
     },
 

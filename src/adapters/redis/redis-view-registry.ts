@@ -1,6 +1,7 @@
 import type { FeatureView } from '../../core/feature-view.js';
 import type { RegisterResult, ViewRegistryStore } from '../../ports/view-registry.js';
 import type { KeyLayout } from './keys.js';
+import { sendAcked } from './replica-ack.js';
 import type { EddyRedis } from './scripts.js';
 
 export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegistryStore {
@@ -31,7 +32,7 @@ export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegist
         .filter((v): v is FeatureView => v !== null);
     },
     async register(view, mode, expectedIssued, expectedLatest): Promise<RegisterResult> {
-      const result = (await redis.eddyRegisterVersion(
+      const result = (await sendAcked<string>(redis, redis.replicaAck, 'eddyRegisterVersion', [
         keys.viewIndex(),
         keys.viewVersionSeq(),
         keys.viewVersions(view.name),
@@ -41,7 +42,7 @@ export function redisViewRegistry(redis: EddyRedis, keys: KeyLayout): ViewRegist
         JSON.stringify(view),
         mode,
         expectedLatest === null ? '' : String(expectedLatest),
-      )) as RegisterResult;
+      ])) as RegisterResult;
       if (result === 'ok') await announce(view.name);
       return result;
     },

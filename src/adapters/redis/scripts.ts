@@ -4,6 +4,7 @@
  * (length, then bytes), never with tonumber: Kinesis sequence numbers have up to 128 digits.
  */
 import type { Redis } from 'ioredis';
+import { NO_REPLICA_ACK, type ReplicaAck } from './replica-ack.js';
 
 const SEQ_GREATER = `
 local function seq_greater(a, b)
@@ -95,9 +96,11 @@ export interface EddyCommands {
   eddyRegisterVersion(index: string, seq: string, versions: string, ...args: Arg[]): Promise<string>;
 }
 
-export type EddyRedis = Redis & EddyCommands;
+/** A connection with Eddy's scripts, and the replica acknowledgement its state writes wait for (replica-ack.ts). */
+export type EddyRedis = Redis & EddyCommands & { readonly replicaAck: ReplicaAck };
 
-export function defineEddyCommands(redis: Redis): EddyRedis {
+export function defineEddyCommands(redis: Redis, ack: ReplicaAck = NO_REPLICA_ACK): EddyRedis {
+  Object.defineProperty(redis, 'replicaAck', { value: ack, configurable: true });
   redis.defineCommand('eddyCountBatch', { numberOfKeys: 1, lua: COUNT_BATCH });
   redis.defineCommand('eddyAddDeadLetters', { numberOfKeys: 3, lua: ADD_DEAD_LETTERS });
   redis.defineCommand('eddyRegisterVersion', { numberOfKeys: 3, lua: REGISTER_VERSION });

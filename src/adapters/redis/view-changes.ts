@@ -6,7 +6,7 @@
  * made up for by the periodic round. The subscription has a connection of its own (a subscribed connection can
  * do nothing else); ioredis subscribes again after a reconnect.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { KeyLayout } from './keys.js';
 
@@ -21,7 +21,11 @@ export async function subscribeViewChanges(
   log: Logger,
 ): Promise<ViewChanges> {
   const channel = keys.viewChanges();
-  const subscriber = redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null });
+  // A Cluster's duplicate() takes (startup nodes, options): it subscribes on one node, and Redis Cluster
+  // forwards every PUBLISH to all nodes.
+  const subscriber = redis.isCluster
+    ? ((redis as unknown as Cluster).duplicate([], { lazyConnect: true }) as unknown as Redis)
+    : redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null });
   subscriber.on('error', (err) => log.warn({ err: String(err) }, 'view-change subscription: Redis error'));
   subscriber.on('message', (from: string, view: string) => {
     if (from === channel) onChange(view);

@@ -1,0 +1,190 @@
+/**
+ * A private Redis Cluster for a test file: 3 masters and 3 replicas (`redis-server --cluster-enabled yes` on free
+ * loopback ports, joined by `redis-cli --cluster create --cluster-replicas 1`), in memory, each node killed when
+ * the test process exits. `TEST_REDIS=cluster` runs the integration suites on one (helpers/redis.ts).
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { freePort, redisAnswersPing } from '../../src/runtime/redis-server.js';
+
+const run = promisify(execFile);
+
+export interface ClusterNode {
+  port: number;
+  process: ChildProcess;
+}
+
+export interface PrivateCluster {
+  nodes: ClusterNode[];
+  /** `REDIS_CLUSTER_NODES` for it. */
+  seeds: string;
+  /** A client of the test's own (typed as Redis, as Eddy hands its Cluster out). */
+  client(options?: RedisOptions): Redis;
+  /** Ports of the current masters. */
+  masters(): Promise<number[]>;
+  /** Starts a killed node again on its port and config: it rejoins as a replica of the master that replaced it. */
+  restartNode(port: number): Promise<void>;
+  /** SIGKILLs the master on `port`; resolves once its replica was promoted and every slot is served again. */
+  killMaster(port: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const NODE_TIMEOUT_MS = 1000;
+
+export async function startPrivateCluster(): Promise<PrivateCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-cluster-'));
+  const nodes: ClusterNode[] = [];
+  const startNode = (port: number) => {
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--cluster-node-timeout',
+        String(NODE_TIMEOUT_MS),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--maxmemory-policy',
+        'noeviction',
+        '--dir',
+        dir,
+      ],
+      { stdio: 'ignore' },
+    );
+    child.unref();
+    return child;
+  };
+  for (let i = 0; i < 6; i++) {
+    const port = await freePort();
+    nodes.push({ port, process: startNode(port) });
+  }
+  const killAll = () => {
+    for (const n of nodes) n.process.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  for (const n of nodes) {
+    const deadline = Date.now() + 10_000;
+    while (!(await redisAnswersPing(`redis://127.0.0.1:${n.port}`))) {
+      if (Date.now() > deadline) {
+        killAll();
+        throw new Error(`cluster node on ${n.port} did not start`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  await run('redis-cli', [
+    '--cluster',
+    'create',
+    ...nodes.map((n) => `127.0.0.1:${n.port}`),
+    '--cluster-replicas',
+    '1',
+    '--cluster-yes',
+  ]);
+  const seeds = nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
+  const cluster: PrivateCluster = {
+    nodes,
+    seeds,
+    client: (options = {}) =>
+      new Cluster(
+        nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
+        { redisOptions: options },
+      ) as unknown as Redis,
+    masters: async () => {
+      const alive = nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null);
+      const roles = await Promise.all(alive.map((n) => nodeInfo(n.port, 'replication')));
+      return alive.filter((_, i) => /role:master/.test(roles[i]!)).map((n) => n.port);
+    },
+    async killMaster(port) {
+      const node = nodes.find((n) => n.port === port)!;
+      node.process.kill('SIGKILL');
+      await new Promise((r) => node.process.once('exit', r));
+      const other = nodes.find((n) => n !== node && n.process.exitCode === null)!;
+      const deadline = Date.now() + 30_000;
+      while (!/cluster_state:ok/.test(await nodeInfoCluster(other.port))) {
+        if (Date.now() > deadline) throw new Error('the cluster did not recover from the failover');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async restartNode(port) {
+      const node = nodes.find((n) => n.port === port)!;
+      node.process = startNode(port);
+      const deadline = Date.now() + 20_000;
+      while (!/role:slave[\s\S]*master_link_status:up/.test(await nodeInfo(port, 'replication'))) {
+        if (Date.now() > deadline) throw new Error(`node ${port} did not rejoin as a replica`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      await Promise.all(
+        nodes.map(
+          (n) =>
+            new Promise<void>((resolve) => {
+              if (n.process.exitCode !== null || n.process.signalCode !== null) return resolve();
+              n.process.once('exit', () => resolve());
+              n.process.kill('SIGKILL');
+            }),
+        ),
+      );
+      process.removeListener('exit', killAll);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  // Every slot covered and agreed on by all nodes before anyone uses it.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const states = await Promise.all(nodes.map((n) => nodeInfoCluster(n.port)));
+    if (states.every((s) => /cluster_state:ok/.test(s))) break;
+    if (Date.now() > deadline) {
+      await cluster.stop();
+      throw new Error('the cluster did not become ok');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return cluster;
+}
+
+async function nodeInfo(port: number, section: string): Promise<string> {
+  const c = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    return await c.info(section);
+  } catch {
+    return '';
+  } finally {
+    c.disconnect();
+  }
+}
+
+async function nodeInfoCluster(port: number): Promise<string> {
+  const c = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    return (await c.call('CLUSTER', 'INFO')) as string;
+  } catch {
+    return '';
+  } finally {
+    c.disconnect();
+  }
+}
