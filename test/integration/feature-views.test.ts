@@ -97,11 +97,7 @@ describe('feature view registry', () => {
       { features: [{ name: 'q', agg: 'approx_percentile', field: 'x', window: '1m', p: 1.5 }] },
       '/body/features/0/p',
     ],
-    [
-      'a lifetime z-score',
-      { features: [{ name: 'z', agg: 'zscore', field: 'x' }] },
-      '/features/0/window',
-    ],
+    ['a lifetime z-score', { features: [{ name: 'z', agg: 'zscore', field: 'x' }] }, '/features/0/window'],
     [
       'a halfLife on a max',
       { features: [{ name: 'm', agg: 'max', field: 'x', window: '1m', halfLife: '1m' }] },
