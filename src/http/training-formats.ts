@@ -106,6 +106,11 @@ export async function trainingParquet(
     }),
   ];
   const writer = new ByteWriter();
-  parquetWrite({ writer, columnData: columnData as Parameters<typeof parquetWrite>[0]['columnData'] });
+  // Synchronous with a ByteWriter and the default codecs; a promise would mean the buffer is not complete yet.
+  const pending = parquetWrite({
+    writer,
+    columnData: columnData as Parameters<typeof parquetWrite>[0]['columnData'],
+  });
+  if (pending instanceof Promise) throw new Error('the Parquet writer did not finish synchronously');
   return new Uint8Array(writer.getBuffer());
 }

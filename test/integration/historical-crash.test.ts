@@ -12,7 +12,7 @@ import { seededRandom } from '../../src/core/seeded-random.js';
 import { resultRows, startJob, upload, waitForJob } from '../helpers/historical.js';
 import { FAST_KINESIS_ENV } from '../helpers/kinesis-emulator.js';
 import { workerProcessSuite } from '../helpers/kinesis-suites.js';
-import { agrees } from '../helpers/oracle.js';
+import { agreesFeature } from '../helpers/oracle.js';
 import { pointInTimeOracle } from '../helpers/point-in-time-oracle.js';
 
 const suite = workerProcessSuite();
@@ -90,7 +90,12 @@ test('a job whose worker is killed mid-run is run again and publishes one whole 
     for (const f of view.features) {
       const got = (row[f.name] ?? null) as number | null;
       assert.ok(
-        agrees(f.agg, got, want.values[f.name] ?? null, want.restricted.window(f, s.timestamp, 'exact')),
+        agreesFeature(
+          f,
+          got,
+          want.values[f.name] ?? null,
+          want.restricted.windowEvents(f, s.timestamp, 'exact'),
+        ),
         `${s.entity}@${s.timestamp} ${f.name}: ${got} vs ${want.values[f.name]}`,
       );
     }

@@ -18,7 +18,7 @@ import {
   upload,
   waitForJob,
 } from '../helpers/historical.js';
-import { agrees } from '../helpers/oracle.js';
+import { agreesFeature } from '../helpers/oracle.js';
 import { pointInTimeOracle } from '../helpers/point-in-time-oracle.js';
 
 const VIEW = 'hist_sensors';
@@ -148,9 +148,9 @@ describe('historical features', () => {
         const T = typeof s.timestamp === 'number' ? s.timestamp : Date.parse(s.timestamp);
         const want = oracles.get(s.entity)!(T);
         for (const f of compiled.features) {
-          const values = want.restricted.window(f, T, 'exact');
+          const values = want.restricted.windowEvents(f, T, 'exact');
           const got = (row[f.name] ?? null) as number | null;
-          if (!agrees(f.agg, got, want.values[f.name] ?? null, values)) {
+          if (!agreesFeature(f, got, want.values[f.name] ?? null, values)) {
             assert.fail(
               `${s.entity} as of ${T} (${boundary}): ${f.name} got ${got}, oracle ${want.values[f.name]}`,
             );

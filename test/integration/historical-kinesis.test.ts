@@ -15,7 +15,7 @@ import { createStream } from '../helpers/kinesis-emulator.js';
 import { inProcessSuite } from '../helpers/kinesis-suites.js';
 import { createView, kinesisViewSpec, waitConsumed } from '../helpers/kinesis-views.js';
 
-import { agrees } from '../helpers/oracle.js';
+import { agreesFeature } from '../helpers/oracle.js';
 import { pointInTimeOracle } from '../helpers/point-in-time-oracle.js';
 
 const suite = inProcessSuite();
@@ -94,14 +94,14 @@ test('rows from a resharded stream equal the oracle and the online path', async 
     const want = oracles.get(s.entity)!(s.timestamp);
     for (const f of view.features) {
       const got = (row[f.name] ?? null) as number | null;
-      const window = want.restricted.window(f, s.timestamp, 'exact');
+      const window = want.restricted.windowEvents(f, s.timestamp, 'exact');
       assert.ok(
-        agrees(f.agg, got, want.values[f.name] ?? null, window),
+        agreesFeature(f, got, want.values[f.name] ?? null, window),
         `${s.entity}@${s.timestamp} ${f.name}: ${got} vs ${want.values[f.name]}`,
       );
       if (i < entities.length) {
         assert.ok(
-          agrees(f.agg, got, onlineValues[i][f.name], window),
+          agreesFeature(f, got, onlineValues[i][f.name], window),
           `${s.entity} online ${f.name}: ${got} vs ${onlineValues[i][f.name]}`,
         );
       }

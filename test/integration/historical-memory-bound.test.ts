@@ -12,7 +12,7 @@ import type { FeatureView } from '../../src/core/feature-view.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
 import { resultRows, startJob, upload, waitForJob } from '../helpers/historical.js';
-import { agrees } from '../helpers/oracle.js';
+import { agreesFeature } from '../helpers/oracle.js';
 import { pointInTimeOracle } from '../helpers/point-in-time-oracle.js';
 
 const VIEW = 'hist_bound';
@@ -104,7 +104,12 @@ describe('historical memory bound', () => {
       for (const f of compiled.features) {
         const got = (row[f.name] ?? null) as number | null;
         assert.ok(
-          agrees(f.agg, got, want.values[f.name] ?? null, want.restricted.window(f, s.timestamp, 'exact')),
+          agreesFeature(
+            f,
+            got,
+            want.values[f.name] ?? null,
+            want.restricted.windowEvents(f, s.timestamp, 'exact'),
+          ),
           `${s.entity} at ${s.timestamp}: ${f.name} ${got} vs ${want.values[f.name]}`,
         );
       }

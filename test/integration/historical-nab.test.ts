@@ -1,5 +1,5 @@
 /**
- * The README's training-data example: the NAB machine-temperature series uploaded as CSV, read through the view's
+ * The training-data example of docs/training-data.md: the NAB machine-temperature series uploaded as CSV, read through the view's
  * transform (a constant entity, the zone-less NAB time as UTC), an hourly spine labelled with NAB's anomaly windows
  * (a pass-through column); every row equals the point-in-time oracle, and the labels come back as they went in.
  */
@@ -11,7 +11,7 @@ import type { EngineEvent } from '../../src/core/event.js';
 import type { FeatureView } from '../../src/core/feature-view.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
 import { resultRows, startJob, upload, waitForJob } from '../helpers/historical.js';
-import { agrees } from '../helpers/oracle.js';
+import { agreesFeature } from '../helpers/oracle.js';
 import { pointInTimeOracle } from '../helpers/point-in-time-oracle.js';
 
 const SERIES = 'data/nab/series/machine_temperature_system_failure.csv';
@@ -21,7 +21,7 @@ before(async () => {
 });
 after(() => eddy.close());
 
-test('the NAB training set of the README equals the point-in-time oracle', async () => {
+test('the NAB training set of docs/training-data.md equals the point-in-time oracle', async () => {
   const res = await eddy.app.inject({
     method: 'POST',
     url: '/v1/feature-views',
@@ -89,7 +89,7 @@ test('the NAB training set of the README equals the point-in-time oracle', async
     for (const f of view.features) {
       const got = (row[f.name] ?? null) as number | null;
       assert.ok(
-        agrees(f.agg, got, want.values[f.name] ?? null, want.restricted.window(f, s.t, 'exact')),
+        agreesFeature(f, got, want.values[f.name] ?? null, want.restricted.windowEvents(f, s.t, 'exact')),
         `${new Date(s.t).toISOString()} ${f.name}: ${got} vs ${want.values[f.name]}`,
       );
     }

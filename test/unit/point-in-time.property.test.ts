@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { EngineEvent } from '../../src/core/event.js';
 import { acceptedEvents, type Boundary, featuresAtTimes } from '../../src/core/point-in-time.js';
 import { scenarioArb } from '../helpers/gen-events.js';
-import { agrees } from '../helpers/oracle.js';
+import { agreesFeature } from '../helpers/oracle.js';
 import { pointInTimeOracle } from '../helpers/point-in-time-oracle.js';
 
 const RUNS = 600;
@@ -42,9 +42,9 @@ describe('point-in-time features', () => {
             const got = rows[i]!;
             assert.equal(got.eventTime, want.eventTime, `eventTime as of ${T}`);
             for (const f of view.features) {
-              const values = want.restricted.window(f, T, 'exact');
+              const values = want.restricted.windowEvents(f, T, 'exact');
               const actual = got.values[f.name] ?? null;
-              if (!agrees(f.agg, actual, want.values[f.name] ?? null, values)) {
+              if (!agreesFeature(f, actual, want.values[f.name] ?? null, values)) {
                 assert.fail(
                   `${f.name} ${JSON.stringify(f)} as of ${T} (${boundary}): got ${actual}, oracle ${want.values[f.name]}, window ${JSON.stringify(values)}`,
                 );
