@@ -23,7 +23,12 @@ import { EW_SIZE, emptyEw, finalizeEw, mergeEw, updateEw } from './ew-moments.js
 import type { CompiledFeature, CompiledView } from './feature-view.js';
 import { isMoreRecent, LAST_SIZE, updateLast } from './last-value.js';
 import { emptyMoments, finalizeMoments, MOMENTS_SIZE, mergeMoments, updateMoments } from './moments.js';
-import { addToQuantileSketch, mergeQuantileSketch, quantileOf } from './quantile-sketch.js';
+import {
+  addToQuantileSketch,
+  foldQuantileSketch,
+  newQuantileReader,
+  quantileOfReader,
+} from './quantile-sketch.js';
 import { pruneSketchTiles, type SketchTiles, sketchLowerBound, sketchTileAt } from './tile-sketches.js';
 import {
   addToTile,
@@ -392,17 +397,17 @@ function sketchOver(
   lo: number,
   hi: number,
 ): number | null {
-  const kind = plan.sketches[f.sketch]!.kind;
-  const acc: number[] = [];
+  const quantile = plan.sketches[f.sketch]!.kind === 'quantile' ? newQuantileReader() : undefined;
+  const distinct: number[] = [];
   for (let k = sketchLowerBound(list, lo); k < list.length; k++) {
     const entry = list[k]!;
     if (entry[0]![0]! > hi) break;
     const sketch = entry[1 + f.sketch]!;
-    if (kind === 'quantile') mergeQuantileSketch(acc, sketch);
-    else mergeDistinctSketch(acc, sketch);
+    if (quantile) foldQuantileSketch(quantile, sketch);
+    else mergeDistinctSketch(distinct, sketch);
   }
-  if (kind === 'quantile') return quantileOf(acc, f.p);
-  return acc.length === 0 ? null : distinctCountOf(acc);
+  if (quantile) return quantileOfReader(quantile, f.p);
+  return distinct.length === 0 ? null : distinctCountOf(distinct);
 }
 
 /**

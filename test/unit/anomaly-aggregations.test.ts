@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DDSketch } from '@datadog/sketches-js';
+import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { decodeEntity, encodeEntity } from '../../src/adapters/redis/state-codec.js';
 import { compileView } from '../../src/core/compile-view.js';
@@ -18,7 +20,14 @@ import {
 import { applyEvents, evaluate, newEntityState } from '../../src/core/engine.js';
 import { EddyError } from '../../src/core/errors.js';
 import type { FeatureSpec, FeatureViewSpec } from '../../src/core/feature-view.js';
-import { addToQuantileSketch, mergeQuantileSketch, quantileOf } from '../../src/core/quantile-sketch.js';
+import {
+  addToQuantileSketch,
+  foldQuantileSketch,
+  newQuantileReader,
+  quantileOf,
+  quantileOfReader,
+  RELATIVE_ACCURACY,
+} from '../../src/core/quantile-sketch.js';
 import { resolveView } from '../../src/core/resolve-view.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
 import { compiledView } from '../helpers/compiled-view.js';
@@ -175,11 +184,11 @@ describe('sketch bounds', () => {
       values.push(x);
       addToQuantileSketch(tiles[i % 40]!, x);
     }
-    const merged: number[] = [];
-    for (const t of tiles) mergeQuantileSketch(merged, t);
+    const merged = newQuantileReader();
+    for (const t of tiles) foldQuantileSketch(merged, t);
     const events = values.map((v, i) => ({ t: i, v }));
     for (const p of [0.001, 0.05, 0.3, 0.5, 0.7, 0.95, 0.999]) {
-      const got = quantileOf(merged, p);
+      const got = quantileOfReader(merged, p);
       const want = aggregateFeature({ agg: 'approx_percentile', p }, events, 0);
       assert.ok(
         agreesFeature({ agg: 'approx_percentile', p }, got, want, events),
@@ -267,5 +276,49 @@ describe('stored encoding', () => {
     const d = packr.pack(distinct).length;
     assert.ok(q <= 60, `quantile sketch ${q} B`);
     assert.ok(d <= 60, `distinct sketch ${d} B`);
+  });
+
+  test('a percentile tile is dense for close readings, sparse for scattered ones, and ~1 byte per bin dense', () => {
+    const packr = new Packr({ useRecords: false });
+    const close: number[] = [];
+    for (let i = 0; i < 100; i++) addToQuantileSketch(close, 20 + (i % 10) * 0.1); // 20.0 … 20.9: ~3 bins
+    assert.ok(close[1]! > 0, `dense positive store: ${JSON.stringify(close)}`);
+    assert.ok(packr.pack(close).length <= 12, `${packr.pack(close).length} B`);
+    const scattered: number[] = [];
+    for (const x of [1, 1_000, 1e6, -2, -2e9]) addToQuantileSketch(scattered, x);
+    assert.ok(scattered[1]! < 0, `sparse positive store: ${JSON.stringify(scattered)}`);
+    const negativeAt = 2 + 2 * -scattered[1]!;
+    assert.equal(scattered[negativeAt], -2, 'a sparse negative store of two bins');
+  });
+
+  test('folding tile sketches answers exactly what the library answers for all the values in one sketch', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.double({ min: 19, max: 23, noNaN: true }),
+            fc.double({ min: -1e12, max: 1e12, noNaN: true }),
+            fc.constantFrom(0, 1e-320, -5, 5),
+          ),
+          { minLength: 1, maxLength: 300 },
+        ),
+        fc.integer({ min: 1, max: 12 }),
+        (values, tileCount) => {
+          const tiles = Array.from({ length: tileCount }, () => [] as number[]);
+          const library = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+          values.forEach((x, i) => {
+            addToQuantileSketch(tiles[i % tileCount]!, x);
+            library.accept(x);
+          });
+          const reader = newQuantileReader();
+          for (const t of tiles) foldQuantileSketch(reader, t);
+          for (const p of [0, 0.05, 0.5, 0.95, 1]) {
+            assert.equal(quantileOfReader(reader, p), library.getValueAtQuantile(p), `p ${p}`);
+          }
+          if (tileCount === 1) assert.equal(quantileOf(tiles[0]!, 0.5), library.getValueAtQuantile(0.5));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
