@@ -1,12 +1,14 @@
 /**
- * Keeps every record of a push-lane batch that could not be applied in the dead-letter store, rebuilt in the
- * view's record shape (core/decode-record.ts `recordOf`) so that a replay applies it; when the view version
- * cannot be read either, as `{entity, t, id, values}`. A job whose own payload is damaged is kept whole, as one
+ * Keeps every record of a push-lane batch that could not be applied in the dead-letter store: the event it had
+ * become (a replay queues that event as it is, core/replayed-event.ts), and for the reader the record rebuilt in
+ * the view's record shape (core/decode-record.ts `recordOf`; the event itself when the view version cannot be
+ * read either). A job whose own payload is damaged is kept whole, as one
  * dead letter.
  */
 import { forEachPushEvent, pushEventCount } from '../src/adapters/queue/push-job-codec.js';
 import type { BatchResult, PushBatchData } from '../src/adapters/queue/registry.js';
 import { recordOf } from '../src/core/decode-record.js';
+import { storedEventOf } from '../src/core/replayed-event.js';
 import type { DeadLetter, DeadLetterStore } from '../src/ports/dead-letters.js';
 import type { ViewCatalog } from '../src/services/view-catalog.js';
 
@@ -35,7 +37,8 @@ export async function deadLetterBatch(
         reason,
         storedAt,
         source: { type: 'push' as const, index },
-        record: view ? recordOf(view, entity, event) : { entity, ...event },
+        record: view ? recordOf(view, entity, event) : storedEventOf(entity, event),
+        event: storedEventOf(entity, event),
         replays: 0,
       });
     });

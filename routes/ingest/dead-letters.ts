@@ -24,7 +24,16 @@ export const DeadLetterSchema = Type.Object(
       sequenceNumber: Type.Optional(Type.String()),
       index: Type.Optional(Type.Integer()),
     }),
-    record: Type.Unknown({ description: 'The record as received' }),
+    record: Type.Unknown({
+      description:
+        'The record as received; for a push batch that could not be applied, the event rebuilt in the view record shape',
+    }),
+    event: Type.Optional(
+      Type.Unknown({
+        description:
+          'For a push batch that could not be applied: the event the record had become ({entity, t, id, values}); a replay queues it as it is',
+      }),
+    ),
     replays: Type.Integer({ description: 'Replays that were rejected again' }),
   },
   { $id: 'DeadLetter' },

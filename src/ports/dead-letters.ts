@@ -12,6 +12,11 @@ export interface DeadLetter {
   source: { type: 'push' | 'kinesis'; shardId?: string; sequenceNumber?: string; index?: number };
   /** The record as received: parsed JSON when it was JSON, else the raw text (or base64 when not UTF-8). */
   record: unknown;
+  /**
+   * For a record of a push batch that failed after the record was decoded (and transformed): the event it became,
+   * as `{entity, t, id?, values}`. A replay queues this event as it is (core/replayed-event.ts).
+   */
+  event?: unknown;
   /** Times this entry was replayed and rejected again. */
   replays: number;
 }

@@ -1,6 +1,11 @@
-/** Listing and replaying dead letters. A replay re-decodes the stored record against the view's latest version. */
+/**
+ * Listing and replaying dead letters. A replay decodes the stored record again against the view's latest version
+ * (its transform included); a record of a failed push batch is queued as the event it had become.
+ */
+import type { DecodedEvents } from '../core/decode-record.js';
 
 import { EddyError, ErrorCode } from '../core/errors.js';
+import { checkStoredEvent } from '../core/replayed-event.js';
 import type { DeadLetter, DeadLetterPage, DeadLetterStore } from '../ports/dead-letters.js';
 import { type PushDeps, pushRecords } from './push-records.js';
 import type { ViewCatalog } from './view-catalog.js';
@@ -48,12 +53,17 @@ export async function replayDeadLetters(
     }
     return { replayed: 0, missing, rejected: [] };
   }
-  // Re-decode without storing the failures as new dead letters: they are put back below, with the new reason.
+  // Records of failed push batches go as the events they had become; the rest are decoded again.
+  const decoded = new Map<number, DecodedEvents>();
+  found.forEach((e, index) => {
+    if (e.event !== undefined) decoded.set(index, checkStoredEvent(e.event));
+  });
+  // Without storing the failures as new dead letters: they are put back below, with the new reason.
   const receipt = await pushRecords(
     { ...deps, deadLetters: { ...deps.deadLetters, add: async () => 0 } },
     compiled,
     found.map((e) => e.record),
-    { wait: false, waitTimeoutMs: 0 },
+    { wait: false, waitTimeoutMs: 0, decoded },
   ).catch(async (err) => {
     await deps.deadLetters.putBack(viewName, found);
     throw err;

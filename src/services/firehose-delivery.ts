@@ -49,7 +49,7 @@ export async function deliverFirehose(
     wait: false,
     waitTimeoutMs: 0,
     requestId: pushId,
-    rejected,
+    decoded: rejected,
   });
   await deps.deliveries.markDone(view.name, pushId);
   return { kind: 'queued', pushId, receipt };

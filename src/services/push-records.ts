@@ -5,10 +5,9 @@
  * Records of one entity always land in the same lane, in array order, so they are judged in arrival order.
  */
 import { randomUUID } from 'node:crypto';
-import { decodeRecordEvents } from '../core/decode-record.js';
+import { type DecodedEvents, decodeRecordEvents } from '../core/decode-record.js';
 import type { CompiledView } from '../core/feature-view.js';
 import { laneOf } from '../core/lane.js';
-import type { Rejected } from '../core/reject.js';
 import type { DeadLetter, DeadLetterStore } from '../ports/dead-letters.js';
 import type { BatchResult, PushBatch, PushEvent, PushLanes } from '../ports/push-lanes.js';
 import type { ViewCounters } from '../ports/view-counters.js';
@@ -40,8 +39,11 @@ export interface PushOptions {
    * (`PushBatch.onceId`). @defaultValue a random UUID
    */
   requestId?: string;
-  /** Records already known to be unusable (a payload that is not JSON), by index: dead-lettered as they are. */
-  rejected?: ReadonlyMap<number, Rejected>;
+  /**
+   * Records the caller decoded already, by index, used as they are: unusable ones (a payload that is not JSON) are
+   * dead-lettered, events (a replayed push event, core/replayed-event.ts) queued.
+   */
+  decoded?: ReadonlyMap<number, DecodedEvents>;
 }
 
 export async function pushRecords(
@@ -58,7 +60,7 @@ export async function pushRecords(
   let filtered = 0;
 
   records.forEach((raw, index) => {
-    const decoded = options.rejected?.get(index) ?? decodeRecordEvents(view, raw, now);
+    const decoded = options.decoded?.get(index) ?? decodeRecordEvents(view, raw, now);
     if (!decoded.ok) {
       rejected.push({ index, code: decoded.code, reason: decoded.reason });
       letters.push({

@@ -1,7 +1,8 @@
 /**
  * Push-lane jobs as the worker meets them in Redis (adapters/queue/push-job-codec.ts): a job queued by an earlier
  * version (one object per event) is still applied; a batch that cannot be applied goes to the dead-letter store
- * in the view's record shape, so that a replay applies it once the cause is gone; a job whose columns are damaged
+ * in the view's record shape with the event it had become, so that a replay applies it once the cause is gone
+ * (for a transformed view too); a job whose columns are damaged
  * is kept whole as one dead letter and the lane goes on. Jobs are added with BullMQ itself, as the API adds them.
  */
 
@@ -63,26 +64,26 @@ interface Counts {
 const seen = (c: Counts) => c.accepted + c.rejected + c.late + c.duplicate;
 
 /** The view's counts once at least `total` records are counted. */
-async function countsReach(total: number): Promise<Counts> {
+async function countsReach(total: number, view = 'jobs_sum'): Promise<Counts> {
   for (let i = 0; ; i++) {
-    const { counts } = (await eddy.app.inject({ url: '/v1/feature-views/jobs_sum/status' })).json();
+    const { counts } = (await eddy.app.inject({ url: `/v1/feature-views/${view}/status` })).json();
     if (seen(counts) >= total) return counts;
     assert.ok(i < 400, `not all counted: ${JSON.stringify(counts)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-async function deadLetters(): Promise<DeadLetter[]> {
-  const res = await eddy.app.inject({ url: '/v1/feature-views/jobs_sum/dead-letters?limit=100' });
+async function deadLetters(view = 'jobs_sum'): Promise<DeadLetter[]> {
+  const res = await eddy.app.inject({ url: `/v1/feature-views/${view}/dead-letters?limit=100` });
   assert.equal(res.statusCode, 200, res.body);
   return res.json().items;
 }
 
-async function features(entities: string[]) {
+async function features(entities: string[], view = 'jobs_sum') {
   const res = await eddy.app.inject({
     method: 'POST',
     url: '/v1/online-features',
-    payload: { featureView: 'jobs_sum', entities, asOf: 'latest' },
+    payload: { featureView: view, entities, asOf: 'latest' },
   });
   assert.equal(res.statusCode, 200, res.body);
   return (res.json().results as { values: Record<string, number | null> }[]).map((r) => r.values);
@@ -183,6 +184,77 @@ test('a batch that cannot be applied is dead-lettered in the record shape, and a
   assert.deepEqual(await features(['broken', 'fine']), [
     { total: 4.1, y_last: 7, n: 2 },
     { total: -3, y_last: null, n: 1 },
+  ]);
+});
+
+test('a failed batch of a transformed view keeps its events, and a replay applies them as they were', async () => {
+  // Readings nested in a device record, one event per reading; the level is a string only a distinct count reads.
+  const view = {
+    name: 'jobs_nested',
+    entityKey: 'sensor',
+    eventTime: { field: 'ts' },
+    source: { type: 'push' },
+    granularity: '1m',
+    transform: {
+      each: 'readings',
+      fields: {
+        sensor: "device + '/' + item.ch",
+        ts: 'item.ts',
+        temp_c: '(item.f - 32) * 5 / 9',
+        level: 'item.level',
+      },
+    },
+    features: [
+      { name: 'temp_sum', agg: 'sum', field: 'temp_c', window: '1h' },
+      { name: 'levels', agg: 'approx_count_distinct', field: 'level', window: '1h' },
+      { name: 'n', agg: 'count', window: '1h' },
+    ],
+  };
+  const registered = await eddy.app.inject({ method: 'POST', url: '/v1/feature-views', payload: view });
+  assert.equal(registered.statusCode, 201, registered.body);
+  const stateKey = keyLayout(eddy.prefix).entity('jobs_nested', 1, 'd1/a');
+  await redis.hset(stateKey, 'v', '1', 'd', 'not msgpack at all');
+  const record = {
+    device: 'd1',
+    readings: [
+      { ch: 'a', ts: T0, f: 212, level: 'high' },
+      { ch: 'a', ts: T0 + 1_000, f: 32, level: 'low' },
+      { ch: 'b', ts: T0 + 2_000, f: 50, level: 'high' },
+    ],
+  };
+  const pushed = await eddy.app.inject({
+    method: 'POST',
+    url: '/v1/feature-views/jobs_nested/records?wait=true',
+    payload: { records: [record] },
+  });
+  assert.equal(pushed.statusCode, 200, pushed.body);
+  assert.deepEqual(pushed.json().applied, { accepted: 0, late: 0, duplicate: 0, failed: 3 });
+
+  const failed = (await deadLetters('jobs_nested')).filter((l) => l.code === 'PROCESSING_FAILED');
+  assert.deepEqual(
+    failed.map((l) => [(l.event as { entity: string }).entity, (l.event as { t: number }).t]),
+    [
+      ['d1/a', T0],
+      ['d1/a', T0 + 1_000],
+      ['d1/b', T0 + 2_000],
+    ],
+  );
+  // The readable record is the derived one: the temperature converted, the entity composed.
+  assert.deepEqual((failed[0]!.record as Record<string, unknown>).temp_c, 100);
+
+  await redis.del(stateKey);
+  const replay = await eddy.app.inject({
+    method: 'POST',
+    url: '/v1/feature-views/jobs_nested/dead-letters/replay',
+    payload: { ids: failed.map((l) => l.id) },
+  });
+  assert.equal(replay.statusCode, 200, replay.body);
+  assert.deepEqual(replay.json(), { replayed: 3, missing: [], rejected: [] });
+  await countsReach(6, 'jobs_nested');
+  // (212 °F − 32) · 5/9 = 100 °C and 32 °F = 0 °C for d1/a; 50 °F = 10 °C for d1/b; the strings still count.
+  assert.deepEqual(await features(['d1/a', 'd1/b'], 'jobs_nested'), [
+    { temp_sum: 100, levels: 2, n: 2 },
+    { temp_sum: 10, levels: 1, n: 1 },
   ]);
 });
 

@@ -658,8 +658,10 @@ export interface components {
                 sequenceNumber?: string;
                 index?: number;
             };
-            /** @description The record as received */
+            /** @description The record as received; for a push batch that could not be applied, the event rebuilt in the view record shape */
             record: unknown;
+            /** @description For a push batch that could not be applied: the event the record had become ({entity, t, id, values}); a replay queues it as it is */
+            event?: unknown;
             /** @description Replays that were rejected again */
             replays: number;
         };
