@@ -19,5 +19,7 @@ if [ "$suite" != unit ]; then
   TEST_REDIS=cluster node --import tsx --test --test-concurrency=2 --test-timeout=300000 "$@" \
     test/integration/push-and-read.test.ts test/integration/online-oracle.test.ts \
     test/integration/kinesis-ingest.test.ts test/integration/kinesis-crash.test.ts \
-    test/integration/sagemaker-sink.test.ts test/integration/readiness.test.ts
+    test/integration/sagemaker-sink.test.ts test/integration/readiness.test.ts \
+    test/integration/limits.test.ts test/integration/push-jobs.test.ts \
+    test/integration/push-lane-resilience.test.ts test/integration/close-early.test.ts
 fi

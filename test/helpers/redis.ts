@@ -4,7 +4,7 @@
  * it did not start. With `TEST_REDIS=cluster` the file's Redis is a private 3-master Redis Cluster instead
  * (redis-cluster.ts), and Eddy connects to it with REDIS_CLUSTER_NODES.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { type Cluster, Redis, type RedisOptions } from 'ioredis';
 import { type PrivateRedis, startPrivateRedis } from '../../src/runtime/redis-server.js';
 import { type PrivateCluster, startPrivateCluster } from './redis-cluster.js';
 
@@ -47,3 +47,10 @@ export async function testRedisClient(options: RedisOptions = {}): Promise<Redis
 let counter = 0;
 /** A key prefix unique to one test, so tests in one file never see each other's state. */
 export const uniquePrefix = (label = 't') => `${label}${process.pid}x${++counter}`;
+
+/** The keys matching `pattern` on the file's Redis: on a cluster, gathered from every master. */
+export async function keysMatching(redis: Redis, pattern: string): Promise<string[]> {
+  if (!onCluster) return redis.keys(pattern);
+  const masters = (redis as unknown as Cluster).nodes('master');
+  return (await Promise.all(masters.map((node) => node.keys(pattern)))).flat();
+}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
-import { uniquePrefix } from '../helpers/redis.js';
+import { keysMatching, uniquePrefix } from '../helpers/redis.js';
 import { sensorView } from '../helpers/views.js';
 
 const ADMIN = 'admin-key-limits-0001';
@@ -69,7 +69,7 @@ describe('rate limit (EDDY_RATE_LIMIT per minute)', () => {
   });
 
   test('buckets live in Redis under <prefix>:rate-limit:, named by key id or address (never the key)', async () => {
-    const keys = await one.redis.keys(`${one.prefix}:rate-limit:*`);
+    const keys = await keysMatching(one.redis, `${one.prefix}:rate-limit:*`);
     assert.deepEqual(keys.sort(), [
       `${one.prefix}:rate-limit:ip:127.0.0.1`,
       `${one.prefix}:rate-limit:key-2`,

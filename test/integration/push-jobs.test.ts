@@ -16,7 +16,7 @@ import { PUSH_JOB, type PushBatchData, pushLaneQueueName } from '../../src/adapt
 import { keyLayout } from '../../src/adapters/redis/keys.js';
 import type { DeadLetter } from '../../src/ports/dead-letters.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
-import { testRedisClient, uniquePrefix } from '../helpers/redis.js';
+import { onCluster, testRedisClient, uniquePrefix } from '../helpers/redis.js';
 
 const VIEW = {
   name: 'jobs_sum',
@@ -146,7 +146,7 @@ test('an applied job keeps its result but not its records; run again, it applies
 test('a batch that cannot be applied is dead-lettered in the record shape, and a replay applies it', async () => {
   const before = await countsReach(0);
   // A state that is not Eddy's encoding: loading the entity fails, so the batch cannot be applied.
-  const stateKey = keyLayout(eddy.prefix).entity('jobs_sum', 1, 'broken');
+  const stateKey = keyLayout(eddy.prefix, { cluster: onCluster }).entity('jobs_sum', 1, 'broken');
   await redis.hset(stateKey, 'v', '1', 'd', 'not msgpack at all');
   const records = [
     { id: 'broken', ts: T0, rid: 'b-1', x: 4, y: 7 },
@@ -212,7 +212,7 @@ test('a failed batch of a transformed view keeps its events, and a replay applie
   };
   const registered = await eddy.app.inject({ method: 'POST', url: '/v1/feature-views', payload: view });
   assert.equal(registered.statusCode, 201, registered.body);
-  const stateKey = keyLayout(eddy.prefix).entity('jobs_nested', 1, 'd1/a');
+  const stateKey = keyLayout(eddy.prefix, { cluster: onCluster }).entity('jobs_nested', 1, 'd1/a');
   await redis.hset(stateKey, 'v', '1', 'd', 'not msgpack at all');
   const record = {
     device: 'd1',

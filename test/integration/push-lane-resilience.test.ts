@@ -40,7 +40,7 @@ before(async () => {
 
 after(async () => {
   for (const c of opened.reverse()) await c.close();
-  redis.disconnect();
+  await redis.quit();
 });
 
 async function eddy(

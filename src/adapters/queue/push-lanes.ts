@@ -52,12 +52,19 @@ export function pushLanes(
     });
     return events.find((e) => e.name === queueName)!;
   };
-  const ready = Promise.all(queues.map((q) => q.setGlobalConcurrency(1)));
+  // Each lane's global concurrency set to 1 once, before the first enqueue; asked again after a failure (a
+  // connection lost at start), and never left pending unobserved by a process that closes before any push.
+  let ready: Promise<unknown> | null = null;
+  const lanesReady = () =>
+    (ready ??= Promise.all(queues.map((q) => q.setGlobalConcurrency(1))).catch((err) => {
+      ready = null;
+      throw err;
+    }));
 
   return {
     count,
     async enqueue(batches) {
-      await ready;
+      await lanesReady();
       // Lanes are independent queues (each orders its own jobs), so the jobs are added concurrently. Each add
       // is preceded, on the same connection, by the lane's global concurrency of 1 unless set: a lane queue
       // obliterated meanwhile lost it, and its jobs must never run two at a time.
