@@ -21,5 +21,6 @@ if [ "$suite" != unit ]; then
     test/integration/kinesis-ingest.test.ts test/integration/kinesis-crash.test.ts \
     test/integration/sagemaker-sink.test.ts test/integration/readiness.test.ts \
     test/integration/limits.test.ts test/integration/push-jobs.test.ts \
-    test/integration/push-lane-resilience.test.ts test/integration/close-early.test.ts
+    test/integration/push-lane-resilience.test.ts test/integration/close-early.test.ts \
+    test/cluster/spread.test.ts
 fi
