@@ -2421,6 +2421,9 @@ export interface operations {
                         upload: string;
                     } | {
                         /** @enum {string} */
+                        type: "retained";
+                    } | {
+                        /** @enum {string} */
                         type: "kinesis";
                         /** @description Default: the view's own stream */
                         streamName?: string;
