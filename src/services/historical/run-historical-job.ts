@@ -136,8 +136,8 @@ export async function runHistoricalJob(
             save,
             abort.signal,
           );
-          await writeRows(deps, id, attempt, compiled, features, spec.boundary, rows, events, progress);
           if (abort.signal.aborted) return;
+          await writeRows(deps, id, attempt, compiled, features, spec.boundary, rows, events, progress);
         }
         break;
       } catch (err) {
