@@ -11,11 +11,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compileView } from '../../src/core/compile-view.js';
-import type { CompiledFeature, CompiledView, FeatureView } from '../../src/core/feature-view.js';
+import type { CompiledView, FeatureView } from '../../src/core/feature-view.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
 import { startEddy, type TestEddy } from '../helpers/eddy.js';
 import { engineEvents, generateStream, resultRows, startJob, waitForJob } from '../helpers/historical.js';
-import { agreesFeature, Oracle } from '../helpers/oracle.js';
+import { Oracle } from '../helpers/oracle.js';
+import { expectedRetainedRow, retainedMismatch } from '../helpers/retained-oracle.js';
 
 const VIEW = 'hist_retained';
 const G = 10_000;
@@ -68,67 +69,6 @@ after(() => eddy.close());
 
 const tile = (t: number) => Math.floor(t / G);
 
-/** The last ms of the last tile that ends at or before T (inclusive) or before T (exclusive). */
-function lastTileEnd(T: number, boundary: 'inclusive' | 'exclusive'): number {
-  const own = tile(T);
-  const ownEnd = (own + 1) * G - 1;
-  return boundary === 'inclusive' && ownEnd === T ? T : own * G - 1;
-}
-
-interface Expected {
-  status: 'PRESENT' | 'NOT_FOUND' | 'OUT_OF_RETENTION';
-  values: Record<string, number | null>;
-  oracle?: Oracle;
-  end?: number;
-  countAt?: number;
-}
-
-/** The row as the documented rules give it, from every accepted event of the entity (the oracle's). */
-function expectedRow(whole: Oracle, T: number, boundary: 'inclusive' | 'exclusive'): Expected {
-  const accepted = whole.events;
-  if (accepted.length === 0) {
-    return {
-      status: 'NOT_FOUND',
-      values: Object.fromEntries(
-        compiled.features.map((f) => [f.name, f.agg === 'count' || f.agg === 'sum' ? 0 : null]),
-      ),
-    };
-  }
-  const end = lastTileEnd(T, boundary);
-  const countAt = boundary === 'inclusive' ? T : T - 1; // event times are whole ms
-  const floor = tile(Math.max(...accepted.map((e) => e.t))) - RETAINED_TILES;
-  const carries = (field: string | undefined) =>
-    accepted.filter((e) => field === undefined || Number.isFinite(e.values[field]));
-  const dropped = (f: CompiledFeature): boolean => {
-    if (f.kind === 'time') {
-      return tile(end) - f.windowMs! / G + 1 <= floor && accepted.some((e) => tile(e.t) <= floor);
-    }
-    if (f.kind === 'events') {
-      const cap = Math.max(
-        ...compiled.features.filter((x) => x.kind === 'events' && x.field === f.field).map((x) => x.events!),
-      );
-      const pool = carries(f.field).sort((a, b) => b.t - a.t || b.arrival - a.arrival);
-      const kept = pool.slice(0, cap).filter((e) => e.t <= countAt).length;
-      return kept < f.events! && pool.length >= cap;
-    }
-    const withField = carries(f.field);
-    const inTiles = withField.some((e) => tile(e.t) > floor && tile(e.t) <= tile(end));
-    const below = withField.filter((e) => tile(e.t) <= floor).map((e) => e.t);
-    return !inTiles && below.length > 0 && Math.max(...below) > end;
-  };
-  if (compiled.features.some(dropped)) {
-    return {
-      status: 'OUT_OF_RETENTION',
-      values: Object.fromEntries(compiled.features.map((f) => [f.name, null])),
-    };
-  }
-  const values: Record<string, number | null> = {};
-  for (const f of compiled.features) {
-    values[f.name] = whole.value(f, f.kind === 'events' ? countAt : end, 'retained');
-  }
-  return { status: 'PRESENT', values, oracle: whole, end, countAt };
-}
-
 describe('training rows from the online state', () => {
   it('equal the oracle from events up to the last whole tile, and mark rows out of retention', async () => {
     const rnd = seededRandom(5);
@@ -176,19 +116,10 @@ describe('training rows from the online state', () => {
         const s = spine[i]!;
         assert.equal(row.row, s.row, 'spine order and pass-through columns');
         const T = typeof s.timestamp === 'number' ? s.timestamp : Date.parse(s.timestamp);
-        const want = expectedRow(wholes.get(s.entity)!, T, boundary);
-        const where = `${s.entity} at ${T} (${boundary})`;
-        assert.equal(row.status, want.status, where);
+        const want = expectedRetainedRow(compiled, RETAINED_TILES, wholes.get(s.entity)!, T, boundary);
+        const wrong = retainedMismatch(compiled, row, want);
+        if (wrong !== null) assert.fail(`${s.entity} at ${T} (${boundary}): ${wrong}`);
         seen[want.status]++;
-        for (const f of compiled.features) {
-          const got = (row[f.name] ?? null) as number | null;
-          const expected = want.values[f.name] ?? null;
-          const window =
-            want.oracle?.windowEvents(f, f.kind === 'events' ? want.countAt! : want.end!, 'retained') ?? [];
-          if (!agreesFeature(f, got, expected, window)) {
-            assert.fail(`${where}: ${f.name} got ${got}, expected ${expected} (${want.status})`);
-          }
-        }
       });
       for (const [status, n] of Object.entries(seen)) assert.ok(n >= 10, `${status} rows: ${n}`);
     }
