@@ -34,7 +34,56 @@ export function lastTileEndBefore(T: number, granularityMs: number, boundary: Bo
   return Math.floor((boundary === 'inclusive' ? T + 1 : T) / g) * g - 1;
 }
 
-/** The row (entity, T) from the entity's online state (null: no state). `features`: the job's selection. */
+/** Computes rows for one view, feature selection and boundary (what does not depend on the row, done once). */
+export interface RetainedRowReader {
+  /** The row (entity, T) from the entity's online state (null: no state). */
+  row(state: EntityState | null, T: number): RetainedRow;
+}
+
+export function retainedRowReader(
+  view: CompiledView,
+  features: readonly CompiledFeature[],
+  boundary: Boundary,
+): RetainedRowReader {
+  const plan = planOf(view);
+  const plans = features.map((f) => featurePlan(f, plan));
+  const byTile = features.filter((f) => f.kind !== 'events');
+  const byEvent = features.filter((f) => f.kind === 'events');
+  const hasTimeWindow = plans.some((f) => f.kind === 'time');
+  const empty = emptyValues(features);
+  const nulls = Object.fromEntries(features.map((f) => [f.name, null]));
+  // The rows of one entity share its state: whether its tiles miss events is counted once per state.
+  let missFor: EntityState | null = null;
+  let miss = false;
+  return {
+    row(state, T) {
+      if (state === null || state.watermark === null) return { status: 'NOT_FOUND', values: empty };
+      const end = lastTileEndBefore(T, plan.granularityMs, boundary);
+      const computed: FeatureValues = {};
+      if (byTile.length > 0) Object.assign(computed, evaluate(view, state, end, byTile));
+      if (byEvent.length > 0) {
+        const upToT = boundary === 'inclusive' ? state : countWindowsBefore(state, T);
+        Object.assign(computed, evaluate(view, upToT, T, byEvent));
+      }
+      if (hasTimeWindow && missFor !== state) {
+        missFor = state;
+        miss = tilesMissEvents(plan, state);
+      }
+      const values: FeatureValues = {};
+      for (let i = 0; i < features.length; i++) {
+        const name = features[i]!.name;
+        const value = computed[name] ?? null;
+        if (readsDroppedEvents(plan, state, plans[i]!, end, T, boundary, value, miss)) {
+          return { status: 'OUT_OF_RETENTION', values: nulls };
+        }
+        values[name] = value;
+      }
+      return { status: 'PRESENT', values };
+    },
+  };
+}
+
+/** One row (see retainedRowReader, which serves many rows of one job). */
 export function retainedRow(
   view: CompiledView,
   state: EntityState | null,
@@ -42,26 +91,7 @@ export function retainedRow(
   boundary: Boundary,
   features: readonly CompiledFeature[],
 ): RetainedRow {
-  if (state === null || state.watermark === null)
-    return { status: 'NOT_FOUND', values: emptyValues(features) };
-  const plan = planOf(view);
-  const end = lastTileEndBefore(T, plan.granularityMs, boundary);
-  const byTile = features.filter((f) => f.kind !== 'events');
-  const byEvent = features.filter((f) => f.kind === 'events');
-  const computed: FeatureValues = {};
-  if (byTile.length > 0) Object.assign(computed, evaluate(view, state, end, byTile));
-  if (byEvent.length > 0) {
-    const upToT = boundary === 'inclusive' ? state : countWindowsBefore(state, T);
-    Object.assign(computed, evaluate(view, upToT, T, byEvent));
-  }
-  const values: FeatureValues = {};
-  for (const f of features) {
-    if (readsDroppedEvents(plan, state, featurePlan(f, plan), end, T, boundary, computed[f.name] ?? null)) {
-      return { status: 'OUT_OF_RETENTION', values: Object.fromEntries(features.map((x) => [x.name, null])) };
-    }
-    values[f.name] = computed[f.name] ?? null;
-  }
-  return { status: 'PRESENT', values };
+  return retainedRowReader(view, features, boundary).row(state, T);
 }
 
 /** The state with its count-window lists cut before T (shares everything else; the input is not changed). */
@@ -87,11 +117,12 @@ function readsDroppedEvents(
   T: number,
   boundary: Boundary,
   value: number | null,
+  tilesMiss: boolean,
 ): boolean {
   if (f.field < FIELDLESS_SLOT) return false; // a field the view does not know: always empty
   const floor = tileOf(state.watermark!, plan.granularityMs) - plan.retainedTiles;
   if (f.kind === 'time') {
-    return tileOf(end, plan.granularityMs) - f.windowTiles + 1 <= floor && tilesMissEvents(plan, state);
+    return tileOf(end, plan.granularityMs) - f.windowTiles + 1 <= floor && tilesMiss;
   }
   if (f.kind === 'events') {
     const slot = f.field === FIELDLESS_SLOT ? plan.fields.length : f.field;

@@ -5,7 +5,7 @@
  */
 import type { CompiledFeature, CompiledView } from '../../core/feature-view.js';
 import type { HistoricalProgress } from '../../core/historical/job.js';
-import { retainedRow } from '../../core/historical/retained-row.js';
+import { retainedRowReader } from '../../core/historical/retained-row.js';
 import { trainingRowJson } from '../../core/historical/training-row.js';
 import type { Boundary } from '../../core/point-in-time.js';
 import type { EntitySnapshots } from '../../ports/entity-snapshots.js';
@@ -30,19 +30,14 @@ export interface RetainedRowsInput {
 export async function retainedRows(input: RetainedRowsInput): Promise<string[] | null> {
   const { view, rows, progress } = input;
   const entities = [...rows.keys()];
+  const reader = retainedRowReader(view.compiled, input.features, input.boundary);
   const out: { index: number; line: string }[] = [];
   for (let i = 0; i < entities.length; i += ENTITIES_PER_READ) {
     const batch = entities.slice(i, i + ENTITIES_PER_READ);
     const states = await input.snapshots.read(view.name, view.version, batch);
     batch.forEach((entity, k) => {
       for (const row of rows.get(entity)!) {
-        const { status, values } = retainedRow(
-          view.compiled,
-          states[k] ?? null,
-          row.t,
-          input.boundary,
-          input.features,
-        );
+        const { status, values } = reader.row(states[k] ?? null, row.t);
         out.push({ index: row.index, line: trainingRowJson(row, values, status) });
       }
     });
