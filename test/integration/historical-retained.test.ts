@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { compileView } from '../../src/core/compile-view.js';
 import type { CompiledView, FeatureView } from '../../src/core/feature-view.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
@@ -164,6 +165,26 @@ describe('training rows from the online state', () => {
         ['PRESENT', 2, 100, 2, 2, 2],
         ['PRESENT', 2, 100, 2, 2, 2],
       ],
+    );
+    // The status is a text column of its own in Parquet, between the spine's columns and the features.
+    const parquet = await eddy.app.inject({
+      url: `/v1/feature-views/${VIEW}/historical-features/${id}/result`,
+      headers: { accept: 'application/vnd.apache.parquet' },
+    });
+    const file = new Uint8Array(parquet.rawPayload).buffer;
+    const columns = parquetSchema(parquetMetadata(file)).children.map((c) => [
+      c.element.name,
+      c.element.type,
+    ]);
+    assert.deepEqual(columns.slice(0, 4), [
+      ['entity', 'BYTE_ARRAY'],
+      ['timestamp', 'INT64'],
+      ['status', 'BYTE_ARRAY'],
+      ['n_1m', 'INT64'],
+    ]);
+    assert.deepEqual(
+      (await parquetReadObjects({ file })).map((r) => r.status),
+      ['PRESENT', 'PRESENT', 'PRESENT'],
     );
   });
 
