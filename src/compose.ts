@@ -277,6 +277,8 @@ function workerPorts(options: {
     historical: {
       ...historicalStores(config, redis.worker),
       catalog: viewCatalog(redisViewRegistry(redis.worker, keys), { latestTtlMs: config.viewCacheMs }),
+      // Each entity is read once per job: no cache.
+      snapshots: redisEntitySnapshots(redis.worker, keys, { maxBytes: 0 }),
       maxEvents: config.historical.maxEvents,
       maxRows: config.historical.maxRows,
     },

@@ -6,7 +6,9 @@ export const UploadSchema = Type.Object({
   id: Type.String({ description: 'Upload id: use it as `spine.upload` or `events.upload`' }),
   format: Type.Union([Type.Literal('csv'), Type.Literal('ndjson')]),
   rows: Type.Integer({ description: 'Data lines (CSV: after the header)' }),
-  bytes: Type.Integer(),
+  bytes: Type.Integer({
+    description: 'Bytes of the stored lines, one LF each (CRs and blank lines dropped)',
+  }),
   header: Type.Optional(Type.Array(Type.String())),
   expiresAt: Type.String({ format: 'date-time' }),
 });

@@ -48,6 +48,14 @@ export default function startJobRoute(app: FastifyInstance) {
                 },
               ),
               Type.Object(
+                { type: Type.Literal('retained') },
+                {
+                  additionalProperties: false,
+                  description:
+                    "The view's online state as stored now: time windows and lifetime features as of the end of the last tile ending at or before T, count windows as of T; a row needing events the state no longer holds has status OUT_OF_RETENTION",
+                },
+              ),
+              Type.Object(
                 {
                   type: Type.Literal('kinesis'),
                   streamName: Type.Optional(

@@ -22,6 +22,18 @@ export function endAtOrBefore(list: readonly number[], time: number): number {
   return lo * ENTRY;
 }
 
+/** Position (a multiple of ENTRY) just after the last entry with t < time. */
+export function endBefore(list: readonly number[], time: number): number {
+  let lo = 0;
+  let hi = list.length / ENTRY;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid * ENTRY]! < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * ENTRY;
+}
+
 /**
  * Inserts (t, arrival, value), keeping the `cap` most recent entries. `arrival` must exceed every arrival in
  * the list, so the new entry goes after all entries with the same or an earlier event time.

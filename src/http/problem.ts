@@ -96,6 +96,12 @@ export function toProblem(err: FastifyError | Error): Problem {
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problem('PAYLOAD_TOO_LARGE', 'request body is larger than this route accepts');
+    // @fastify/multipart: a file or the number of parts beyond the route's limits.
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return problem('PAYLOAD_TOO_LARGE', 'the multipart body is larger than this route accepts');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

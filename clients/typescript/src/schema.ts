@@ -401,8 +401,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Upload a spine or raw event records (text/csv with a header, or application/x-ndjson)
-         * @description The body is streamed into storage (limits: EDDY_HISTORICAL_UPLOAD_MB in all, 1 MiB per line). The upload expires after EDDY_HISTORICAL_UPLOAD_TTL_S.
+         * Upload a spine or raw event records (text/csv with a header, application/x-ndjson, or multipart/form-data with one such file)
+         * @description The body is streamed into storage (limits: EDDY_HISTORICAL_UPLOAD_MB in all, 1 MiB per line). A multipart/form-data body carries one file part: its content type (text/csv, application/x-ndjson) or else its file name (.csv, .ndjson, .jsonl) gives the format; other fields are ignored. The upload expires after EDDY_HISTORICAL_UPLOAD_TTL_S.
          */
         post: operations["createHistoricalUpload"];
         delete?: never;
@@ -2424,6 +2424,9 @@ export interface operations {
                         upload: string;
                     } | {
                         /** @enum {string} */
+                        type: "retained";
+                    } | {
+                        /** @enum {string} */
                         type: "kinesis";
                         /** @description Default: the view's own stream */
                         streamName?: string;
@@ -2946,6 +2949,7 @@ export interface operations {
                         format: "csv" | "ndjson";
                         /** @description Data lines (CSV: after the header) */
                         rows: number;
+                        /** @description Bytes of the stored lines, one LF each (CRs and blank lines dropped) */
                         bytes: number;
                         header?: string[];
                         /** Format: date-time */

@@ -19,7 +19,8 @@ export function redisHistoricalUploads(redis: Redis, keys: HistoricalKeys, ttlMs
         if (lines.length === 0) continue;
         const chunk = lines.join('\n');
         rows += lines.length;
-        bytes += Buffer.byteLength(chunk) + lines.length;
+        // The lines with one line break each, however the body's chunks split them into batches.
+        bytes += Buffer.byteLength(chunk) + 1;
         await redis.multi().rpush(linesKey, chunk).pexpire(linesKey, ttlMs).exec();
       }
       const expiresAt = Date.now() + ttlMs;

@@ -6,6 +6,8 @@ import type { Boundary } from '../point-in-time.js';
 
 export type HistoricalEvents =
   | { type: 'upload'; upload: string }
+  /** The online state as stored now (retained-row.ts): no history is read. */
+  | { type: 'retained' }
   | {
       type: 'kinesis';
       streamName: string;
@@ -38,7 +40,7 @@ export interface HistoricalProgress {
   /** Entity partitions the job runs in (memory bound), and the one being computed (0-based). */
   partitions: number;
   partition: number;
-  /** Records read per source (`upload`, or a Kinesis shard id). */
+  /** Records read per source (`upload`, or a Kinesis shard id); `retained`: entity states read. */
   sources: Record<string, number>;
 }
 

@@ -29,6 +29,7 @@ export async function* eventRecords(
     }
     return;
   }
+  if (events.type === 'retained') throw new Error('a job over the online state reads no history');
   if (reader === undefined) throw new Error('no Kinesis reader in this process');
   for await (const batch of reader.read(events, signal)) {
     yield { source: batch.source, records: batch.payloads.map(json), arrivals: batch.arrivals };

@@ -40,6 +40,7 @@ export type ApiTime = number | string;
 
 export type EventsRequest =
   | { type: 'upload'; upload: string }
+  | { type: 'retained' }
   | { type: 'kinesis'; streamName?: string; from?: 'TRIM_HORIZON' | { atTimestamp: ApiTime }; to?: ApiTime };
 
 export interface StartRequest {
@@ -141,6 +142,7 @@ async function resolveEvents(
   hasEventTime: boolean,
   req: EventsRequest,
 ): Promise<HistoricalEvents> {
+  if (req.type === 'retained') return { type: 'retained' };
   if (req.type === 'upload') {
     if (!hasEventTime) {
       throw new EddyError(

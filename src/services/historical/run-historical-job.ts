@@ -6,6 +6,9 @@
  * (`maxRows` rows each) and the events upload (`maxEvents` events each); a pass that still holds more than
  * `maxEvents` events restarts with twice the partitions. Every pass reads the whole events source, in order.
  *
+ * A job over the online state (`events: {"type": "retained"}`) reads no history: each partition's entities are
+ * read from the online store (retained-rows.ts).
+ *
  * A run writes its rows under a hidden result and publishes it atomically at the end, so a crash (the job is
  * run again from the start by BullMQ's stalled-job recovery), a cancel or a failure never leaves a partial
  * result that reads as complete.
@@ -15,8 +18,9 @@ import { EddyError, ErrorCode } from '../../core/errors.js';
 import type { EngineEvent } from '../../core/event.js';
 import type { CompiledFeature, CompiledView } from '../../core/feature-view.js';
 import { emptyProgress, type HistoricalProgress } from '../../core/historical/job.js';
-import { trainingRowJson } from '../../core/historical/training-row.js';
+import { STATUS_COLUMN, trainingRowJson } from '../../core/historical/training-row.js';
 import { EntityJudge, featuresAtTimes } from '../../core/point-in-time.js';
+import type { EntitySnapshots } from '../../ports/entity-snapshots.js';
 import type {
   HistoricalEventReader,
   HistoricalJobs,
@@ -25,6 +29,7 @@ import type {
 } from '../../ports/historical.js';
 import type { ViewCatalog } from '../view-catalog.js';
 import { eventRecords } from './event-records.js';
+import { retainedRows } from './retained-rows.js';
 import { type IndexedRow, readSpinePartition } from './spine-source.js';
 
 export interface HistoricalRunDeps {
@@ -33,6 +38,8 @@ export interface HistoricalRunDeps {
   jobs: HistoricalJobs;
   /** Reads Kinesis history; absent where Kinesis is not configured. */
   reader?: HistoricalEventReader;
+  /** The online state, read as online reads read it (jobs over `retained` state). */
+  snapshots?: EntitySnapshots;
   /** Accepted events held in memory by one pass, at most. */
   maxEvents: number;
   /** Spine rows held in memory by one pass, at most. */
@@ -79,7 +86,9 @@ export async function runHistoricalJob(
     const spine = await uploadMeta(deps.uploads, spec.spine.upload);
     const eventsMeta =
       spec.events.type === 'upload' ? await uploadMeta(deps.uploads, spec.events.upload) : null;
+    const retained = spec.events.type === 'retained';
     const reserved = new Set(features.map((f) => f.name));
+    if (retained) reserved.add(STATUS_COLUMN);
     let partitions = Math.max(
       1,
       Math.ceil(spine.rows / deps.maxRows),
@@ -97,10 +106,27 @@ export async function runHistoricalJob(
         // Drops the rows of a pass that ran out of room; false: cancelled meanwhile.
         if (!(await deps.jobs.start(id, attempt))) return;
         progress.rowsWritten = 0;
+        if (retained) progress.sources = {};
         for (let p = 0; p < partitions; p++) {
           progress.partition = p;
           const rows = await readSpinePartition(deps.uploads, spine, reserved, p, partitions, deps.maxRows);
           if (rows === 'too-large') throw new PassTooLarge();
+          if (retained) {
+            if (deps.snapshots === undefined) throw new Error('no online state reader in this process');
+            const lines = await retainedRows({
+              snapshots: deps.snapshots,
+              view: { name: spec.view, version: spec.version, compiled },
+              features,
+              boundary: spec.boundary,
+              rows,
+              progress,
+              save,
+              signal: abort.signal,
+            });
+            if (lines === null) return;
+            await appendLines(deps, id, attempt, lines, progress);
+            continue;
+          }
           const events = await acceptedByEntity(
             deps,
             compiled,
@@ -110,8 +136,8 @@ export async function runHistoricalJob(
             save,
             abort.signal,
           );
-          await writeRows(deps, id, attempt, compiled, features, spec.boundary, rows, events, progress);
           if (abort.signal.aborted) return;
+          await writeRows(deps, id, attempt, compiled, features, spec.boundary, rows, events, progress);
         }
         break;
       } catch (err) {
@@ -227,9 +253,26 @@ async function writeRows(
     });
   }
   out.sort((a, b) => a.index - b.index);
-  for (let i = 0; i < out.length; i += RESULT_CHUNK) {
-    const lines = out.slice(i, i + RESULT_CHUNK).map((x) => x.line);
-    await deps.jobs.append(id, attempt, lines);
-    progress.rowsWritten += lines.length;
+  await appendLines(
+    deps,
+    id,
+    attempt,
+    out.map((x) => x.line),
+    progress,
+  );
+}
+
+/** Appends result lines to the run's hidden result in chunks, counting them as written. */
+async function appendLines(
+  deps: HistoricalRunDeps,
+  id: string,
+  attempt: string,
+  lines: readonly string[],
+  progress: HistoricalProgress,
+): Promise<void> {
+  for (let i = 0; i < lines.length; i += RESULT_CHUNK) {
+    const chunk = lines.slice(i, i + RESULT_CHUNK);
+    await deps.jobs.append(id, attempt, chunk);
+    progress.rowsWritten += chunk.length;
   }
 }

@@ -3,7 +3,8 @@
  *
  * - From an upload: N sensor readings uploaded as NDJSON (upload time shown apart), then a job over them with an
  *   inline spine of 10,000 rows: events/s from starting the job to `succeeded` (target ≥ 200,000 events/s).
- * - Spine rows/s: a job with a spine upload of many rows over a small history.
+ * - Spine rows/s: a job with a spine upload of many rows over a small history; the same spine over the online
+ *   state (`events: {"type": "retained"}`) after the same history was pushed, as a ratio to it.
  * - From Kinesis: the same readings in a 4-shard stream; a bare GetRecords loop (get-records-child.ts) drains
  *   it, then a job reads every shard: events/s as a ratio to the loop (target ≥ 0.9×).
  */
@@ -111,6 +112,27 @@ export async function historicalScenario(ctx: BenchContext): Promise<Figure[]> {
         unit: 'rows/s',
         baseline: null,
         notes: `job ${manyRows.seconds.toFixed(2)} s`,
+      }),
+    );
+
+    ctx.log('historical: the same spine over the online state');
+    for (let i = 0; i < 20_000; i += 10_000) {
+      await call('POST', `${eddy.url}/v1/feature-views/${view}/records?wait=true`, {
+        records: records.slice(i, i + 10_000).map((r) => JSON.parse(r) as unknown),
+      });
+    }
+    const fromState = await timeJob(eddy.url, view, {
+      spine: { upload: spineUpload },
+      events: { type: 'retained' },
+    });
+    figures.push(
+      observe({
+        scenario: `historical features from the online state, ${rows.toLocaleString('en-US')} spine rows`,
+        figure: 'spine rows/s through the job',
+        value: rows / fromState.seconds,
+        unit: 'rows/s',
+        baseline: { label: 'the same spine over an upload of 20,000 events', value: rows / manyRows.seconds },
+        notes: `job ${fromState.seconds.toFixed(2)} s, ${fromState.job.progress.partitions} partition(s)`,
       }),
     );
 
