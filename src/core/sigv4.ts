@@ -78,26 +78,38 @@ function decode(text: string): string {
   }
 }
 
+/** A path with nothing to encode in any segment (the common case: it is its own canonical form). */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 /** Non-S3 services sign each path segment encoded once more (the path as sent, `%` becoming `%25`). */
 export function canonicalPath(path: string): string {
   if (path === '') return '/';
+  if (PLAIN_PATH.test(path)) return path;
   return path
     .split('/')
     .map((segment) => sigv4Encode(segment))
     .join('/');
 }
 
+/** One `name=value` of a query as sent, both decoded and encoded again the SigV4 way. */
+function canonicalPair(pair: string): [string, string] {
+  const eq = pair.indexOf('=');
+  const k = eq < 0 ? pair : pair.slice(0, eq);
+  const v = eq < 0 ? '' : pair.slice(eq + 1);
+  return [sigv4Encode(decode(k)), sigv4Encode(decode(v))];
+}
+
 export function canonicalQuery(query: string): string {
   if (query === '') return '';
+  if (!query.includes('&')) {
+    // One parameter (GetRecord's usual query): nothing to sort.
+    const [k, v] = canonicalPair(query);
+    return `${k}=${v}`;
+  }
   return query
     .split('&')
     .filter((p) => p !== '')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const k = eq < 0 ? pair : pair.slice(0, eq);
-      const v = eq < 0 ? '' : pair.slice(eq + 1);
-      return [sigv4Encode(decode(k)), sigv4Encode(decode(v))] as const;
-    })
+    .map(canonicalPair)
     .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
@@ -107,15 +119,9 @@ const NEEDS_TRIM = /^\s|\s$|\s\s|[\t\n\r]/;
 const trimValue = (value: string) => (NEEDS_TRIM.test(value) ? value.trim().replace(/\s+/g, ' ') : value);
 
 export function canonicalRequest(req: SignedRequest, signedHeaders: readonly string[]): string {
-  const headers = signedHeaders.map((h) => `${h}:${trimValue(req.headers[h] ?? '')}\n`).join('');
-  return [
-    req.method.toUpperCase(),
-    canonicalPath(req.path),
-    canonicalQuery(req.query),
-    headers,
-    signedHeaders.join(';'),
-    req.payloadHash,
-  ].join('\n');
+  let headers = '';
+  for (const h of signedHeaders) headers += `${h}:${trimValue(req.headers[h] ?? '')}\n`;
+  return `${req.method.toUpperCase()}\n${canonicalPath(req.path)}\n${canonicalQuery(req.query)}\n${headers}\n${signedHeaders.join(';')}\n${req.payloadHash}`;
 }
 
 /** One-shot hashing (no Hash object per call: this runs once per signed request). */
@@ -137,23 +143,31 @@ export function signingKey(secret: string, date: string, region: string, service
   return key;
 }
 
-/** The signature a client holding `secret` computes for `req` (also used by tests as an oracle-free signer). */
-export function sigv4Signature(req: SignedRequest, auth: SigV4Authorization, secret: string): string {
+/** The signature's bytes a client holding `secret` computes for `req`. */
+function signatureBytes(req: SignedRequest, auth: SigV4Authorization, secret: string): Buffer {
   const amzDate = req.headers['x-amz-date'] ?? '';
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const toSign = [SIGV4_ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest(req, auth.signedHeaders))].join(
-    '\n',
-  );
+  const toSign = `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest(req, auth.signedHeaders))}`;
   return createHmac('sha256', signingKey(secret, auth.date, auth.region, auth.service))
     .update(toSign, 'utf8')
-    .digest('hex');
+    .digest();
 }
+
+/** The signature a client holding `secret` computes for `req` (also used by tests as an oracle-free signer). */
+export const sigv4Signature = (req: SignedRequest, auth: SigV4Authorization, secret: string): string =>
+  signatureBytes(req, auth, secret).toString('hex');
+
+/** The last `x-amz-date` parsed: every request signed within the same second carries the same one. */
+let lastAmzDate: { text: string; ms: number } = { text: '', ms: Number.NaN };
 
 /** `yyyymmddThhmmssZ` -> epoch ms, or NaN. */
 export function parseAmzDate(value: string | undefined): number {
+  if (value === lastAmzDate.text) return lastAmzDate.ms;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value ?? '');
   if (!m) return Number.NaN;
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  lastAmzDate = { text: value!, ms };
+  return ms;
 }
 
 /**
@@ -193,7 +207,7 @@ export function verifySigV4(
       message: `Signature expired: ${amzDate} is now earlier or later than the allowed 15 minutes from the server time.`,
     };
   }
-  const expected = Buffer.from(sigv4Signature(req, auth, secret), 'hex');
+  const expected = signatureBytes(req, auth, secret);
   const given = Buffer.from(auth.signature, 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { reason: 'mismatch' };
   return null;

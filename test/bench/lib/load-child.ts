@@ -2,15 +2,23 @@
  * The load generator, run as its own process (`node --import tsx load-child.ts <spec.json>`), so that it never
  * shares an event loop with the server under test. Reads a LoadSpec, runs autocannon once (bounded by both
  * `durationS` and `maxRequests`, so it always stops by itself), records every 2xx response time at full
- * resolution (autocannon's own histogram rounds to whole milliseconds) and prints one LoadResult as JSON.
+ * resolution (autocannon's own histogram rounds to whole milliseconds) and prints one LoadResult as JSON. A
+ * spec with `overallRate` is sent at that rate, evenly spaced, by paced-load.ts instead.
  */
 import { readFileSync } from 'node:fs';
 import autocannon, { type RequestSpec } from 'autocannon';
 import type { LoadResult, LoadSpec } from './load.js';
+import { pacedLoad } from './paced-load.js';
 import { percentile } from './stats.js';
 
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
 if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(spec.url)) throw new Error('load only goes to 127.0.0.1');
+if (spec.overallRate !== undefined) {
+  if (spec.bodies) throw new Error('a paced load sends one body (spec.body), not a list');
+  const out = await pacedLoad({ ...spec, overallRate: spec.overallRate });
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
 
 // Bodies are sent in order, each once (`amount` = their number), however many connections share them.
 let next = 0;
@@ -37,7 +45,6 @@ const instance = autocannon(
       ...spec.headers,
     },
     ...(spec.body !== undefined && { body: spec.body }),
-    ...(spec.overallRate !== undefined && { overallRate: spec.overallRate }),
     ...(requests && { requests }),
   },
   (err, result) => {

@@ -1,5 +1,6 @@
 /**
- * Runs one bounded autocannon load in a child process (lib/load-child.ts) and returns its summary.
+ * Runs one bounded load in a child process (lib/load-child.ts: autocannon, or paced-load.ts at a fixed rate) and
+ * returns its summary.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,8 @@ export interface LoadSpec {
   /** … or these bodies, each sent once, in order (the load ends when they are sent; the child is killed if it
    * outlives `durationS` by a minute). */
   bodies?: string[];
-  /** Requests per second over all connections (default: as fast as the server answers). */
+  /** Requests per second over all connections, evenly spaced in an open loop (lib/paced-load.ts; default: as
+   * fast as the server answers, closed loop, autocannon). */
   overallRate?: number;
   timeoutS?: number;
   /** Headers sent with every request (e.g. a key, or a SigV4 signature made once before the load). */
