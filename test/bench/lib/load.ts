@@ -71,7 +71,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 /** One result per target, in the order of `spec.targets`. */
 export async function runPaced(spec: PacedSpec): Promise<LoadResult[]> {
   const results = await runChild({ kind: 'paced', spec }, spec.durationS);
-  results.forEach((r, i) => checkResult(spec.targets[i]!.url, r));
+  for (const [i, r] of results.entries()) checkResult(spec.targets[i]!.url, r);
   return results;
 }
 
