@@ -132,7 +132,14 @@ const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).u
 const signingKeys = new Map<string, Buffer>();
 const MAX_SIGNING_KEYS = 256;
 
+/** The key used last (a client signs request after request with one key): checked before the map. */
+let lastKey = { secret: '', date: '', region: '', service: '', key: Buffer.alloc(0) };
+
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const last = lastKey;
+  if (last.secret === secret && last.date === date && last.region === region && last.service === service) {
+    return last.key;
+  }
   const id = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
   let key = signingKeys.get(id);
   if (!key) {
@@ -140,6 +147,7 @@ export function signingKey(secret: string, date: string, region: string, service
     if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
     signingKeys.set(id, key);
   }
+  lastKey = { secret, date, region, service, key };
   return key;
 }
 
