@@ -133,7 +133,13 @@ const signingKeys = new Map<string, Buffer>();
 const MAX_SIGNING_KEYS = 256;
 
 /** The key used last (a client signs request after request with one key): checked before the map. */
-let lastKey = { secret: '', date: '', region: '', service: '', key: Buffer.alloc(0) };
+let lastKey: { secret: string; date: string; region: string; service: string; key: Buffer } = {
+  secret: '',
+  date: '',
+  region: '',
+  service: '',
+  key: Buffer.alloc(0),
+};
 
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
   const last = lastKey;
