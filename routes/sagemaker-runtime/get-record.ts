@@ -22,25 +22,30 @@ function recordJson(record: object): string {
 /** AWS's limit on a record identifier, in characters. */
 const MAX_IDENTIFIER_LENGTH = 358_400;
 
+/** The query as Fastify parsed it at routing (a repeated name gives an array; `+` is a space, as AWS SDKs mean it). */
+type GetRecordQuery = Partial<
+  Record<'RecordIdentifierValueAsString' | 'FeatureName' | 'ExpirationTimeResponse', string | string[]>
+>;
+
 export default function getRecordRoute(app: FastifyInstance) {
-  app.get<{ Params: { FeatureGroupName: string } }>(
+  app.get<{ Params: { FeatureGroupName: string }; Querystring: GetRecordQuery }>(
     '/FeatureGroup/:FeatureGroupName',
     { config: { awsAction: 'GetRecord' }, schema: { hide: true } },
     async (request, reply) => {
-      const url = request.raw.url ?? '';
-      const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
-      const ids = query.getAll('RecordIdentifierValueAsString');
-      if (ids.length !== 1 || ids[0]!.length > MAX_IDENTIFIER_LENGTH) {
+      const { RecordIdentifierValueAsString: id, FeatureName, ExpirationTimeResponse } = request.query;
+      if (typeof id !== 'string' || id.length > MAX_IDENTIFIER_LENGTH) {
         throw awsValidationError(
           `RecordIdentifierValueAsString is required once, at most ${MAX_IDENTIFIER_LENGTH} characters long`,
         );
       }
-      const names = query.getAll('FeatureName');
-      const featureNames = featureNameFilter(names.length > 0 ? names : undefined, 'FeatureName');
-      checkExpirationTimeResponse(query.get('ExpirationTimeResponse') ?? undefined);
+      const featureNames = featureNameFilter(
+        FeatureName === undefined ? undefined : [FeatureName].flat(),
+        'FeatureName',
+      );
+      checkExpirationTimeResponse(ExpirationTimeResponse);
       const [record] = await readRecords(request.server.deps, {
         featureGroupName: featureGroupName(request.params.FeatureGroupName),
-        recordIdentifiers: ids,
+        recordIdentifiers: [id],
         featureNames,
       });
       return reply.type('application/json').send(record ? recordJson(record) : '{}');

@@ -5,6 +5,7 @@
  * headers trimmed) and compares signatures in constant time.
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { type HmacKey, hmacKey, hmacSha256 } from './hmac-sha256.js';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 /** How far `x-amz-date` may be from the server's clock, as AWS allows. */
@@ -78,26 +79,38 @@ function decode(text: string): string {
   }
 }
 
+/** A path with nothing to encode in any segment (the common case: it is its own canonical form). */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 /** Non-S3 services sign each path segment encoded once more (the path as sent, `%` becoming `%25`). */
 export function canonicalPath(path: string): string {
   if (path === '') return '/';
+  if (PLAIN_PATH.test(path)) return path;
   return path
     .split('/')
     .map((segment) => sigv4Encode(segment))
     .join('/');
 }
 
+/** One `name=value` of a query as sent, both decoded and encoded again the SigV4 way. */
+function canonicalPair(pair: string): [string, string] {
+  const eq = pair.indexOf('=');
+  const k = eq < 0 ? pair : pair.slice(0, eq);
+  const v = eq < 0 ? '' : pair.slice(eq + 1);
+  return [sigv4Encode(decode(k)), sigv4Encode(decode(v))];
+}
+
 export function canonicalQuery(query: string): string {
   if (query === '') return '';
+  if (!query.includes('&')) {
+    // One parameter (GetRecord's usual query): nothing to sort.
+    const [k, v] = canonicalPair(query);
+    return `${k}=${v}`;
+  }
   return query
     .split('&')
     .filter((p) => p !== '')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const k = eq < 0 ? pair : pair.slice(0, eq);
-      const v = eq < 0 ? '' : pair.slice(eq + 1);
-      return [sigv4Encode(decode(k)), sigv4Encode(decode(v))] as const;
-    })
+    .map(canonicalPair)
     .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
@@ -107,53 +120,74 @@ const NEEDS_TRIM = /^\s|\s$|\s\s|[\t\n\r]/;
 const trimValue = (value: string) => (NEEDS_TRIM.test(value) ? value.trim().replace(/\s+/g, ' ') : value);
 
 export function canonicalRequest(req: SignedRequest, signedHeaders: readonly string[]): string {
-  const headers = signedHeaders.map((h) => `${h}:${trimValue(req.headers[h] ?? '')}\n`).join('');
-  return [
-    req.method.toUpperCase(),
-    canonicalPath(req.path),
-    canonicalQuery(req.query),
-    headers,
-    signedHeaders.join(';'),
-    req.payloadHash,
-  ].join('\n');
+  let headers = '';
+  for (const h of signedHeaders) headers += `${h}:${trimValue(req.headers[h] ?? '')}\n`;
+  return `${req.method.toUpperCase()}\n${canonicalPath(req.path)}\n${canonicalQuery(req.query)}\n${headers}\n${signedHeaders.join(';')}\n${req.payloadHash}`;
 }
 
 /** One-shot hashing (no Hash object per call: this runs once per signed request). */
 const sha256Hex = (text: string) => hash('sha256', text, 'hex');
 const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 
-/** Derived signing keys by secret, date, region and service (a few per key and day; bounded). */
-const signingKeys = new Map<string, Buffer>();
+/** Derived signing keys, prepared for HMAC, by secret, date, region and service (a few per key and day; bounded). */
+const signingKeys = new Map<string, HmacKey>();
 const MAX_SIGNING_KEYS = 256;
 
-export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+/** The key used last (a client signs request after request with one key): checked before the map. */
+let lastKey: { secret: string; date: string; region: string; service: string; key: HmacKey | null } = {
+  secret: '',
+  date: '',
+  region: '',
+  service: '',
+  key: null,
+};
+
+/** The SigV4 signing key of `secret` for one day, region and service, prepared for hmacSha256. */
+export function signingKey(secret: string, date: string, region: string, service: string): HmacKey {
+  const last = lastKey;
+  if (
+    last.key &&
+    last.secret === secret &&
+    last.date === date &&
+    last.region === region &&
+    last.service === service
+  ) {
+    return last.key;
+  }
   const id = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
   let key = signingKeys.get(id);
   if (!key) {
-    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    key = hmacKey(hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request'));
     if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
     signingKeys.set(id, key);
   }
+  lastKey = { secret, date, region, service, key };
   return key;
 }
 
-/** The signature a client holding `secret` computes for `req` (also used by tests as an oracle-free signer). */
-export function sigv4Signature(req: SignedRequest, auth: SigV4Authorization, secret: string): string {
+/** The signature's bytes a client holding `secret` computes for `req`. */
+function signatureBytes(req: SignedRequest, auth: SigV4Authorization, secret: string): Buffer {
   const amzDate = req.headers['x-amz-date'] ?? '';
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const toSign = [SIGV4_ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest(req, auth.signedHeaders))].join(
-    '\n',
-  );
-  return createHmac('sha256', signingKey(secret, auth.date, auth.region, auth.service))
-    .update(toSign, 'utf8')
-    .digest('hex');
+  const toSign = `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest(req, auth.signedHeaders))}`;
+  return hmacSha256(signingKey(secret, auth.date, auth.region, auth.service), toSign);
 }
+
+/** The signature a client holding `secret` computes for `req` (also used by tests as an oracle-free signer). */
+export const sigv4Signature = (req: SignedRequest, auth: SigV4Authorization, secret: string): string =>
+  signatureBytes(req, auth, secret).toString('hex');
+
+/** The last `x-amz-date` parsed: every request signed within the same second carries the same one. */
+let lastAmzDate: { text: string; ms: number } = { text: '', ms: Number.NaN };
 
 /** `yyyymmddThhmmssZ` -> epoch ms, or NaN. */
 export function parseAmzDate(value: string | undefined): number {
+  if (value === lastAmzDate.text) return lastAmzDate.ms;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value ?? '');
   if (!m) return Number.NaN;
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  lastAmzDate = { text: value!, ms };
+  return ms;
 }
 
 /**
@@ -193,7 +227,7 @@ export function verifySigV4(
       message: `Signature expired: ${amzDate} is now earlier or later than the allowed 15 minutes from the server time.`,
     };
   }
-  const expected = Buffer.from(sigv4Signature(req, auth, secret), 'hex');
+  const expected = signatureBytes(req, auth, secret);
   const given = Buffer.from(auth.signature, 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { reason: 'mismatch' };
   return null;

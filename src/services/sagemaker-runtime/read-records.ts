@@ -7,7 +7,8 @@
 import { AwsError } from '../../core/aws-error.js';
 import { MAX_ID_LENGTH } from '../../core/decode-record.js';
 import { featureGroupOf, featureGroupRecord, viewFeaturesFor } from '../../core/feature-group-record.js';
-import type { FeatureValueString } from '../../core/sagemaker-record.js';
+import type { FeatureView } from '../../core/feature-view.js';
+import type { FeatureValueString, SageMakerSink } from '../../core/sagemaker-record.js';
 import { type ReadDeps, readOnlineFeatures } from '../read-features.js';
 import type { FeatureGroupIndex } from './feature-group-index.js';
 
@@ -29,11 +30,12 @@ export async function readRecords(
   const viewName = await deps.featureGroups.viewFor(req.featureGroupName);
   if (viewName === null) throw featureGroupNotFound(req.featureGroupName);
   const { view } = await deps.catalog.get(viewName);
-  const group = featureGroupOf(view);
-  const featureOrder = view.features.map((f) => f.name);
+  const { group, featureOrder } = planOf(view);
   const features = viewFeaturesFor(group, featureOrder, req.featureNames);
   // Ids no entity can have (Eddy's ids are 1..256 code units) are absent without a read.
-  const readable = req.recordIdentifiers.filter(isEntityId);
+  const readable = req.recordIdentifiers.every(isEntityId)
+    ? req.recordIdentifiers
+    : req.recordIdentifiers.filter(isEntityId);
   const out = await readOnlineFeatures(deps, {
     featureView: view.name,
     version: view.version,
@@ -42,15 +44,22 @@ export async function readRecords(
     features: features && features.length > 0 ? features : undefined,
     asOf: 'now',
   });
-  const found = new Map(out.results.map((r) => [r.entity, r]));
+  // Results come in the order of `readable`: by position when every id was readable, else by id.
+  const found = readable === req.recordIdentifiers ? null : new Map(out.results.map((r) => [r.entity, r]));
   const namesKey = req.featureNames ? req.featureNames.join(',') : '*';
-  return req.recordIdentifiers.map((id) => {
-    const r = found.get(id);
+  return req.recordIdentifiers.map((id, i) => {
+    const r = found ? found.get(id) : out.results[i];
     if (r?.status !== 'PRESENT' || r.eventTime === null) return null;
     // The read path memoizes values objects per entity state and tile: so is the record made from one.
-    const key = `${group.featureGroupName}\u0000${group.recordIdentifierFeatureName}\u0000${group.eventTimeFeatureName}\u0000${id}\u0000${r.eventTime}\u0000${namesKey}`;
     const memo = records.get(r.values);
-    if (memo?.key === key) return memo.record;
+    if (
+      memo?.group === group &&
+      memo.id === id &&
+      memo.eventTime === r.eventTime &&
+      memo.namesKey === namesKey
+    ) {
+      return memo.record;
+    }
     const record = featureGroupRecord(
       group,
       id,
@@ -59,13 +68,32 @@ export async function readRecords(
       r.values,
       req.featureNames,
     );
-    records.set(r.values, { key, record });
+    records.set(r.values, { group, id, eventTime: r.eventTime, namesKey, record });
     return record;
   });
 }
 
-/** The last record made from each values object (dropped with it). */
-const records = new WeakMap<object, { key: string; record: FeatureValueString[] }>();
+/** What a view version answers as: its group and its features in record order, derived once per version. */
+interface GroupPlan {
+  group: SageMakerSink;
+  featureOrder: string[];
+}
+const plans = new WeakMap<FeatureView, GroupPlan>();
+
+function planOf(view: FeatureView): GroupPlan {
+  let plan = plans.get(view);
+  if (!plan) {
+    plan = { group: featureGroupOf(view), featureOrder: view.features.map((f) => f.name) };
+    plans.set(view, plan);
+  }
+  return plan;
+}
+
+/** The last record made from each values object, with what it was made for (dropped with the values). */
+const records = new WeakMap<
+  object,
+  { group: SageMakerSink; id: string; eventTime: string; namesKey: string; record: FeatureValueString[] }
+>();
 
 const isEntityId = (id: string) => id.length > 0 && id.length <= MAX_ID_LENGTH;
 

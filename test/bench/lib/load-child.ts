@@ -1,16 +1,25 @@
 /**
- * The load generator, run as its own process (`node --import tsx load-child.ts <spec.json>`), so that it never
- * shares an event loop with the server under test. Reads a LoadSpec, runs autocannon once (bounded by both
- * `durationS` and `maxRequests`, so it always stops by itself), records every 2xx response time at full
- * resolution (autocannon's own histogram rounds to whole milliseconds) and prints one LoadResult as JSON.
+ * The load generator, run as its own process (`node --import tsx load-child.ts <job.json>`), so that it never
+ * shares an event loop with the server under test. Reads a LoadJob and prints its results as one JSON array.
+ * A closed load runs autocannon once (bounded by both `durationS` and `maxRequests`, so it always stops by
+ * itself) and records every 2xx response time at full resolution (autocannon's own histogram rounds to whole
+ * milliseconds); a paced one runs paced-load.ts.
  */
 import { readFileSync } from 'node:fs';
 import autocannon, { type RequestSpec } from 'autocannon';
-import type { LoadResult, LoadSpec } from './load.js';
+import type { LoadJob, LoadResult } from './load.js';
+import { pacedLoad } from './paced-load.js';
 import { percentile } from './stats.js';
 
-const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
-if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(spec.url)) throw new Error('load only goes to 127.0.0.1');
+const LOCAL = /^http:\/\/127\.0\.0\.1:\d+\//;
+const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadJob;
+if (job.kind === 'paced') {
+  if (!job.spec.targets.every((t) => LOCAL.test(t.url))) throw new Error('load only goes to 127.0.0.1');
+  process.stdout.write(`${JSON.stringify(await pacedLoad(job.spec))}\n`);
+  process.exit(0);
+}
+const spec = job.spec;
+if (!LOCAL.test(spec.url)) throw new Error('load only goes to 127.0.0.1');
 
 // Bodies are sent in order, each once (`amount` = their number), however many connections share them.
 let next = 0;
@@ -37,7 +46,6 @@ const instance = autocannon(
       ...spec.headers,
     },
     ...(spec.body !== undefined && { body: spec.body }),
-    ...(spec.overallRate !== undefined && { overallRate: spec.overallRate }),
     ...(requests && { requests }),
   },
   (err, result) => {
@@ -58,7 +66,7 @@ const instance = autocannon(
       p99Ms: percentile(latencies, 0.99),
       maxMs: latencies[latencies.length - 1] ?? 0,
     };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    process.stdout.write(`${JSON.stringify([out])}\n`);
   },
 );
 instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {

@@ -1,5 +1,6 @@
 /**
- * Runs one bounded autocannon load in a child process (lib/load-child.ts) and returns its summary.
+ * Runs one bounded load in a child process (lib/load-child.ts) and returns its summary: `runLoad` as fast as the
+ * server answers (autocannon), `runPaced` at a fixed rate, evenly spaced (lib/paced-load.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,8 +21,6 @@ export interface LoadSpec {
   /** … or these bodies, each sent once, in order (the load ends when they are sent; the child is killed if it
    * outlives `durationS` by a minute). */
   bodies?: string[];
-  /** Requests per second over all connections (default: as fast as the server answers). */
-  overallRate?: number;
   timeoutS?: number;
   /** Headers sent with every request (e.g. a key, or a SigV4 signature made once before the load). */
   headers?: Record<string, string>;
@@ -43,12 +42,49 @@ export interface LoadResult {
   maxMs: number;
 }
 
+/**
+ * Requests sent at a fixed rate, evenly spaced, in turn to each target (request i goes to target i mod n), over
+ * one pool of keep-alive connections: targets compared this way see the same moments of a busy machine.
+ */
+export interface PacedSpec {
+  /** Each must be on 127.0.0.1. */
+  targets: { url: string; method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }[];
+  /** Requests per second over all targets. */
+  overallRate: number;
+  /** The pool's size (a request waits for a free connection only when every one is busy). */
+  connections: number;
+  durationS: number;
+  timeoutS?: number;
+}
+
+/** What the child process is asked to run. */
+export type LoadJob = { kind: 'closed'; spec: LoadSpec } | { kind: 'paced'; spec: PacedSpec };
+
 const CHILD = new URL('./load-child.ts', import.meta.url).pathname;
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const [result] = await runChild({ kind: 'closed', spec }, spec.durationS);
+  checkResult(spec.url, result!);
+  return result!;
+}
+
+/** One result per target, in the order of `spec.targets`. */
+export async function runPaced(spec: PacedSpec): Promise<LoadResult[]> {
+  const results = await runChild({ kind: 'paced', spec }, spec.durationS);
+  for (const [i, r] of results.entries()) checkResult(spec.targets[i]!.url, r);
+  return results;
+}
+
+function checkResult(url: string, result: LoadResult) {
+  if (result.errors > 0 || result.non2xx > 0) {
+    throw new Error(`load against ${url} had ${result.errors} errors and ${result.non2xx} non-2xx`);
+  }
+}
+
+async function runChild(job: LoadJob, durationS: number): Promise<LoadResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-load-'));
   const specPath = join(dir, 'spec.json');
-  writeFileSync(specPath, JSON.stringify(spec));
+  writeFileSync(specPath, JSON.stringify(job));
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, specPath], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,16 +97,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     child.stderr.on('data', (d) => {
       err += d;
     });
-    // A hard bound on top of autocannon's own: the child is killed if it outlives its duration by a minute.
-    const guard = setTimeout(() => child.kill('SIGKILL'), (spec.durationS + 60) * 1000);
+    // A hard bound on top of the load's own: the child is killed if it outlives its duration by a minute.
+    const guard = setTimeout(() => child.kill('SIGKILL'), (durationS + 60) * 1000);
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     clearTimeout(guard);
     if (code !== 0) throw new Error(`load generator failed (${code}): ${err.trim().slice(0, 500)}`);
-    const result = JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
-    if (result.errors > 0 || result.non2xx > 0) {
-      throw new Error(`load against ${spec.url} had ${result.errors} errors and ${result.non2xx} non-2xx`);
-    }
-    return result;
+    return JSON.parse(out.trim().split('\n').pop()!) as LoadResult[];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
