@@ -5,7 +5,6 @@
  * headers trimmed) and compares signatures in constant time.
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
-import { type HmacKey, hmacKey, hmacSha256 } from './hmac-sha256.js';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 /** How far `x-amz-date` may be from the server's clock, as AWS allows. */
@@ -129,35 +128,28 @@ export function canonicalRequest(req: SignedRequest, signedHeaders: readonly str
 const sha256Hex = (text: string) => hash('sha256', text, 'hex');
 const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 
-/** Derived signing keys, prepared for HMAC, by secret, date, region and service (a few per key and day; bounded). */
-const signingKeys = new Map<string, HmacKey>();
+/** Derived signing keys by secret, date, region and service (a few per key and day; bounded). */
+const signingKeys = new Map<string, Buffer>();
 const MAX_SIGNING_KEYS = 256;
 
 /** The key used last (a client signs request after request with one key): checked before the map. */
-let lastKey: { secret: string; date: string; region: string; service: string; key: HmacKey | null } = {
+let lastKey: { secret: string; date: string; region: string; service: string; key: Buffer } = {
   secret: '',
   date: '',
   region: '',
   service: '',
-  key: null,
+  key: Buffer.alloc(0),
 };
 
-/** The SigV4 signing key of `secret` for one day, region and service, prepared for hmacSha256. */
-export function signingKey(secret: string, date: string, region: string, service: string): HmacKey {
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
   const last = lastKey;
-  if (
-    last.key &&
-    last.secret === secret &&
-    last.date === date &&
-    last.region === region &&
-    last.service === service
-  ) {
+  if (last.secret === secret && last.date === date && last.region === region && last.service === service) {
     return last.key;
   }
   const id = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
   let key = signingKeys.get(id);
   if (!key) {
-    key = hmacKey(hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request'));
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
     if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
     signingKeys.set(id, key);
   }
@@ -170,7 +162,9 @@ function signatureBytes(req: SignedRequest, auth: SigV4Authorization, secret: st
   const amzDate = req.headers['x-amz-date'] ?? '';
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const toSign = `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest(req, auth.signedHeaders))}`;
-  return hmacSha256(signingKey(secret, auth.date, auth.region, auth.service), toSign);
+  return createHmac('sha256', signingKey(secret, auth.date, auth.region, auth.service))
+    .update(toSign, 'utf8')
+    .digest();
 }
 
 /** The signature a client holding `secret` computes for `req` (also used by tests as an oracle-free signer). */
