@@ -39,6 +39,9 @@ export function isConnectionError(err: unknown): boolean {
   return (
     err.name === 'MaxRetriesPerRequestError' ||
     err.name === 'ReplicaAckError' ||
+    // A Redis Cluster client between slot maps (a failover): no node answered, or redirections ran out.
+    err.name === 'ClusterAllFailedError' ||
+    /Too many Cluster redirections|None of startup nodes is available/.test(err.message) ||
     /Connection is closed|Stream isn't writeable|LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|READONLY|kept changing/.test(
       err.message,
     )

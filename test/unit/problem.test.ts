@@ -16,7 +16,11 @@ test('Redis unreachable or failing over is 503 UNAVAILABLE, with no internal det
   const exhausted = Object.assign(new Error('Reached the max retries per request limit'), {
     name: 'MaxRetriesPerRequestError',
   });
-  for (const err of [refused, clusterDown, exhausted]) {
+  const noNode = Object.assign(new Error('Failed to refresh slots cache.'), {
+    name: 'ClusterAllFailedError',
+  });
+  const redirections = new Error('Too many Cluster redirections. Last error: Error: Connection is closed.');
+  for (const err of [refused, clusterDown, exhausted, noNode, redirections]) {
     const p = toProblem(err);
     assert.deepEqual([p.status, p.code, p.detail], [503, 'UNAVAILABLE', 'the store is unavailable; retry']);
   }

@@ -30,6 +30,10 @@ const encoder = new TextEncoder();
 
 type Side = 'standalone' | 'cluster';
 
+/** Cluster rate over standalone rate of each alternated pair, in the order run (how far the machine's noise goes). */
+const pairRatios = (runs: Record<Side, readonly { rate: number }[]>) =>
+  runs.cluster.map((c, i) => `${(c.rate / runs.standalone[i]!.rate).toFixed(2)}×`).join(', ');
+
 /** The context of one side: the run's standalone Redis, or its cluster. */
 function sideContext(ctx: BenchContext, side: Side): BenchContext {
   const { redisClusterNodes: _none, ...standalone } = ctx;
@@ -47,11 +51,11 @@ const order = (round: number): Side[] =>
 
 export async function clusterScenario(ctx: BenchContext): Promise<Figure[]> {
   if (!ctx.cluster) throw new Error('the cluster scenario runs with --cluster');
-  const rounds = ctx.quick ? 1 : 2;
   const workers = workerProcesses(ctx.workers);
+  // Push runs last a few seconds each: three pairs; a Kinesis drain about 20 s: two (one each with --quick).
   return [
-    ...(await pushFigures(ctx, rounds, workers)),
-    ...(await kinesisFigures(ctx, rounds, workers)),
+    ...(await pushFigures(ctx, ctx.quick ? 1 : 3, workers)),
+    ...(await kinesisFigures(ctx, ctx.quick ? 1 : 2, workers)),
     ...(await readFigures(ctx)),
   ];
 }
@@ -84,7 +88,8 @@ async function pushFigures(ctx: BenchContext, rounds: number, workers: string): 
       baseline: { label: 'one Redis server, same run', value: rate(runs.standalone) },
       target: TARGET,
       notes:
-        `medians of ${rounds} run(s) each, alternated; cluster ${runs.cluster.map((r) => fmt(r.rate)).join(', ')} rec/s, ` +
+        `medians of ${rounds} run(s) each, alternated; ratio per pair ${pairRatios(runs)}; ` +
+        `cluster ${runs.cluster.map((r) => fmt(r.rate)).join(', ')} rec/s, ` +
         `one server ${runs.standalone.map((r) => fmt(r.rate)).join(', ')} rec/s. Share of the cluster's Redis CPU by ` +
         `node: ${shares}. Cluster run: ${runs.cluster[0]!.notes}. One server: ${runs.standalone[0]!.notes}`,
     }),
@@ -167,7 +172,8 @@ async function kinesisFigures(ctx: BenchContext, rounds: number, workers: string
       baseline: { label: 'one Redis server, same run', value: rate('standalone') },
       target: TARGET,
       notes:
-        `medians of ${rounds} drain(s) each, alternated, from registering the view to all counted: cluster ` +
+        `medians of ${rounds} drain(s) each, alternated; ratio per pair ${pairRatios(runs)}; from registering the ` +
+        `view to all counted: cluster ` +
         `${runs.cluster.map((r) => `${r.seconds.toFixed(2)} s`).join(', ')}, one server ` +
         `${runs.standalone.map((r) => `${r.seconds.toFixed(2)} s`).join(', ')}; Redis CPU per 1,000 records: cluster ` +
         `(all 6 nodes) ${cpuPerThousand('cluster')} s, one server ${cpuPerThousand('standalone')} s`,
