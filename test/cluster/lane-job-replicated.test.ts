@@ -74,10 +74,12 @@ test('no replica connected: the check fails as unavailable, and a worker retries
   // The queue's master loses its replica: the replica is killed (the helper kills what it started).
   const slot = calculateSlot(job.queueQualifiedName);
   const probe = cluster.client();
-  const ranges = (await probe.call('CLUSTER', 'SLOTS')) as [number, number, ...[string, number][]][];
+  const ranges = (await probe.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
   probe.disconnect();
-  const replicaPort = ranges.find(([from, to]) => slot >= from && slot <= to)![3]![1];
-  await cluster.killNode(replicaPort);
+  const masterPort = ranges.find(([from, to]) => slot >= from && slot <= to)![2][1];
+  const replicas = await cluster.replicasOf(masterPort);
+  assert.equal(replicas.length, 1, 'the queue master has one replica');
+  await cluster.killNode(replicas[0]!);
   const err = await laneJobReplicated(connection, ACK, job, token, 30_000).then(
     () => null,
     (e: unknown) => e,

@@ -26,6 +26,8 @@ export interface PrivateCluster {
   client(options?: RedisOptions): Redis;
   /** Ports of the current masters. */
   masters(): Promise<number[]>;
+  /** Ports of the replicas connected to the master on `port` (from its INFO replication). */
+  replicasOf(port: number): Promise<number[]>;
   /** Resolves once every live replica has everything its master wrote so far (replication offsets equal). */
   replicated(): Promise<void>;
   /** Starts a killed node again on its port and config: it rejoins as a replica of the master that replaced it. */
@@ -37,7 +39,9 @@ export interface PrivateCluster {
   stop(): Promise<void>;
 }
 
-const NODE_TIMEOUT_MS = 1000;
+/** Small, so a failover takes seconds; not smaller: a node starved of CPU on a busy machine for this long is
+ * taken for dead. */
+const NODE_TIMEOUT_MS = 2000;
 
 export async function startPrivateCluster(): Promise<PrivateCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-cluster-'));
@@ -114,6 +118,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       const roles = await Promise.all(live.map((n) => nodeInfo(n.port, 'replication')));
       return live.filter((_, i) => /role:master/.test(roles[i]!)).map((n) => n.port);
     },
+    replicasOf: (port) => replicasOf(port),
     async replicated() {
       const deadline = Date.now() + 10_000;
       for (;;) {
