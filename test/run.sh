@@ -14,7 +14,7 @@ files=()
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
 node --import tsx --test --test-concurrency=2 --test-timeout=300000 "$@" "${files[@]}"
 # The integration suites that must hold on a Redis Cluster too, each file on a private 3-master cluster
-# (test/helpers/redis-cluster.ts).
+# (test/helpers/redis-cluster.ts), and the cluster's own tests (test/cluster/: failover).
 if [ "$suite" != unit ]; then
   TEST_REDIS=cluster node --import tsx --test --test-concurrency=2 --test-timeout=300000 "$@" \
     test/integration/push-and-read.test.ts test/integration/online-oracle.test.ts \
@@ -22,5 +22,5 @@ if [ "$suite" != unit ]; then
     test/integration/sagemaker-sink.test.ts test/integration/readiness.test.ts \
     test/integration/limits.test.ts test/integration/push-jobs.test.ts \
     test/integration/push-lane-resilience.test.ts test/integration/close-early.test.ts \
-    test/cluster/spread.test.ts
+    test/cluster/**/*.test.ts
 fi

@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { bullPrefix } from '../src/adapters/queue/bull-prefix.js';
 import { dropAppliedRecords } from '../src/adapters/queue/drop-applied-records.js';
 import { type LaneEpochs, laneEpochs } from '../src/adapters/queue/lane-epoch.js';
+import { laneJobReplicated } from '../src/adapters/queue/lane-job-replicated.js';
 import { decodePushEvents, pushEventCount, withoutEvents } from '../src/adapters/queue/push-job-codec.js';
 import { type LaneFollowers, laneFollowers } from '../src/adapters/queue/push-lane-followers.js';
 import {
@@ -24,6 +25,7 @@ import {
   pushLaneQueueName,
 } from '../src/adapters/queue/registry.js';
 import { NEVER_FAIL_STALLED } from '../src/adapters/queue/stall-policy.js';
+import { NO_REPLICA_ACK, type ReplicaAck } from '../src/adapters/redis/replica-ack.js';
 import type { DeadLetterStore } from '../src/ports/dead-letters.js';
 import type { IngestMetrics } from '../src/ports/metrics.js';
 import type { PushJob } from '../src/ports/push-lanes.js';
@@ -45,6 +47,8 @@ export interface PushLaneWorkerDeps extends ApplyDeps {
   connection: Redis;
   keyPrefix: string;
   lanes: number;
+  /** Replicas that must hold a lane job before it is applied (lane-job-replicated.ts); none by default. */
+  replicaAck?: ReplicaAck;
   log: Logger;
   /** Observes each batch's apply time (including in-job retries). */
   metrics?: IngestMetrics;
@@ -52,6 +56,9 @@ export interface PushLaneWorkerDeps extends ApplyDeps {
 
 /** Events applied together at most when jobs waiting behind a lane's head are applied with it. */
 const MAX_COALESCED_EVENTS = 50_000;
+
+/** BullMQ's default lock duration, named: the replica check extends the lock by it. */
+const LOCK_MS = 30_000;
 
 /** What every lane worker shares: one job at a time, and a stalled job is never failed, only run again. */
 export const PUSH_LANE_WORKER_OPTIONS = { concurrency: 1, maxStalledCount: NEVER_FAIL_STALLED } as const;
@@ -107,8 +114,16 @@ function startLaneWorker(context: LaneContext, lane: number): Worker<PushBatchDa
   const { deps, log } = context;
   const worker = new Worker<PushBatchData, BatchResult>(
     pushLaneQueueName(lane),
-    async (job) => {
+    async (job, token) => {
       const started = performance.now();
+      const held = await context.retry(
+        () => laneJobReplicated(deps.connection, deps.replicaAck ?? NO_REPLICA_ACK, job, token!, LOCK_MS),
+        'replica check',
+        lane,
+        job.id!,
+      );
+      // Gone from this worker (lost with a failed master, or stalled and taken by another): not applied here.
+      if (!held) return { accepted: 0, late: 0, duplicate: 0, failed: 0 };
       const result = await applyOrDeadLetter(context, lane, job.id!, job.data).finally(() =>
         deps.metrics?.observeBatchApply('push', (performance.now() - started) / 1000),
       );
@@ -119,6 +134,7 @@ function startLaneWorker(context: LaneContext, lane: number): Worker<PushBatchDa
       connection: deps.connection,
       prefix: bullPrefix(deps.connection, deps.keyPrefix, pushLaneQueueName(lane)),
       ...PUSH_LANE_WORKER_OPTIONS,
+      lockDuration: LOCK_MS,
     },
   );
   worker.on('error', (err) => log.error({ lane, err: String(err) }, 'worker error'));

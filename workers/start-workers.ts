@@ -34,6 +34,7 @@ export async function startWorkers(ports: WorkerPorts, overrides: WorkerOverride
     connection: ports.connection,
     keyPrefix: config.keyPrefix,
     lanes: config.pushLanes,
+    replicaAck: ports.connection.replicaAck,
     log,
   });
   const kinesis = await startKinesisIngestion({

@@ -63,7 +63,7 @@ export default function pushRecordsRoute(app: FastifyInstance) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Receipt, 202: Receipt, ...problemResponses(400, 404, 413, 415, 504) },
+        response: { 200: Receipt, 202: Receipt, ...problemResponses(400, 404, 413, 415, 503, 504) },
       },
     },
     async (request, reply) => {

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { EddyError, type ErrorCode } from '../core/errors.js';
+import { isConnectionError } from '../services/retry-in-place.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -109,6 +110,8 @@ export function toProblem(err: FastifyError | Error): Problem {
       return problem('VALIDATION_FAILED', 'request body is not valid JSON', { field: '/body' });
   }
   if (fe.statusCode === 429) return problem('RATE_LIMITED', 'rate limit exceeded');
+  // Redis unreachable or failing over: nothing was promised, the client may retry.
+  if (isConnectionError(err)) return problem('UNAVAILABLE', 'the store is unavailable; retry');
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     if (fe instanceof SyntaxError)
       return problem('VALIDATION_FAILED', 'request body is not valid JSON', { field: '/body' });

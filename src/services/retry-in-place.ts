@@ -24,7 +24,10 @@ export async function retryInPlace<T>(op: () => Promise<T>, options: RetryOption
   }
 }
 
-/** Errors that come from the connection to Redis (or another backend) rather than from the data. */
+/**
+ * Errors that come from the connection to Redis (or another backend) rather than from the data, including a
+ * write that too few replicas acknowledged (adapters/redis/replica-ack.ts): it passes once a replica is back.
+ */
 export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as NodeJS.ErrnoException).code;
@@ -35,6 +38,10 @@ export function isConnectionError(err: unknown): boolean {
     return true;
   return (
     err.name === 'MaxRetriesPerRequestError' ||
+    err.name === 'ReplicaAckError' ||
+    // A Redis Cluster client between slot maps (a failover): no node answered, or redirections ran out.
+    err.name === 'ClusterAllFailedError' ||
+    /Too many Cluster redirections|None of startup nodes is available/.test(err.message) ||
     /Connection is closed|Stream isn't writeable|LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|READONLY|kept changing/.test(
       err.message,
     )

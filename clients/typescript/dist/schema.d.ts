@@ -1383,6 +1383,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (application/problem+json) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (application/problem+json) */
             504: {
                 headers: {
                     [name: string]: unknown;

@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import { entityVersionKey } from './keys.js';
 import type { ReadEntities, ReadEntityReply } from './read-entities-script.js';
-import { groupBySlot, inKeyOrder } from './slot-rule.js';
+import { groupBySlot, inKeyOrder, sendPerNode } from './slot-rule.js';
 
 /** A reply with the version the call sent for its key ('' = none). */
 export interface EntityAnswer {
@@ -65,10 +65,12 @@ export function askEntityVersions(
   };
 }
 
-/** MGET of `keys`, one MGET per slot group (slot-rule.ts); values in the keys' order. */
+/** MGET of `keys`, one MGET per slot group, one pipeline per node (slot-rule.ts); values in the keys' order. */
 async function mgetBySlot(redis: Redis, keys: string[]): Promise<(string | null)[]> {
   const parts = groupBySlot(redis, keys, keys.length);
   if (parts.length === 1) return redis.mget(keys);
-  const replies = await Promise.all(parts.map((part) => redis.mget(part.map((i) => keys[i]!))));
+  const replies = await sendPerNode<(string | null)[]>(redis, keys, parts, (pipeline, part) =>
+    pipeline.mget(part.map((i) => keys[i]!)),
+  );
   return inKeyOrder(parts, replies, keys.length);
 }

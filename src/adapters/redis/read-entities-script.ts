@@ -3,7 +3,7 @@
  * version the caller has cached, answered with nothing, "unchanged" or the version and the encoded state.
  */
 import type { Redis } from 'ioredis';
-import { groupBySlot, inKeyOrder } from './slot-rule.js';
+import { groupBySlot, inKeyOrder, sendPerNode } from './slot-rule.js';
 
 /**
  * KEYS: entity hashes. ARGV[i]: the `v` cached for KEYS[i] ('' for none). Returns, per key: nil (no state), 1
@@ -42,9 +42,11 @@ export function readEntitiesScript(redis: Redis): ReadEntities {
   return async (keys, versions) => {
     const parts = groupBySlot(redis, keys, keys.length);
     if (parts.length === 1) return r.eddyReadEntitiesBuffer(keys.length, ...keys, ...versions);
-    const replies = await Promise.all(
-      parts.map((part) =>
-        r.eddyReadEntitiesBuffer(part.length, ...part.map((i) => keys[i]!), ...part.map((i) => versions[i]!)),
+    const replies = await sendPerNode<ReadEntityReply[]>(redis, keys, parts, (pipeline, part) =>
+      (pipeline as unknown as ReadCommands).eddyReadEntitiesBuffer(
+        part.length,
+        ...part.map((i) => keys[i]!),
+        ...part.map((i) => versions[i]!),
       ),
     );
     return inKeyOrder(parts, replies, keys.length);

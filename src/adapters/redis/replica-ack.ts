@@ -8,6 +8,7 @@
  */
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
+import { EddyError, ErrorCode } from '../../core/errors.js';
 
 export interface ReplicaAck {
   /** Replicas that must hold a write before it counts as done; 0 sends no WAIT. */
@@ -17,9 +18,14 @@ export interface ReplicaAck {
 
 export const NO_REPLICA_ACK: ReplicaAck = { replicas: 0, timeoutMs: 0 };
 
-export class ReplicaAckError extends Error {
+/**
+ * Too few replicas acknowledged a write (none may be connected yet, e.g. right after a failover). Unavailable,
+ * not failed: the API answers 503 and the caller retries; a worker retries in place (services/retry-in-place.ts
+ * knows it by its name).
+ */
+export class ReplicaAckError extends EddyError {
   constructor(asked: number, got: number) {
-    super(`only ${got} of ${asked} replicas acknowledged a write in time`);
+    super(ErrorCode.UNAVAILABLE, `only ${got} of ${asked} replicas acknowledged a write in time; retry`);
     this.name = 'ReplicaAckError';
   }
 }

@@ -5,7 +5,7 @@
  * figures use them to say which process sets the ceiling, and whether it was short of a core.
  */
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -61,4 +61,18 @@ export async function measureCpu<T>(
   }
   if (redis) cpu.redis = (await redisCpuSeconds(redis)) - redisBefore;
   return { result, cpu, waited };
+}
+
+/**
+ * CPU seconds each of the Redis servers at `urls` has used so far (a cluster's nodes, or one server), read
+ * together; `stop()` closes the connections.
+ */
+export function redisServersCpu(urls: readonly string[]) {
+  const clients = urls.map((url) => new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 }));
+  return {
+    read: () => Promise.all(clients.map((c) => redisCpuSeconds(c))),
+    stop: () => {
+      for (const c of clients) c.disconnect();
+    },
+  };
 }

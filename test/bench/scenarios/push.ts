@@ -7,12 +7,11 @@
  * (notes).
  */
 
-import { Redis } from 'ioredis';
 import { seededRandom } from '../../../src/core/seeded-random.js';
 import { bodies, ingestView, reading, sensorId } from '../data.js';
 import { startEddy } from '../lib/children.js';
 import { type BenchContext, eddyEnv } from '../lib/context.js';
-import { processCpuSeconds, redisCpuSeconds } from '../lib/cpu.js';
+import { processCpuSeconds, redisServersCpu } from '../lib/cpu.js';
 import { call, processed, waitCounted } from '../lib/http.js';
 import { runLoad } from '../lib/load.js';
 import { type Figure, judge } from '../lib/report.js';
@@ -66,12 +65,15 @@ export function flatWorkload(): PushWorkload {
 export interface PushRun {
   rate: number;
   notes: string;
+  /** CPU seconds each Redis server (ctx.redisServers, in order) used while the run was measured. */
+  redisCpu: number[];
+  seconds: number;
 }
 
 /**
  * One run on a fresh key prefix. `api + worker`: the scale-out layout (`npm run start:api` and `npm run
- * start:worker`, as docker/compose.yml runs them): one process answers the pushes, the other applies them.
- * `all`: both in one process (`npm start`).
+ * start:worker`, as docker/compose.yml runs them): one process answers the pushes, `ctx.workers` others (1 unless
+ * `--workers N`) apply them. `all`: both in one process (`npm start`).
  */
 export async function runPush(
   ctx: BenchContext,
@@ -87,10 +89,15 @@ export async function runPush(
       ? [await startEddy(ctx.redisUrl, { env: eddyEnv(ctx, prefix), ...profile })]
       : [
           await startEddy(ctx.redisUrl, { role: 'api', env: eddyEnv(ctx, prefix), ...profile }),
-          await startEddy(ctx.redisUrl, { role: 'worker', env: eddyEnv(ctx, prefix), ...profile }),
+          ...(await Promise.all(
+            Array.from({ length: ctx.workers }, () =>
+              startEddy(ctx.redisUrl, { role: 'worker', env: eddyEnv(ctx, prefix), ...profile }),
+            ),
+          )),
         ];
   const eddy = processes[0]!;
-  const redis = new Redis(ctx.redisUrl);
+  const redisCpu = redisServersCpu(ctx.redisServers);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   try {
     await call('POST', `${eddy.url}/v1/feature-views`, workload.view(VIEW));
     // Warm-up on another view (JIT, connections, scripts loaded), so the measured view starts empty.
@@ -104,7 +111,7 @@ export async function runPush(
       `${tag} (${layout}, run ${run}): ${workload.label}, ${payload.length} requests, ${CONNECTIONS} connections`,
     );
     const eddyCpu = () => processes.reduce((sum, p) => sum + processCpuSeconds(p.pid), 0);
-    const cpuBefore = { eddy: eddyCpu(), redis: await redisCpuSeconds(redis) };
+    const cpuBefore = { eddy: eddyCpu(), redis: await redisCpu.read() };
     const load = runLoad({
       method: 'POST',
       url: `${eddy.url}/v1/feature-views/${VIEW}/records`,
@@ -116,21 +123,28 @@ export async function runPush(
     });
     const done = waitCounted(eddy.url, VIEW, workload.events, 180_000, 10);
     const [sent, counted] = await Promise.all([load, done]);
-    const cpu = { eddy: eddyCpu() - cpuBefore.eddy, redis: (await redisCpuSeconds(redis)) - cpuBefore.redis };
+    const redisAfter = await redisCpu.read();
+    const byServer = redisAfter.map((c, i) => c - cpuBefore.redis[i]!);
+    const cpu = { eddy: eddyCpu() - cpuBefore.eddy, redis: sum(byServer) };
     const endEpoch = Date.now() - (performance.now() - counted.at);
     const seconds = (endEpoch - sent.startedAtMs) / 1000;
     const rate = workload.events / seconds;
     const sendRate = workload.events / sent.elapsedS;
     const pct = (s: number) => `${Math.round((100 * s) / seconds)}%`;
+    const workers = layout === 'all' ? '' : ` (${ctx.workers} worker process${ctx.workers > 1 ? 'es' : ''})`;
     return {
       rate,
-      notes: `${layout}: ${seconds.toFixed(2)} s from the first request to all counted (${JSON.stringify(counted.counts)}); requests answered at ${Math.round(sendRate).toLocaleString('en-US')} events/s, p99 ${sent.p99Ms.toFixed(0)} ms; ${processed(counted.counts)} counted; CPU of one core meanwhile: Eddy ${pct(cpu.eddy)}, Redis ${pct(cpu.redis)}`,
+      redisCpu: byServer,
+      seconds,
+      notes: `${layout}${workers}: ${seconds.toFixed(2)} s from the first request to all counted (${JSON.stringify(counted.counts)}); requests answered at ${Math.round(sendRate).toLocaleString('en-US')} events/s, p99 ${sent.p99Ms.toFixed(0)} ms; ${processed(counted.counts)} counted; CPU of one core meanwhile: Eddy ${pct(cpu.eddy)}, Redis ${pct(cpu.redis)}`,
     };
   } finally {
-    redis.disconnect();
+    redisCpu.stop();
     for (const p of processes) await p.stop();
   }
 }
+
+export const workerProcesses = (n: number) => (n === 1 ? 'worker process' : `${n} worker processes`);
 
 /**
  * The figure is the scale-out layout (one API process, one worker process: on 2 cores a single Node process
@@ -146,7 +160,7 @@ export async function pushScenario(ctx: BenchContext): Promise<Figure[]> {
   const rates = splits.map((r) => Math.round(r.rate).toLocaleString('en-US')).join(', ');
   return [
     judge({
-      scenario: `ingest via push, ${(ENTITIES * PER_ENTITY).toLocaleString('en-US')} records, ${ENTITIES.toLocaleString('en-US')} entities, API + worker process`,
+      scenario: `ingest via push, ${(ENTITIES * PER_ENTITY).toLocaleString('en-US')} records, ${ENTITIES.toLocaleString('en-US')} entities, API + ${workerProcesses(ctx.workers)}`,
       figure: 'records/s into online state',
       value: split.rate,
       unit: 'rec/s',
