@@ -124,7 +124,7 @@ export function addToTile(
   }
 }
 
-/** What most prunes return: shared, as a typed array costs more to allocate than a batch of one event to apply. */
+/** What most prunes return, shared: a typed array allocated per call cost more than applying a small batch. */
 const NOTHING_PRUNED = new Float64Array(0);
 
 /**
