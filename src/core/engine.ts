@@ -132,20 +132,15 @@ export function applyEvents(
   const outcome: ApplyOutcome = { accepted: 0, late: 0, duplicate: 0 };
   if (retainedTiles > 0) reserveTiles(state, stride, Math.min(tileRuns(events, g), retainedTiles + 1));
   for (const e of events) {
-    const wm = state.watermark;
-    if (wm !== null && e.t < wm - lateness) {
-      outcome.late++;
-      continue;
-    }
-    if (e.id !== undefined && wm !== null && isRemembered(state, e.id, wm - lateness)) {
-      outcome.duplicate++;
+    const verdict = admitEvent(state, e, lateness);
+    if (verdict !== 'accepted') {
+      if (verdict === 'late') outcome.late++;
+      else outcome.duplicate++;
       continue;
     }
     outcome.accepted++;
     const arrival = state.arrivals++;
-    const w = wm === null || e.t > wm ? e.t : wm;
-    state.watermark = w;
-    if (e.id !== undefined) rememberId(state, e.id, e.t);
+    const w = state.watermark!;
     for (let i = 0; i < fieldCount; i++) {
       const v = e.values[fields[i]!];
       values[i] = typeof v === 'number' && Number.isFinite(v) ? v : undefined;
@@ -194,9 +189,46 @@ export function applyEvents(
     }
     if (plan.sketches.length > 0)
       pruneSketchTiles(state.sketches, tileOf(state.watermark, g) - retainedTiles);
-    pruneIds(state, state.watermark - lateness, Math.max(g, lateness / 2));
+    pruneAdmittedIds(state, g, lateness);
   }
   return outcome;
+}
+
+/**
+ * Makes room in `state` for the tiles that `events` (in event-time order) will add, so that applying them over
+ * several calls allocates the tile array once (point-in-time rows apply an entity's events a few at a time).
+ */
+export function reserveTilesFor(
+  view: CompiledView,
+  state: EntityState,
+  events: readonly EngineEvent[],
+): void {
+  const { retainedTiles, granularityMs, stride } = planOf(view);
+  if (retainedTiles > 0)
+    reserveTiles(state, stride, Math.min(tileRuns(events, granularityMs), retainedTiles + 1));
+}
+
+/** What ingestion makes of an entity's next event in arrival order (docs/semantics.md). */
+export type Verdict = 'accepted' | 'late' | 'duplicate';
+
+/**
+ * Judges an entity's next event as `applyEvents` does, before it touches tiles: late when t < watermark -
+ * allowedLateness, else a duplicate when its id is remembered, else accepted (the watermark moves, the id is
+ * remembered). The point-in-time judge calls it alone (point-in-time.ts); call `pruneAdmittedIds` after.
+ */
+export function admitEvent(state: EntityState, e: EngineEvent, latenessMs: number): Verdict {
+  const wm = state.watermark;
+  if (wm !== null && e.t < wm - latenessMs) return 'late';
+  if (e.id !== undefined && wm !== null && isRemembered(state, e.id, wm - latenessMs)) return 'duplicate';
+  state.watermark = wm === null || e.t > wm ? e.t : wm;
+  if (e.id !== undefined) rememberId(state, e.id, e.t);
+  return 'accepted';
+}
+
+/** Bounds the ids `admitEvent` remembers (event-ids.ts: answers stay exact whenever it runs). */
+export function pruneAdmittedIds(state: EntityState, granularityMs: number, latenessMs: number): void {
+  if (state.watermark === null) return;
+  pruneIds(state, state.watermark - latenessMs, Math.max(granularityMs, latenessMs / 2));
 }
 
 /** What a tile keeps beyond moments and last, when the view's features need it (engine-plan.ts). */

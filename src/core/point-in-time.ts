@@ -9,12 +9,15 @@
  * duplicate stays out of every row, as it stays out of the online state.
  */
 import {
+  admitEvent,
   applyEvents,
   type EntityState,
   emptyValues,
   evaluate,
   type FeatureValues,
   newEntityState,
+  pruneAdmittedIds,
+  reserveTilesFor,
 } from './engine.js';
 import type { EngineEvent } from './event.js';
 import type { CompiledFeature, CompiledView } from './feature-view.js';
@@ -27,32 +30,22 @@ export interface PointInTimeRow {
   values: FeatureValues;
 }
 
-const judgeViews = new WeakMap<CompiledView, CompiledView>();
-
-/** The view without features: applyEvents then only judges (lateness, ids) and keeps no tiles. */
-function judgeViewOf(view: CompiledView): CompiledView {
-  let judge = judgeViews.get(view);
-  if (judge === undefined) {
-    judge = { ...view, features: [], fields: [], retainedTiles: 0, eventsPerField: {} };
-    judgeViews.set(view, judge);
-  }
-  return judge;
-}
-
-/** Judges one entity's events in source order with the engine's own rules (applyEvents on a featureless view). */
+/** Judges one entity's events in source order with the engine's own rule (`admitEvent`, as applyEvents uses it). */
 export class EntityJudge {
   private readonly state: EntityState = newEntityState();
-  private readonly one: EngineEvent[] = [];
-  private readonly judgeView: CompiledView;
+  private readonly granularityMs: number;
+  private readonly latenessMs: number;
 
   constructor(view: CompiledView) {
-    this.judgeView = judgeViewOf(view);
+    this.granularityMs = view.granularityMs;
+    this.latenessMs = view.allowedLatenessMs;
   }
 
   /** Whether the next event in source order is accepted (false: late or a duplicate). */
   accepts(event: EngineEvent): boolean {
-    this.one[0] = event;
-    return applyEvents(this.judgeView, this.state, this.one).accepted === 1;
+    if (admitEvent(this.state, event, this.latenessMs) !== 'accepted') return false;
+    if (event.id !== undefined) pruneAdmittedIds(this.state, this.granularityMs, this.latenessMs);
+    return true;
   }
 }
 
@@ -78,10 +71,9 @@ export function featuresAtTimes(
   boundary: Boundary,
   features: readonly CompiledFeature[] = view.features,
 ): PointInTimeRow[] {
-  const byTime = accepted.map((e, i) => ({ e, i }));
-  byTime.sort((a, b) => a.e.t - b.e.t || a.i - b.i);
-  const ordered = byTime.map((x) => x.e);
+  const ordered = inTimeOrder(accepted);
   const state = newEntityState();
+  reserveTilesFor(view, state, ordered);
   const all = features === view.features ? undefined : features;
   const empty = emptyValues(features);
   const rows: PointInTimeRow[] = [];
@@ -104,4 +96,11 @@ export function featuresAtTimes(
     );
   }
   return rows;
+}
+
+/** The events by event time, source order within equal times (Array#sort is stable); no copy when already so. */
+function inTimeOrder(events: readonly EngineEvent[]): readonly EngineEvent[] {
+  for (let i = 1; i < events.length; i++)
+    if (events[i - 1]!.t > events[i]!.t) return [...events].sort((a, b) => a.t - b.t);
+  return events;
 }

@@ -124,6 +124,9 @@ export function addToTile(
   }
 }
 
+/** What most prunes return, shared: a typed array allocated per call cost more than applying a small batch. */
+const NOTHING_PRUNED = new Float64Array(0);
+
 /**
  * Removes the tiles with index <= floorIdx (a prefix: no copy, the view moves forward) and returns them as a
  * view of the same buffer; nothing writes there again (appends and moves stay inside or after the new view).
@@ -131,7 +134,7 @@ export function addToTile(
 export function pruneTiles(holder: TileHolder, stride: number, floorIdx: number): Float64Array {
   const tiles = holder.tiles;
   const cut = lowerBound(tiles, stride, floorIdx + 1) * stride;
-  if (cut === 0) return emptyTiles();
+  if (cut === 0) return NOTHING_PRUNED;
   holder.tiles = tiles.subarray(cut);
   return tiles.subarray(0, cut);
 }

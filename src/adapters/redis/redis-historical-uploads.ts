@@ -41,10 +41,21 @@ export function redisHistoricalUploads(redis: Redis, keys: HistoricalKeys, ttlMs
     },
     async *chunks(id) {
       const key = keys.uploadLines(id);
-      for (let at = 0; ; at += READ_CHUNKS) {
-        const chunks = await redis.lrange(key, at, at + READ_CHUNKS - 1);
+      const range = (at: number) => {
+        const read = redis.lrange(key, at, at + READ_CHUNKS - 1);
+        read.catch(() => {}); // awaited below, unless the reader stops first
+        return read;
+      };
+      // The next LRANGE is on its way while the caller works through this one's chunks.
+      let next = range(0);
+      for (let at = READ_CHUNKS; ; at += READ_CHUNKS) {
+        const chunks = await next;
+        if (chunks.length < READ_CHUNKS) {
+          yield* chunks;
+          return;
+        }
+        next = range(at);
         yield* chunks;
-        if (chunks.length < READ_CHUNKS) return;
       }
     },
   };

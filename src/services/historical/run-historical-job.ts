@@ -2,7 +2,8 @@
  * Runs one historical-features job (docs/semantics.md#point-in-time-training-data) on a worker.
  *
  * Memory bound: a pass holds the spine rows of one entity partition and, for those entities only, their accepted
- * events (a few dozen bytes each plus the values). The job starts with enough partitions for the spine
+ * events (8 bytes for the time and for each of the view's fields, outside the JS heap: accepted-events.ts). The
+ * job starts with enough partitions for the spine
  * (`maxRows` rows each) and the events upload (`maxEvents` events each); a pass that still holds more than
  * `maxEvents` events restarts with twice the partitions. Every pass reads the whole events source, in order.
  *
@@ -15,8 +16,8 @@
  */
 import { decodeRecordEvents } from '../../core/decode-record.js';
 import { EddyError, ErrorCode } from '../../core/errors.js';
-import type { EngineEvent } from '../../core/event.js';
 import type { CompiledFeature, CompiledView } from '../../core/feature-view.js';
+import { AcceptedEvents } from '../../core/historical/accepted-events.js';
 import { emptyProgress, type HistoricalProgress } from '../../core/historical/job.js';
 import { STATUS_COLUMN, trainingRowJson } from '../../core/historical/training-row.js';
 import { EntityJudge, featuresAtTimes } from '../../core/point-in-time.js';
@@ -173,6 +174,12 @@ function selected(view: CompiledView, names: readonly string[] | undefined): Com
   });
 }
 
+/** One spine entity of the pass: its acceptance judge and its accepted events. */
+interface EntityHistory {
+  judge: EntityJudge;
+  accepted: AcceptedEvents;
+}
+
 /** Reads the whole events source once; keeps the accepted events (ids dropped) of the partition's spine entities. */
 async function acceptedByEntity(
   deps: HistoricalRunDeps,
@@ -182,9 +189,9 @@ async function acceptedByEntity(
   progress: HistoricalProgress,
   save: (force?: boolean) => Promise<void>,
   signal: AbortSignal,
-): Promise<Map<string, EngineEvent[]>> {
-  const judges = new Map<string, EntityJudge>();
-  const accepted = new Map<string, EngineEvent[]>();
+): Promise<Map<string, AcceptedEvents>> {
+  // One lookup per event for a spine entity; the spine's map only for an entity not seen yet or not in it.
+  const histories = new Map<string, EntityHistory>();
   let held = 0;
   progress.eventsRead = 0;
   progress.eventsRejected = 0;
@@ -198,17 +205,15 @@ async function acceptedByEntity(
         continue;
       }
       for (const { entity, event } of decoded.events) {
-        if (!rows.has(entity)) continue;
-        let judge = judges.get(entity);
-        if (judge === undefined) {
-          judge = new EntityJudge(view);
-          judges.set(entity, judge);
-          accepted.set(entity, []);
+        let history = histories.get(entity);
+        if (history === undefined) {
+          if (!rows.has(entity)) continue;
+          history = { judge: new EntityJudge(view), accepted: new AcceptedEvents(view.fields) };
+          histories.set(entity, history);
         }
-        if (!judge.accepts(event)) continue;
-        const list = accepted.get(entity)!;
-        list.push({ t: event.t, values: event.values });
-        if (list.length > deps.maxEvents) {
+        if (!history.judge.accepts(event)) continue;
+        history.accepted.push(event);
+        if (history.accepted.length > deps.maxEvents) {
           throw new EddyError(
             ErrorCode.JOB_TOO_LARGE,
             `entity '${entity.slice(0, 64)}' alone has more than ${deps.maxEvents} events (EDDY_HISTORICAL_MAX_EVENTS)`,
@@ -223,6 +228,8 @@ async function acceptedByEntity(
     if (signal.aborted) break;
   }
   await save(true);
+  const accepted = new Map<string, AcceptedEvents>();
+  for (const [entity, history] of histories) accepted.set(entity, history.accepted);
   return accepted;
 }
 
@@ -235,31 +242,29 @@ async function writeRows(
   features: readonly CompiledFeature[],
   boundary: 'inclusive' | 'exclusive',
   rows: ReadonlyMap<string, IndexedRow[]>,
-  events: ReadonlyMap<string, EngineEvent[]>,
+  events: ReadonlyMap<string, AcceptedEvents>,
   progress: HistoricalProgress,
 ): Promise<void> {
-  const out: { index: number; line: string }[] = [];
+  let count = 0;
+  for (const entityRows of rows.values()) count += entityRows.length;
+  // Each row's place among the partition's rows: its slot (spine order), so no sort of the lines.
+  const lines = new Array<string>(count);
   for (const [entity, entityRows] of rows) {
-    const ordered = [...entityRows].sort((a, b) => a.t - b.t || a.index - b.index);
+    const ordered =
+      entityRows.length > 1 ? [...entityRows].sort((a, b) => a.t - b.t || a.index - b.index) : entityRows;
     const computed = featuresAtTimes(
       view,
-      events.get(entity) ?? [],
+      events.get(entity)?.events() ?? [],
       ordered.map((r) => r.t),
       boundary,
       features,
     );
-    ordered.forEach((row, k) => {
-      out.push({ index: row.index, line: trainingRowJson(row, computed[k]!.values) });
-    });
+    for (let k = 0; k < ordered.length; k++) {
+      const row = ordered[k]!;
+      lines[row.slot] = trainingRowJson(row, computed[k]!.values);
+    }
   }
-  out.sort((a, b) => a.index - b.index);
-  await appendLines(
-    deps,
-    id,
-    attempt,
-    out.map((x) => x.line),
-    progress,
-  );
+  await appendLines(deps, id, attempt, lines, progress);
 }
 
 /** Appends result lines to the run's hidden result in chunks, counting them as written. */

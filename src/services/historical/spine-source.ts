@@ -8,9 +8,10 @@ import { partitionOf } from '../../core/historical/entity-partition.js';
 import { parseSpineRow, type SpineRow } from '../../core/historical/spine-row.js';
 import type { HistoricalUploads, UploadMeta } from '../../ports/historical.js';
 
-/** A spine row with its 0-based position in the spine. */
+/** A spine row with its 0-based position in the spine and among the rows of its partition. */
 export interface IndexedRow extends SpineRow {
   index: number;
+  slot: number;
 }
 
 export const invalidSpine = (line: number, reason: string) =>
@@ -41,7 +42,7 @@ export async function readSpinePartition(
         rows = [];
         byEntity.set(row.entity, rows);
       }
-      rows.push({ ...row, index: i });
+      rows.push({ entity: row.entity, t: row.t, columns: row.columns, index: i, slot: held });
       if (rows.length > maxRows) {
         throw new EddyError(
           ErrorCode.JOB_TOO_LARGE,
