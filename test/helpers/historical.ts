@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { EngineEvent } from '../../src/core/event.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
 import type { TestEddy } from './eddy.js';
+import type { WorkerChild, WorkerProcessSuite } from './kinesis-suites.js';
 
 export interface StreamRecord {
   id: string;
@@ -131,4 +132,35 @@ export async function resultRows(
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l));
+}
+
+/**
+ * Kills the worker process `first` once the job has written rows of some partitions but not all, checks that no
+ * result is served meanwhile, starts another worker process and returns the job once it has ended.
+ */
+export async function killMidJobAndRerun(
+  eddy: TestEddy,
+  suite: Pick<WorkerProcessSuite, 'spawn'>,
+  env: Record<string, string>,
+  first: WorkerChild,
+  view: string,
+  id: string,
+) {
+  const url = `/v1/feature-views/${view}/historical-features/${id}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const job = (await eddy.app.inject({ url })).json();
+    if (job.status === 'running' && job.progress.partition >= 3) break;
+    assert.notEqual(job.status, 'succeeded', 'the job ended before it could be killed');
+    if (Date.now() > deadline) assert.fail(`job still ${job.status}: ${first.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const during = await eddy.app.inject({ url: `${url}/result` });
+  assert.equal(during.json().code, 'RESULT_NOT_READY');
+  suite.spawn(env);
+  const job = await waitForJob(eddy, view, id, 120_000);
+  assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+  return job;
 }

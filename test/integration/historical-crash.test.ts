@@ -9,7 +9,7 @@ import { compileView } from '../../src/core/compile-view.js';
 import type { EngineEvent } from '../../src/core/event.js';
 import type { FeatureView } from '../../src/core/feature-view.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
-import { resultRows, startJob, upload, waitForJob } from '../helpers/historical.js';
+import { killMidJobAndRerun, resultRows, startJob, upload } from '../helpers/historical.js';
 import { FAST_KINESIS_ENV } from '../helpers/kinesis-emulator.js';
 import { workerProcessSuite } from '../helpers/kinesis-suites.js';
 import { agreesFeature } from '../helpers/oracle.js';
@@ -58,23 +58,7 @@ test('a job whose worker is killed mid-run is run again and publishes one whole 
   };
   const first = suite.spawn(env);
   const id = await startJob(eddy, VIEW, { spine, events: { type: 'upload', upload: events } });
-  const url = `/v1/feature-views/${VIEW}/historical-features/${id}`;
-  // Kill it once it has written rows of some partitions but not all.
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const job = (await eddy.app.inject({ url })).json();
-    if (job.status === 'running' && job.progress.partition >= 3) break;
-    assert.notEqual(job.status, 'succeeded', 'the job ended before it could be killed');
-    if (Date.now() > deadline) assert.fail(`job still ${job.status}: ${first.output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  first.child.kill('SIGKILL');
-  await first.exited;
-  const during = await eddy.app.inject({ url: `${url}/result` });
-  assert.equal(during.json().code, 'RESULT_NOT_READY');
-  suite.spawn(env);
-  const job = await waitForJob(eddy, VIEW, id, 120_000);
-  assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+  await killMidJobAndRerun(eddy, suite, env, first, VIEW, id);
   const rows = await resultRows(eddy, VIEW, id);
   assert.equal(rows.length, spine.length);
   assert.deepEqual(new Set(rows.map((r) => r.i)).size, spine.length);

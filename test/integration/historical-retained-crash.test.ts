@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { compileView } from '../../src/core/compile-view.js';
 import type { FeatureView } from '../../src/core/feature-view.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
-import { resultRows, startJob, upload, waitForJob } from '../helpers/historical.js';
+import { killMidJobAndRerun, resultRows, startJob, upload } from '../helpers/historical.js';
 import { FAST_KINESIS_ENV } from '../helpers/kinesis-emulator.js';
 import { workerProcessSuite } from '../helpers/kinesis-suites.js';
 import { Oracle } from '../helpers/oracle.js';
@@ -75,22 +75,7 @@ test('a retained job whose worker is killed mid-run is run again and publishes o
     spine.map((r) => JSON.stringify(r)).join('\n'),
   );
   const id = await startJob(eddy, VIEW, { spine: { upload: spineUpload }, events: { type: 'retained' } });
-  const url = `/v1/feature-views/${VIEW}/historical-features/${id}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const job = (await eddy.app.inject({ url })).json();
-    if (job.status === 'running' && job.progress.partition >= 3) break;
-    assert.notEqual(job.status, 'succeeded', 'the job ended before it could be killed');
-    if (Date.now() > deadline) assert.fail(`job still ${job.status}: ${first.output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  first.child.kill('SIGKILL');
-  await first.exited;
-  const during = await eddy.app.inject({ url: `${url}/result` });
-  assert.equal(during.json().code, 'RESULT_NOT_READY');
-  suite.spawn(env);
-  const job = await waitForJob(eddy, VIEW, id, 120_000);
-  assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+  const job = await killMidJobAndRerun(eddy, suite, env, first, VIEW, id);
   assert.ok(job.progress.partitions >= 30, `partitions: ${job.progress.partitions}`);
   assert.equal(job.progress.rowsWritten, spine.length);
   const rows = await resultRows(eddy, VIEW, id);
